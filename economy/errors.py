@@ -1,0 +1,89 @@
+"""Errors the domain raises. User-fixable problems carry a message key and display-ready params."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class EconomyError(Exception):
+    """A problem with what the user asked for: shown to them, never logged as a crash."""
+
+    key = "error.generic"
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        super().__init__(message)
+        self.params: dict[str, Any] = params
+
+
+class UnknownGift(EconomyError):
+    """No gift matches the name; carries the closest names to suggest."""
+
+    key = "error.unknown_gift"
+
+    def __init__(self, query: str, suggestions: Sequence[str]) -> None:
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        shown = ", ".join(self.suggestions) or "-"
+        super().__init__(
+            f"No gift called {query!r}. Closest: {shown}.", query=query, suggestions=shown
+        )
+
+
+class OutOfRange(EconomyError):
+    """A number outside what the bot accepts."""
+
+    key = "error.out_of_range"
+
+    def __init__(self, what: str, value: object, minimum: object, maximum: object) -> None:
+        self.what = what
+        super().__init__(
+            f"{what} must be between {minimum} and {maximum} (got {value}).",
+            what=what,
+            value=value,
+            minimum=minimum,
+            maximum=maximum,
+        )
+
+
+class InvalidValue(EconomyError):
+    """A value of the right type that does not make sense (a negative price, a bad name)."""
+
+    key = "error.invalid_value"
+
+    def __init__(self, what: str, reason: str) -> None:
+        self.what = what
+        super().__init__(f"Invalid {what}: {reason}", what=what, reason=reason)
+
+
+class NotFound(EconomyError):
+    """A named thing (group, entry, currency) that does not exist in this server."""
+
+    key = "error.not_found"
+
+    def __init__(self, what: str, name: object) -> None:
+        self.what = what
+        super().__init__(f"No {what} called {name}.", what=what, name=name)
+
+
+class AlreadyExists(EconomyError):
+    """A name that is already taken in this server."""
+
+    key = "error.already_exists"
+
+    def __init__(self, what: str, name: object) -> None:
+        self.what = what
+        super().__init__(f"A {what} called {name} already exists.", what=what, name=name)
+
+
+class NotAllowed(EconomyError):
+    """The caller may not do this (checked in the bot, never only by Discord)."""
+
+    key = "error.not_allowed"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Not allowed: {reason}", reason=reason)
+
+
+class DataFileError(Exception):
+    """A data file (catalog, rate card) is invalid: the message names the file, entry and field."""
