@@ -1,0 +1,145 @@
+"""`python -m bot [run | sync [--guild ID] | console | ask TEXT | backup PATH]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import discord
+from pydantic import ValidationError
+
+from bot.client import create_bot
+from bot.logs import setup_logging
+from bot.settings import Settings
+
+log = logging.getLogger("bot")
+
+NO_TOKEN = """\
+No Discord token found.
+
+1. Create an application at https://discord.com/developers/applications,
+   open "Bot", press "Reset Token" and copy it.
+2. Put it in a file called .env beside this README:  DISCORD_TOKEN=your-token
+   (copy .env.example to start), or export DISCORD_TOKEN in your shell.
+3. Invite the bot and sync its commands: see "Invite and sync" in README.md.
+
+Try every command offline, with no token:  make console
+  or one at a time:  python -m bot ask "/gift value gift:galaxy count:2"
+"""
+
+BAD_TOKEN = """\
+Discord rejected the token (it is wrong, or was reset).
+
+Copy a fresh one from https://discord.com/developers/applications > your app > Bot >
+Reset Token, and put it in .env as DISCORD_TOKEN=... . The offline console needs no token:
+make console
+"""
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="action")
+    sub.add_parser("run", help="connect to Discord and answer commands (the default)")
+    sync = sub.add_parser("sync", help="publish the slash commands to Discord")
+    sync.add_argument("--guild", type=int, help="one server's id: instant, for testing")
+    sub.add_parser("console", help="type slash commands offline and read the replies")
+    ask = sub.add_parser("ask", help="answer one slash command offline and exit")
+    ask.add_argument("text", help='e.g. "/diamonds amount:20000"')
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("path", type=Path)
+    return parser.parse_args(argv)
+
+
+def load_settings() -> Settings | None:
+    try:
+        return Settings()
+    except ValidationError as error:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in error.errors())
+        print(f"Invalid settings ({fields}); see .env.example.", file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    settings = load_settings()
+    if settings is None:
+        return 2
+    action = args.action or "run"
+    if action in ("console", "ask"):
+        from bot.console import run_console
+
+        setup_logging("WARNING", [settings.token() or ""])
+        return asyncio.run(run_console(settings, getattr(args, "text", None)))
+    setup_logging(settings.log_level, [settings.token() or ""])
+    if action == "backup":
+        return asyncio.run(backup(settings, args.path))
+    if settings.token() is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    try:
+        if action == "sync":
+            return asyncio.run(sync(settings, args.guild))
+        return asyncio.run(run(settings))
+    except discord.LoginFailure:
+        print(BAD_TOKEN, file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print("Discord refused a privileged intent; this bot asks for none.", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+async def run(settings: Settings) -> int:
+    """Connect and serve until SIGINT or SIGTERM; the database is closed on the way out."""
+    bot = create_bot(settings)
+    runner = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, runner.cancel)  # type: ignore[union-attr]
+    try:
+        async with bot:
+            await bot.start(settings.token() or "")
+    except asyncio.CancelledError:
+        log.info("Shutting down")
+    return 0
+
+
+async def sync(settings: Settings, guild_id: int | None) -> int:
+    """Publish the commands: instantly to one server, or globally (up to an hour to show)."""
+    bot = create_bot(settings)
+    async with bot:
+        await bot.login(settings.token() or "")
+        target = discord.Object(id=guild_id) if guild_id else None
+        if target is not None:
+            bot.tree.copy_global_to(guild=target)
+        synced = await bot.tree.sync(guild=target)
+        where = f"server {guild_id}" if guild_id else "every server (may take up to an hour)"
+        print(f"Synced {len(synced)} commands to {where}.")
+    return 0
+
+
+async def backup(settings: Settings, target: Path) -> int:
+    """A consistent copy through SQLite's online backup API; safe while the bot runs."""
+    from economy.storage import SqliteStorage
+
+    if not settings.database_path.exists():
+        print(f"No database at {settings.database_path}.", file=sys.stderr)
+        return 2
+    storage = await SqliteStorage.open(settings.database_path)
+    try:
+        await storage.backup(target)
+    finally:
+        await storage.close()
+    print(f"Backed up {settings.database_path} to {target}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

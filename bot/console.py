@@ -1,0 +1,245 @@
+"""The offline console: type slash commands, read the replies the bot would send to Discord.
+
+The same handlers, database and error messages as the live bot; the interactions are built as
+Discord builds them (`bot.offline`) and nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shlex
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot.client import create_bot
+from bot.offline import (
+    ALL_PERMISSIONS,
+    MEMBER_PERMISSIONS,
+    CapturedRequest,
+    FakeGuild,
+    FakeUser,
+    OfflineDiscord,
+)
+from bot.settings import Settings
+
+OPTION = re.compile(r"^([a-z0-9_-]+):(.*)$", re.DOTALL)
+CONSOLE_GUILD = FakeGuild(id=1_100_000_000_000_000_777, locale="en-US")
+
+HELP = """\
+Type a slash command as in Discord, options as name:value:
+  /gift value gift:galaxy count:2        /coins amount:1000 store:web
+  /tally add gift:"sports car" member:@alice
+Console commands:
+  :as NAME [member|manager]   act as another person (default: you, a manager)
+  :dm | :server               ask in a direct message or in the console server
+  :locale CODE                reply language, e.g. :locale id, :locale pt-BR
+  :complete /gift value gift:gal   show the autocomplete choices
+  :press N                    press button N of the last reply
+  :quit                       leave (Ctrl-D works too)
+"""
+
+
+class ConsoleInputError(ValueError):
+    """A line the console cannot turn into a slash command."""
+
+
+def parse_command(line: str) -> tuple[str, dict[str, str]]:
+    """`/gift value gift:sports car count:2` -> (`gift value`, {gift: sports car, count: 2})."""
+    try:
+        tokens = shlex.split(line.strip().lstrip("/"))
+    except ValueError as error:
+        raise ConsoleInputError(f"Could not read that line: {error}.") from error
+    words: list[str] = []
+    options: dict[str, str] = {}
+    current: str | None = None
+    for token in tokens:
+        match = OPTION.match(token)
+        if match:
+            current = match.group(1)
+            options[current] = match.group(2)
+        elif current is None:
+            words.append(token)
+        else:
+            options[current] = f"{options[current]} {token}".strip()
+    if not words:
+        raise ConsoleInputError("Type a command such as /help.")
+    return " ".join(words), options
+
+
+def user_named(name: str, *, manager: bool = False) -> FakeUser:
+    """A stable fake user for a name, so tallies persist across console sessions."""
+    clean = name.strip().lstrip("@").casefold() or "you"
+    user_id = 1_500_000_000_000_000_000 + zlib.crc32(clean.encode())
+    permissions = ALL_PERMISSIONS if manager else MEMBER_PERMISSIONS
+    return FakeUser(user_id, clean, permissions=permissions)
+
+
+@dataclass
+class ConsoleSession:
+    """Who is typing, where, in which language; and the last reply's buttons."""
+
+    discord: OfflineDiscord
+    user: FakeUser = field(default_factory=lambda: user_named("you", manager=True))
+    in_dm: bool = False
+    locale: str = "en-US"
+    members: dict[int, FakeUser] = field(default_factory=dict)
+    last_buttons: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.members[self.user.id] = self.user
+
+    async def handle(self, line: str) -> str:
+        """One line in, the text of the replies out."""
+        line = line.strip()
+        if not line:
+            return ""
+        if line.startswith(":"):
+            return await self._meta(line[1:])
+        try:
+            path, raw = parse_command(line)
+            options = self._options(path, raw)
+            replies = await self.discord.command(path, options, **self._where())
+        except (ConsoleInputError, LookupError) as error:
+            return str(error).strip("'\"")
+        return self._render(replies)
+
+    def _where(self) -> dict[str, Any]:
+        guild = None if self.in_dm else CONSOLE_GUILD
+        return {"user": self.user, "guild": guild, "locale": self.locale, "members": self.members}
+
+    def _options(self, path: str, raw: dict[str, str]) -> dict[str, Any]:
+        command = self.discord._find(path)
+        params = {p.name: p for p in command.parameters}
+        options: dict[str, Any] = {}
+        for name, value in raw.items():
+            param = params.get(name)
+            if param is None:
+                known = ", ".join(params) or "none"
+                raise ConsoleInputError(f"/{path} has no option {name!r} (options: {known}).")
+            options[name] = self._typed(param.type, name, value)
+        return options
+
+    def _typed(self, kind: discord.AppCommandOptionType, name: str, value: str) -> Any:
+        """Check types as Discord's own client does before it sends anything."""
+        if kind is discord.AppCommandOptionType.user:
+            member = user_named(value)
+            self.members.setdefault(member.id, member)
+            return self.members[member.id]
+        if kind is discord.AppCommandOptionType.integer:
+            if not re.fullmatch(r"-?\d+", value.replace(",", "").replace("_", "")):
+                raise ConsoleInputError(f"{name} must be a whole number.")
+            return int(value.replace(",", "").replace("_", ""))
+        if kind is discord.AppCommandOptionType.number:
+            try:
+                return float(value.replace(",", ""))
+            except ValueError as error:
+                raise ConsoleInputError(f"{name} must be a number.") from error
+        if kind is discord.AppCommandOptionType.boolean:
+            return value.strip().lower() in {"true", "yes", "1", "on"}
+        return value
+
+    async def _meta(self, line: str) -> str:
+        verb, _, rest = line.partition(" ")
+        rest = rest.strip()
+        if verb in {"help", "h"}:
+            return HELP
+        if verb == "as":
+            name, _, role = rest.partition(" ")
+            self.user = user_named(name or "you", manager=role.strip() != "member")
+            self.members[self.user.id] = self.user
+            kind = "a member" if role.strip() == "member" else "a manager"
+            return f"Now acting as {self.user.name} ({kind})."
+        if verb == "dm":
+            self.in_dm = True
+            return "Now asking in a direct message."
+        if verb == "server":
+            self.in_dm = False
+            return "Now asking in the console server."
+        if verb == "locale":
+            self.locale = rest or "en-US"
+            return f"Replies now use locale {self.locale}."
+        if verb == "complete":
+            return await self._complete(rest)
+        if verb == "press":
+            return await self._press(rest)
+        return f"Unknown console command :{verb}. Type :help."
+
+    async def _complete(self, line: str) -> str:
+        try:
+            path, raw = parse_command(line)
+        except ConsoleInputError as error:
+            return str(error)
+        if not raw:
+            return "Name the option to complete, e.g. :complete /gift value gift:gal"
+        option = list(raw)[-1]
+        try:
+            others = self._options(path, {k: v for k, v in raw.items() if k != option})
+            choices = await self.discord.autocomplete(path, option, raw[option], others, **self._where())
+        except (ConsoleInputError, LookupError) as error:
+            return str(error).strip("'\"")
+        return "\n".join(f"  {c['name']}" for c in choices) or "(no choices)"
+
+    async def _press(self, which: str) -> str:
+        if not self.last_buttons:
+            return "The last reply has no buttons."
+        try:
+            message_id, custom_id, _ = self.last_buttons[int(which or "1") - 1]
+        except (ValueError, IndexError):
+            return f"Press a button from 1 to {len(self.last_buttons)}."
+        where = self._where()
+        where.pop("members")
+        replies = await self.discord.press(message_id, custom_id, **where)
+        return self._render(replies)
+
+    def _render(self, replies: list[CapturedRequest]) -> str:
+        blocks: list[str] = []
+        for reply in replies:
+            if reply.callback_type in (5, 6) or reply.method in {"GET", "DELETE"}:
+                continue
+            lines = [reply.text()]
+            lines += [f"[attachment {name}, {len(data)} bytes]" for name, data in reply.files]
+            if reply.components:
+                self.last_buttons = _buttons(reply)
+                if self.last_buttons:
+                    labels = "  ".join(f"[{i}: {b[2]}]" for i, b in enumerate(self.last_buttons, 1))
+                    lines.append(f"{labels}  (:press N)")
+            if reply.ephemeral:
+                lines.append("(only you can see this)")
+            blocks.append("\n".join(line for line in lines if line))
+        return "\n\n".join(block for block in blocks if block) or "(no reply)"
+
+
+def _buttons(reply: CapturedRequest) -> list[tuple[str, str, str]]:
+    """(message id, custom id, label) of every enabled button in a reply."""
+    return [
+        (reply.message_id or "", item["custom_id"], item.get("label") or "button")
+        for row in reply.components
+        for item in row.get("components", [])
+        if item.get("type") == 2 and item.get("custom_id") and not item.get("disabled")
+    ]
+
+
+async def run_console(settings: Settings, one_shot: str | None = None) -> int:
+    """The prompt (or one answer with `one_shot`), on the bot's own database."""
+    bot = create_bot(settings)
+    async with OfflineDiscord(bot) as offline:
+        session = ConsoleSession(offline)
+        if one_shot is not None:
+            print(await session.handle(one_shot))
+            return 0
+        print("tiktok-gift-bot offline console. Type /help for commands, :help for the console.")
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+            if line.strip() in {":quit", ":q", ":exit"}:
+                return 0
+            output = await session.handle(line)
+            if output:
+                print(output)

@@ -1,0 +1,507 @@
+"""Drive the bot with no Discord connection: Discord's own payloads in, HTTP calls captured.
+
+`OfflineDiscord` feeds INTERACTION_CREATE payloads (shaped as Discord sends them) through
+`ConnectionState.parse_interaction_create`, the same path the gateway uses, and replaces the
+webhook adapter that answers interactions with one that records each request and returns what
+Discord would. The console, the tests and the benchmark all use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.webhook.async_ import AsyncWebhookAdapter, async_context
+
+if TYPE_CHECKING:
+    from discord.ext import commands
+
+APPLICATION_ID = 1_100_000_000_000_000_001
+DEFAULT_GUILD_ID = 1_100_000_000_000_000_100
+DEFAULT_CHANNEL_ID = 1_100_000_000_000_000_200
+EPHEMERAL = 1 << 6
+ALL_PERMISSIONS = discord.Permissions.all().value
+MEMBER_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, use_application_commands=True
+).value
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    """A Discord user as the payloads describe one."""
+
+    id: int
+    name: str
+    bot: bool = False
+    permissions: int = MEMBER_PERMISSIONS
+
+    def user_payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "username": self.name,
+            "global_name": self.name.title(),
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+        }
+
+    def member_payload(self, *, with_user: bool = True) -> dict[str, Any]:
+        member: dict[str, Any] = {
+            "roles": [],
+            "joined_at": "2025-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+            "nick": None,
+            "avatar": None,
+            "permissions": str(self.permissions),
+        }
+        if with_user:
+            member["user"] = self.user_payload()
+        return member
+
+
+@dataclass(frozen=True)
+class FakeGuild:
+    """A server: its id, locale and the members the payloads may resolve."""
+
+    id: int = DEFAULT_GUILD_ID
+    locale: str = "en-US"
+    channel_id: int = DEFAULT_CHANNEL_ID
+
+    def payload(self) -> dict[str, Any]:
+        return {"id": str(self.id), "locale": self.locale, "features": []}
+
+
+@dataclass
+class CapturedRequest:
+    """One HTTP request the bot made to answer an interaction."""
+
+    method: str
+    path: str
+    payload: dict[str, Any] | None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    message_id: str | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The message body: the callback's `data`, or the webhook payload itself."""
+        if self.payload is None:
+            return {}
+        if self.path.endswith("/callback"):
+            return self.payload.get("data") or {}
+        return self.payload
+
+    @property
+    def callback_type(self) -> int | None:
+        if self.path.endswith("/callback") and self.payload:
+            return int(self.payload["type"])
+        return None
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int(self.data.get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def content(self) -> str:
+        return self.data.get("content") or ""
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return list(self.data.get("embeds") or [])
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        return list(self.data.get("choices") or [])
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return list(self.data.get("components") or [])
+
+    @property
+    def allowed_mentions(self) -> dict[str, Any] | None:
+        return self.data.get("allowed_mentions")
+
+    def text(self) -> str:
+        """Everything a person would read in this message, as plain text."""
+        parts = [self.content] if self.content else []
+        for embed in self.embeds:
+            parts.append(render_embed(embed))
+        return "\n".join(parts)
+
+
+def render_embed(embed: Mapping[str, Any]) -> str:
+    """An embed as lines of text (the console shows replies like this)."""
+    lines: list[str] = []
+    if embed.get("title"):
+        lines.append(f"== {embed['title']} ==")
+    if embed.get("description"):
+        lines.append(str(embed["description"]))
+    for item in embed.get("fields") or []:
+        lines.append(f"{item['name']}: {item['value']}")
+    footer = (embed.get("footer") or {}).get("text")
+    if footer:
+        lines.append(f"-- {footer}")
+    return "\n".join(lines)
+
+
+class CapturingAdapter(AsyncWebhookAdapter):
+    """Records every interaction HTTP request and answers as Discord would."""
+
+    def __init__(self, bot_user: FakeUser) -> None:
+        super().__init__()
+        self.requests: list[CapturedRequest] = []
+        self._bot_user = bot_user
+        self._ids = itertools.count(1_200_000_000_000_000_000)
+        self._messages: dict[str, dict[str, Any]] = {}
+        self.component_messages: dict[str, str] = {}
+
+    async def request(  # type: ignore[override]
+        self,
+        route: Any,
+        session: Any,
+        *,
+        payload: dict[str, Any] | None = None,
+        multipart: list[dict[str, Any]] | None = None,
+        files: Any = None,
+        **_: Any,
+    ) -> Any:
+        body = payload
+        if multipart:
+            body = json.loads(multipart[0]["value"])
+        captured_files = [(f.filename or "file", _read_file(f)) for f in files or []]
+        captured = CapturedRequest(route.method, route.path, body, captured_files)
+        self.requests.append(captured)
+        answer = self._answer(route, captured)
+        if isinstance(answer, dict):
+            message = answer.get("resource", {}).get("message") if "interaction" in answer else answer
+            if message:
+                captured.message_id = message["id"]
+        return answer
+
+    def message(self, message_id: int | str) -> dict[str, Any]:
+        """The message payload Discord holds for an id this adapter handed out."""
+        return self._messages[str(message_id)]
+
+    def _answer(self, route: Any, captured: CapturedRequest) -> Any:
+        token = str(route.webhook_token)
+        if route.path.endswith("/callback"):
+            return self._callback_response(route, captured, token)
+        if route.method == "DELETE":
+            return None
+        if route.method == "GET":
+            return self._messages.get(f"original:{token}") or self._message_payload({}, None)
+        if route.method == "PATCH":
+            key = route.path.rsplit("/", 1)[-1]
+            original = (
+                self._messages.get(f"original:{token}")
+                if key == "@original"
+                else self._messages.get(str(getattr(route, "message_id", "")))
+            )
+            return self._edit(original, captured.data)
+        return self._message_payload(captured.data, None)
+
+    def _callback_response(self, route: Any, captured: CapturedRequest, token: str) -> Any:
+        callback_type = captured.callback_type or 0
+        interaction: dict[str, Any] = {"id": str(route.webhook_id), "type": 2}
+        if callback_type == 8:  # autocomplete result: no message
+            return {"interaction": interaction}
+        if callback_type in (6, 7):  # deferred update / update message
+            edited = self._messages.get(self.component_messages.get(token, ""))
+            if callback_type == 7 and edited is not None:
+                self._edit(edited, captured.data)
+            resource: dict[str, Any] = {"type": callback_type}
+            if edited is not None:
+                resource["message"] = edited
+                self._messages[f"original:{token}"] = edited
+            return {"interaction": interaction, "resource": resource}
+        message = self._message_payload(captured.data, None)
+        self._messages[f"original:{token}"] = message
+        interaction.update(
+            response_message_id=message["id"],
+            response_message_loading=callback_type == 5,
+            response_message_ephemeral=captured.ephemeral,
+        )
+        return {"interaction": interaction, "resource": {"type": callback_type, "message": message}}
+
+    def _edit(self, original: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+        if original is None:
+            return self._message_payload(data, None)
+        original.update({k: v for k, v in data.items() if k in {"content", "embeds", "components"}})
+        return original
+
+    def _message_payload(self, data: Mapping[str, Any], channel_id: int | None) -> dict[str, Any]:
+        message_id = str(next(self._ids))
+        message = {
+            "id": message_id,
+            "channel_id": str(channel_id or DEFAULT_CHANNEL_ID),
+            "author": self._bot_user.user_payload(),
+            "content": data.get("content") or "",
+            "timestamp": datetime.now(UTC).isoformat(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": list(data.get("embeds") or []),
+            "pinned": False,
+            "type": 20,
+            "flags": int(data.get("flags") or 0),
+            "components": list(data.get("components") or []),
+        }
+        self._messages[message_id] = message
+        return message
+
+
+def _read_file(file: discord.File) -> bytes:
+    file.reset()
+    content = file.fp.read()
+    file.reset()
+    return content if isinstance(content, bytes) else str(content).encode()
+
+
+class OfflineDiscord:
+    """Feeds interactions to a bot that never connects, and returns what it sent back."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.bot_user = FakeUser(APPLICATION_ID, "tiktok-gift-bot", bot=True)
+        self.adapter = CapturingAdapter(self.bot_user)
+        self._ids = itertools.count(1_300_000_000_000_000_000)
+        self._started = False
+
+    async def start(self) -> None:
+        """Do what `Client.login` does, minus the network: set the bot user, run setup_hook."""
+        state = self.bot._connection
+        await self.bot._async_setup_hook()
+        state.user = discord.ClientUser(state=state, data=self.bot_user.user_payload())
+        state.application_id = APPLICATION_ID
+        await self.bot.setup_hook()
+        self._started = True
+
+    async def close(self) -> None:
+        await self.bot.close()
+
+    async def __aenter__(self) -> OfflineDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- payloads -------------------------------------------------------------------------
+
+    def command_payload(
+        self,
+        path: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        user: FakeUser,
+        guild: FakeGuild | None = None,
+        locale: str = "en-US",
+        focused: str | None = None,
+        members: Mapping[int, FakeUser] | None = None,
+    ) -> dict[str, Any]:
+        """An APPLICATION_COMMAND (or, with `focused`, AUTOCOMPLETE) INTERACTION_CREATE payload.
+
+        `path` is the slash command as typed (`"gift value"`); option values are converted to
+        the option's Discord type. A user option takes a `FakeUser`; it is resolved as a member
+        when it is in `members` (the server's members), else as a plain user.
+        """
+        command = self._find(path)
+        root = command.root_parent or command
+        converted, resolved = self._options(command, options or {}, focused, guild, members)
+        node: dict[str, Any] = {"type": 1, "name": command.name, "options": converted}
+        if command.parent is not None:
+            node = {"type": 1, "name": command.name, "options": converted}
+            if command.parent.parent is not None:
+                node = {"type": 2, "name": command.parent.name, "options": [node]}
+            data = {"id": str(_command_id(root)), "name": root.name, "type": 1, "options": [node]}
+        else:
+            data = {"id": str(_command_id(root)), "name": root.name, "type": 1, "options": converted}
+        if resolved:
+            data["resolved"] = resolved
+        kind = 4 if focused else 2
+        return self._interaction(kind, data, user=user, guild=guild, locale=locale)
+
+    def component_payload(
+        self,
+        message_id: int | str,
+        custom_id: str,
+        *,
+        user: FakeUser,
+        guild: FakeGuild | None = None,
+        locale: str = "en-US",
+        component_type: int = 2,
+    ) -> dict[str, Any]:
+        """A MESSAGE_COMPONENT payload: `user` pressed `custom_id` on a message the bot sent."""
+        data = {"custom_id": custom_id, "component_type": component_type}
+        payload = self._interaction(3, data, user=user, guild=guild, locale=locale)
+        payload["message"] = dict(self.adapter.message(message_id))
+        self.adapter.component_messages[payload["token"]] = str(message_id)
+        return payload
+
+    def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        user: FakeUser,
+        guild: FakeGuild | None,
+        locale: str,
+    ) -> dict[str, Any]:
+        interaction_id = next(self._ids)
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(APPLICATION_ID),
+            "type": kind,
+            "data": data,
+            "token": f"offline-token-{interaction_id}",
+            "version": 1,
+            "locale": locale,
+            "app_permissions": str(MEMBER_PERMISSIONS),
+            "entitlements": [],
+            "attachment_size_limit": 10_485_760,
+        }
+        if guild is not None:
+            payload.update(
+                guild_id=str(guild.id),
+                guild=guild.payload(),
+                guild_locale=guild.locale,
+                channel_id=str(guild.channel_id),
+                channel=_text_channel(guild),
+                member=user.member_payload(),
+                authorizing_integration_owners={"0": str(guild.id)},
+                context=0,
+            )
+        else:
+            channel_id = user.id + 1
+            payload.update(
+                user=user.user_payload(),
+                channel_id=str(channel_id),
+                channel={
+                    "id": str(channel_id),
+                    "type": 1,
+                    "flags": 0,
+                    "last_message_id": None,
+                    "recipients": [user.user_payload()],
+                },
+                authorizing_integration_owners={"1": str(user.id)},
+                context=1,
+            )
+        return payload
+
+    def _find(self, path: str) -> app_commands.Command[Any, ..., Any]:
+        names = path.strip().lstrip("/").split()
+        found = self.bot.tree.get_command(names[0]) if names else None
+        for name in names[1:]:
+            if not isinstance(found, app_commands.Group):
+                found = None
+                break
+            found = found.get_command(name)
+        if not isinstance(found, app_commands.Command):
+            raise LookupError(f"no slash command /{' '.join(names)}")
+        return found
+
+    def _options(
+        self,
+        command: app_commands.Command[Any, ..., Any],
+        options: Mapping[str, Any],
+        focused: str | None,
+        guild: FakeGuild | None,
+        members: Mapping[int, FakeUser] | None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        params = {p.name: p for p in command.parameters}
+        converted: list[dict[str, Any]] = []
+        resolved: dict[str, Any] = {}
+        for name, value in options.items():
+            param = params.get(name)
+            kind = param.type if param else discord.AppCommandOptionType.string
+            option: dict[str, Any] = {"name": name, "type": kind.value}
+            if isinstance(value, FakeUser):
+                option["value"] = str(value.id)
+                _resolve_user(resolved, value, guild is not None and value.id in (members or {}))
+            elif name == focused:
+                option["value"] = str(value)
+            else:
+                option["value"] = _typed(kind, value)
+            if name == focused:
+                option["focused"] = True
+            converted.append(option)
+        return converted, resolved
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def send(self, payload: dict[str, Any]) -> list[CapturedRequest]:
+        """Dispatch one INTERACTION_CREATE and wait for the bot to finish answering it."""
+        async_context.set(self.adapter)
+        start = len(self.adapter.requests)
+        before = asyncio.all_tasks()
+        self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+        spawned = asyncio.all_tasks() - before
+        if spawned:
+            await asyncio.gather(*spawned)
+        return self.adapter.requests[start:]
+
+    async def command(self, path: str, options: Mapping[str, Any] | None = None, **kw: Any):
+        """Run a slash command; returns the captured requests."""
+        return await self.send(self.command_payload(path, options, **kw))
+
+    async def autocomplete(
+        self, path: str, option: str, typed: str, others: Mapping[str, Any] | None = None, **kw: Any
+    ) -> list[dict[str, Any]]:
+        """The choices the bot offers while `option` holds `typed`."""
+        options = {**(others or {}), option: typed}
+        replies = await self.send(self.command_payload(path, options, focused=option, **kw))
+        return replies[-1].choices if replies else []
+
+    async def press(self, message_id: int | str, custom_id: str, **kw: Any):
+        """Press a button on a message the bot sent."""
+        return await self.send(self.component_payload(message_id, custom_id, **kw))
+
+
+def _command_id(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> int:
+    return 1_400_000_000_000_000_000 + (abs(hash(command.qualified_name)) % 10**12)
+
+
+def _typed(kind: discord.AppCommandOptionType, value: Any) -> Any:
+    if kind is discord.AppCommandOptionType.integer:
+        return int(value)
+    if kind is discord.AppCommandOptionType.number:
+        return float(value)
+    if kind is discord.AppCommandOptionType.boolean:
+        return bool(value)
+    return str(value)
+
+
+def _resolve_user(resolved: dict[str, Any], user: FakeUser, is_member: bool) -> None:
+    resolved.setdefault("users", {})[str(user.id)] = user.user_payload()
+    if is_member:
+        resolved.setdefault("members", {})[str(user.id)] = user.member_payload(with_user=False)
+
+
+def _text_channel(guild: FakeGuild) -> dict[str, Any]:
+    return {
+        "id": str(guild.channel_id),
+        "type": 0,
+        "guild_id": str(guild.id),
+        "name": "general",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "flags": 0,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "topic": None,
+    }

@@ -1,0 +1,89 @@
+"""Previous / Next buttons over pages of an answer; only the caller may press; they expire."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.i18n import t
+from bot.tree import report_error
+
+PageRenderer = Callable[[int], Awaitable[discord.Embed]]
+TIMEOUT_SECONDS = 180.0
+
+
+class Pager(discord.ui.View):
+    """Pages 1..`pages` rendered on demand by `render(page)`."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        pages: int,
+        render: PageRenderer,
+        *,
+        locale: str,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.pages = max(1, pages)
+        self.page = 1
+        self.render = render
+        self.locale = locale
+        self.origin: discord.Interaction | None = None
+        self.previous.label = t(locale, "common.previous")
+        self.next.label = t(locale, "common.next")
+        self._sync_buttons()
+
+    async def start(self, interaction: discord.Interaction, **send: Any) -> None:
+        """Send page 1 (buttons only when there is more than one page)."""
+        embed = await self.render(1)
+        self.origin = interaction
+        if self.pages > 1:
+            await interaction.response.send_message(embed=embed, view=self, **send)
+        else:
+            self.stop()
+            await interaction.response.send_message(embed=embed, **send)
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page <= 1
+        self.next.disabled = self.page >= self.pages
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            t(interaction.locale, "common.only_caller"), ephemeral=True
+        )
+        return False
+
+    async def _show(self, interaction: discord.Interaction, page: int) -> None:
+        self.page = min(max(page, 1), self.pages)
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=await self.render(self.page), view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id="pager:prev")
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self._show(interaction, self.page - 1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="pager:next")
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self._show(interaction, self.page + 1)
+
+    async def on_timeout(self) -> None:
+        """Grey the buttons out so nobody presses a dead pager."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.origin is not None:
+            try:
+                await self.origin.edit_original_response(view=self)
+            except discord.HTTPException:
+                pass
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error)

@@ -1,0 +1,45 @@
+"""Runtime settings, read from the environment and `.env` when `main()` builds them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the bot needs to start. Built in `main()`, never at import."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = Field(
+        default=None, description="The bot token from the Discord developer portal."
+    )
+    database_path: Path = Field(
+        default=Path("data/tiktok-gift-bot.sqlite3"), description="SQLite file for tallies."
+    )
+    dev_guild_id: int | None = Field(
+        default=None, description="A test server to sync commands to instantly."
+    )
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        """An empty `DISCORD_TOKEN=` line means no token, not an empty one."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    def token(self) -> str | None:
+        """The raw token, for `Client.start` only. Never log it."""
+        return self.discord_token.get_secret_value() if self.discord_token else None

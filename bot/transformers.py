@@ -1,0 +1,38 @@
+"""Turns a typed gift name into a catalog entry, and offers names while the user types."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.context import ask_for
+from economy.catalog import Gift
+
+MAX_CHOICES = 25
+
+
+def gift_label(gift: Gift, coins_word: str) -> str:
+    """`Galaxy · 1,000 coins`, cut to Discord's 100-character limit."""
+    label = f"{gift.name} · {gift.coins:,} {coins_word}"
+    return label if len(label) <= 100 else label[:99] + "…"
+
+
+class GiftTransformer(app_commands.Transformer):
+    """`gift:` options: autocomplete over names and aliases, resolved to a `Gift`."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Gift:
+        ask = await ask_for(interaction)
+        return ask.catalog.get(value)
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        ask = await ask_for(interaction)
+        coins_word = ask.t("common.coins")
+        return [
+            app_commands.Choice(name=gift_label(gift, coins_word), value=gift.name[:100])
+            for gift in ask.catalog.search(value, limit=MAX_CHOICES)
+        ]
+
+
+GiftOption = app_commands.Transform[Gift, GiftTransformer]

@@ -1,0 +1,66 @@
+"""Localizes command names and descriptions from the `cmd.*` keys of the message catalogs.
+
+A cog's catalog file holds its command texts, e.g. `gift.json`:
+`"cmd.gift.value.description": "..."`, `"cmd.gift.value.count.description": "..."`,
+`"cmd.choice.web.name": "..."`. English comes from the code; other locales from the files.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import discord
+from discord import app_commands
+from discord.app_commands import TranslationContextLocation as Where
+
+from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, catalogs
+
+# Discord locales we translate to, and the catalog locale that serves each.
+DISCORD_LOCALES = {discord.Locale.indonesian: "id", discord.Locale.brazil_portuguese: "pt-BR"}
+
+
+@cache
+def command_texts() -> dict[str, dict[str, str]]:
+    """Per locale: `<qualified name>.<field>` -> text, gathered from every `cmd.` key."""
+    texts: dict[str, dict[str, str]] = {}
+    for locale in SUPPORTED_LOCALES:
+        found: dict[str, str] = {}
+        for key, text in catalogs()[locale].items():
+            _, _, rest = key.partition(".")
+            if rest.startswith("cmd."):
+                found[rest.removeprefix("cmd.")] = text
+        texts[locale] = found
+    return texts
+
+
+def text_key(context: app_commands.TranslationContextTypes) -> str | None:
+    """The catalog key for a string discord.py asks us to translate."""
+    data = context.data
+    location = context.location
+    if location in (Where.command_name, Where.group_name):
+        return f"{data.qualified_name}.name"
+    if location in (Where.command_description, Where.group_description):
+        return f"{data.qualified_name}.description"
+    if location is Where.parameter_name:
+        return f"{data.command.qualified_name}.{data.name}.name"
+    if location is Where.parameter_description:
+        return f"{data.command.qualified_name}.{data.name}.description"
+    if location is Where.choice_name:
+        return f"choice.{data.value}.name"
+    return None
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Serves `name_localizations` / `description_localizations` when commands are synced."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        catalog_locale = DISCORD_LOCALES.get(locale)
+        if catalog_locale is None or catalog_locale == DEFAULT_LOCALE:
+            return None
+        key = text_key(context)
+        return command_texts()[catalog_locale].get(key) if key else None

@@ -1,0 +1,82 @@
+"""/help and /about."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.context import ask_for, rates_as_of
+from bot.render import answer
+from bot.translator import command_texts
+from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
+
+
+def walk(tree: app_commands.CommandTree) -> list[app_commands.Command]:
+    """Every runnable slash command, in name order."""
+    found: list[app_commands.Command] = []
+    for command in tree.walk_commands():
+        if isinstance(command, app_commands.Command):
+            found.append(command)
+    return sorted(found, key=lambda c: c.qualified_name)
+
+
+def version() -> str:
+    try:
+        return metadata.version("tiktok-gift-bot")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
+
+class Info(commands.Cog):
+    """What the bot can do and where its figures come from."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="Every command, one line each")
+    @LOOKUP_CONTEXTS
+    @LOOKUP_INSTALLS
+    async def help(self, interaction: discord.Interaction) -> None:
+        ask = await ask_for(interaction)
+        texts = command_texts()[ask.locale]
+        lines = [
+            f"`/{c.qualified_name}` {texts.get(f'{c.qualified_name}.description', c.description)}"
+            for c in walk(self.bot.tree)
+        ]
+        embed = answer(ask, ask.t("info.help.title"), "\n".join(lines))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="about", description="Version, sources and the figures in use")
+    @LOOKUP_CONTEXTS
+    @LOOKUP_INSTALLS
+    async def about(self, interaction: discord.Interaction) -> None:
+        ask = await ask_for(interaction)
+        embed = answer(ask, ask.t("info.about.title"), ask.t("info.about.description"))
+        embed.add_field(name=ask.t("info.about.version"), value=version())
+        embed.add_field(
+            name=ask.t("info.about.rates"),
+            value=ask.t(
+                "info.about.rates_value",
+                preset=ask.rates.preset,
+                as_of=rates_as_of(ask.rates).isoformat(),
+            ),
+        )
+        embed.add_field(
+            name=ask.t("info.about.catalog"),
+            value=ask.t(
+                "info.about.catalog_value",
+                gifts=ask.number(len(ask.catalog)),
+                as_of=ask.catalog.as_of.isoformat(),
+            ),
+        )
+        embed.add_field(
+            name=ask.t("info.about.sources"), value=ask.t("info.about.sources_value"), inline=False
+        )
+        await interaction.response.send_message(embed=embed)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Info(bot))

@@ -1,0 +1,47 @@
+"""Reading captured replies the way a person reads them in Discord."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.offline import CapturedRequest
+
+CHANNEL_MESSAGE = 4
+UPDATE_MESSAGE = 7
+
+
+def only_reply(replies: list[CapturedRequest]) -> CapturedRequest:
+    """The interaction was answered exactly once, with a message."""
+    callbacks = [r for r in replies if r.callback_type is not None]
+    assert len(callbacks) == 1, f"expected one response, got {[r.path for r in replies]}"
+    return callbacks[0]
+
+
+def embed_of(reply: CapturedRequest) -> dict[str, Any]:
+    assert reply.embeds, f"no embed in reply: {reply.content!r}"
+    return reply.embeds[0]
+
+
+def field(embed: dict[str, Any], name_start: str) -> str:
+    """The value of the first field whose name starts with `name_start`."""
+    for item in embed.get("fields", []):
+        if item["name"].startswith(name_start):
+            return item["value"]
+    names = [item["name"] for item in embed.get("fields", [])]
+    raise AssertionError(f"no field starting {name_start!r} in {names}")
+
+
+def refusal(replies: list[CapturedRequest]) -> str:
+    """The single ephemeral message the user got instead of an answer."""
+    reply = only_reply(replies)
+    assert reply.ephemeral, f"expected an ephemeral refusal, got {reply.text()!r}"
+    return reply.content
+
+
+def buttons(reply: CapturedRequest) -> dict[str, dict[str, Any]]:
+    return {
+        item["custom_id"]: item
+        for row in reply.components
+        for item in row.get("components", [])
+        if item.get("type") == 2
+    }

@@ -1,0 +1,155 @@
+"""The lookup commands, driven through discord.py's real interaction path."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from bot.offline import OfflineDiscord
+from tests.conftest import ALICE, BOB, GUILD
+from tests.replies import CHANNEL_MESSAGE, UPDATE_MESSAGE, buttons, embed_of, field, only_reply, refusal
+
+
+@pytest.mark.parametrize("guild", [GUILD, None], ids=["guild", "dm"])
+async def test_gift_value_galaxy_x2_under_seed(offline: OfflineDiscord, guild) -> None:
+    replies = await offline.command(
+        "gift value", {"gift": "galaxy", "count": 2}, user=ALICE, guild=guild
+    )
+    reply = only_reply(replies)
+    assert reply.callback_type == CHANNEL_MESSAGE and not reply.ephemeral
+    embed = embed_of(reply)
+    assert embed["title"] == "Galaxy × 2"
+    assert field(embed, "Coins spent") == "2,000"
+    assert field(embed, "Diamonds to the creator") == "1,000"
+    assert field(embed, "Creator's gross") == "$5.00"
+    assert field(embed, "Creator's net") == "$2.50"
+    assert field(embed, "What the viewer paid").startswith("$")
+    assert "seed" in embed["footer"]["text"]
+
+
+async def test_gift_value_web_store_costs_less_than_app(offline: OfflineDiscord) -> None:
+    def price(replies) -> float:
+        text = field(embed_of(only_reply(replies)), "What the viewer paid")
+        return float(re.match(r"\$([\d,.]+)", text).group(1).replace(",", ""))
+
+    app = await offline.command("gift value", {"gift": "lion"}, user=ALICE, guild=GUILD)
+    web = await offline.command(
+        "gift value", {"gift": "lion", "store": "web"}, user=ALICE, guild=GUILD
+    )
+    assert price(web) < price(app)
+
+
+async def test_unknown_gift_is_refused_with_suggestions(offline: OfflineDiscord) -> None:
+    message = refusal(
+        await offline.command("gift value", {"gift": "qqqzzzxxx"}, user=ALICE, guild=GUILD)
+    )
+    assert "qqqzzzxxx" in message and "Did you mean" in message
+
+
+@pytest.mark.parametrize("count", [0, -5, 1_000_001, 10**15])
+async def test_count_outside_bounds_is_refused(offline: OfflineDiscord, count: int) -> None:
+    message = refusal(
+        await offline.command("gift value", {"gift": "rose", "count": count}, user=ALICE, guild=GUILD)
+    )
+    assert "1,000,000" in message or "1000000" in message
+
+
+async def test_gift_autocomplete_offers_at_most_25(offline: OfflineDiscord) -> None:
+    for typed in ("", "gal", "x" * 500, "🌹💎", "'; DROP TABLE--"):
+        choices = await offline.autocomplete("gift value", "gift", typed, user=ALICE, guild=GUILD)
+        assert len(choices) <= 25
+        assert all(1 <= len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+    galaxy = await offline.autocomplete("gift value", "gift", "gala", user=ALICE, guild=GUILD)
+    assert galaxy and galaxy[0]["value"] == "Galaxy"
+    assert len(await offline.autocomplete("gift value", "gift", "", user=ALICE)) == 25
+
+
+async def test_gift_list_pages_with_buttons_only_for_the_caller(offline: OfflineDiscord) -> None:
+    reply = only_reply(await offline.command("gift list", {}, user=ALICE, guild=GUILD))
+    first_page = embed_of(reply)["description"]
+    assert first_page.startswith("**Rose**") or "**Rose**" in first_page
+    assert set(buttons(reply)) == {"pager:prev", "pager:next"}
+    assert buttons(reply)["pager:prev"].get("disabled") is True
+
+    stranger = await offline.press(reply.message_id, "pager:next", user=BOB, guild=GUILD)
+    assert "belong to whoever ran" in refusal(stranger)
+
+    pressed = only_reply(await offline.press(reply.message_id, "pager:next", user=ALICE, guild=GUILD))
+    assert pressed.callback_type == UPDATE_MESSAGE
+    second_page = embed_of(pressed)["description"]
+    assert second_page != first_page
+    assert "Page 2 of" in field(embed_of(pressed), "\u200b")
+
+
+async def test_gift_list_filters_by_coin_range(offline: OfflineDiscord) -> None:
+    reply = only_reply(
+        await offline.command(
+            "gift list", {"min_coins": 29999, "max_coins": 30000, "sort": "name"}, user=ALICE
+        )
+    )
+    text = embed_of(reply)["description"]
+    assert "**Lion**" in text and "**Rose**" not in text
+    assert not reply.components
+
+
+async def test_coins_shows_cheapest_bundles_and_what_they_buy(offline: OfflineDiscord) -> None:
+    embed = embed_of(only_reply(await offline.command("coins", {"amount": 1000}, user=ALICE)))
+    assert embed["title"] == "Buying 1,000 coins"
+    assert "$" in field(embed, "Cheapest way")
+    assert "Galaxy" in field(embed, "Enough for")
+
+
+@pytest.mark.parametrize(
+    ("diamonds", "gross", "net", "status"),
+    [(1_000, "$5.00", "$2.50", "19,000 more diamonds"), (20_000, "$100.00", "$50.00", "can cash out")],
+)
+async def test_diamonds_payout_and_progress(offline, diamonds, gross, net, status) -> None:
+    embed = embed_of(only_reply(await offline.command("diamonds", {"amount": diamonds}, user=ALICE)))
+    assert field(embed, "Gross") == gross
+    assert field(embed, "You take home") == net
+    assert status in field(embed, "Minimum withdrawal")
+
+
+async def test_payout_views_creator_fund(offline: OfflineDiscord) -> None:
+    replies = await offline.command(
+        "payout views", {"views": 1_000_000, "program": "creator-fund"}, user=ALICE, guild=GUILD
+    )
+    embed = embed_of(only_reply(replies))
+    assert field(embed, "Creator Fund") == "$20.00 to $30.00"
+
+
+async def test_payout_goal_in_gifts(offline: OfflineDiscord) -> None:
+    replies = await offline.command(
+        "payout goal", {"amount": 100, "gift": "galaxy"}, user=ALICE, guild=GUILD
+    )
+    embed = embed_of(only_reply(replies))
+    assert field(embed, "Diamonds needed") == "40,000"
+    assert field(embed, "Coins viewers must spend") == "80,000"
+    assert field(embed, "That is") == "80 × Galaxy"
+
+
+async def test_help_lists_every_command_and_about_names_assumptions(offline) -> None:
+    help_reply = only_reply(await offline.command("help", {}, user=ALICE))
+    text = embed_of(help_reply)["description"]
+    for name in ("/gift value", "/gift list", "/coins", "/diamonds", "/payout views", "/payout goal"):
+        assert f"`{name}`" in text
+    about = embed_of(only_reply(await offline.command("about", {}, user=ALICE, guild=GUILD)))
+    assert "Not affiliated" in about["description"]
+    assert "seed" in field(about, "Rates in use")
+
+
+async def test_unexpected_error_gives_a_reference_that_is_logged(
+    offline: OfflineDiscord, monkeypatch, caplog
+) -> None:
+    import commands.diamonds as diamonds_cog
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(diamonds_cog, "payout", broken)
+    with caplog.at_level(logging.ERROR):
+        message = refusal(await offline.command("diamonds", {"amount": 5}, user=ALICE))
+    reference = re.search(r"Reference: ([0-9A-F]{6})", message).group(1)
+    assert any(reference in r.getMessage() and r.exc_info for r in caplog.records)
