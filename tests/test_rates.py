@@ -1,0 +1,322 @@
+"""The rate card: shipped figures, sources and dates, overrides and data-file validation."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from economy.errors import DataFileError, InvalidValue, NotFound
+from economy.rates import (
+    DEFAULT_PRESET,
+    OVERRIDABLE_FIGURES,
+    PRESET_NAMES,
+    Figure,
+    RateCard,
+    default_presets,
+    get_preset,
+    load_presets,
+)
+
+PACKAGED = Path(__file__).resolve().parents[1] / "economy" / "data" / "rates.json"
+TODAY = date(2026, 11, 22)
+SCALARS = (
+    "diamonds_per_coin",
+    "usd_per_diamond",
+    "cashout_cut",
+    "minimum_withdrawal_usd",
+    "daily_cap_usd",
+    "agency_cut_default",
+)
+
+
+@pytest.fixture
+def seed() -> RateCard:
+    return default_presets()["seed"]
+
+
+def raw() -> dict[str, Any]:
+    return json.loads(PACKAGED.read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "rates.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+# --- shipped figures ----------------------------------------------------------------------
+
+
+def test_presets_are_the_documented_ones() -> None:
+    presets = default_presets()
+    assert PRESET_NAMES == ("seed", "one-to-one")
+    assert DEFAULT_PRESET == "seed"
+    assert set(PRESET_NAMES) <= set(presets)
+    assert all(presets[name].preset == name for name in PRESET_NAMES)
+
+
+def test_seed_figures_match_the_seed_documents(seed: RateCard) -> None:
+    assert seed.diamonds_per_coin.value == Decimal("0.5")
+    assert seed.usd_per_diamond.value == Decimal("0.005")
+    assert seed.cashout_cut.value == Decimal("0.5")
+    assert seed.minimum_withdrawal_usd.value == Decimal("100")
+    assert seed.daily_cap_usd.value == Decimal("1000")
+    assert seed.agency_cut_default.value == 0
+    assert "seed 001" in seed.diamonds_per_coin.source
+
+
+def test_one_to_one_follows_the_gift_api_convention() -> None:
+    card = default_presets()["one-to-one"]
+    assert card.diamonds_per_coin.value == 1
+    assert card.usd_per_diamond.value == Decimal("0.005")
+    assert card.cashout_cut.value == 0
+    assert "TikTokLive" in card.usd_per_diamond.source
+
+
+def test_views_programs(seed: RateCard) -> None:
+    fund, rewards = seed.views["creator-fund"], seed.views["creator-rewards"]
+    assert (fund.low_per_1000, fund.high_per_1000) == (Decimal("0.02"), Decimal("0.03"))
+    assert "seed 002" in fund.source
+    assert fund.note is not None and "2023-12-16" in fund.note and "0.04" in fund.note
+    assert (rewards.low_per_1000, rewards.high_per_1000) == (Decimal("0.40"), Decimal("1.00"))
+
+
+def test_every_figure_has_a_source_and_a_date() -> None:
+    for card in default_presets().values():
+        dated: list[Any] = [getattr(card, name) for name in SCALARS]
+        dated += [*card.views.values(), *card.stores, *card.fx.values()]
+        for item in dated:
+            assert item.source.strip()
+            assert date(2023, 1, 1) <= item.as_of <= TODAY
+
+
+def test_money_loads_as_exact_decimals(seed: RateCard) -> None:
+    assert seed.usd_per_diamond.value == Decimal("0.005")  # not 0.005000000000000000104...
+    assert all(isinstance(b.price, Decimal) for s in seed.stores for b in s.bundles)
+
+
+def test_us_app_and_web_bundles(seed: RateCard) -> None:
+    app = seed.store("app", "US")
+    assert [(b.coins, str(b.price)) for b in app.bundles] == [
+        (65, "0.99"),
+        (330, "4.99"),
+        (660, "9.99"),
+        (1320, "19.99"),
+        (3300, "49.99"),
+        (6600, "99.99"),
+        (16500, "249.99"),
+    ]
+    assert app.currency == "USD" and not app.sells_custom
+    web = seed.store("web", "US")
+    assert [b.coins for b in web.bundles] == [70, 350, 700, 1400, 3500, 7000, 17500]
+    assert web.sells_custom
+    assert web.custom_rate is not None
+    assert (web.custom_rate.coins, web.custom_rate.price) == (70, Decimal("0.99"))
+    assert web.custom_price_per_coin is not None
+    assert web.custom_price_per_coin.quantize(Decimal("0.0000001")) == Decimal("0.0141429")
+    assert web.note is not None and "unverified" in web.note
+
+
+def test_regional_stores(seed: RateCard) -> None:
+    gb = seed.store("app", "GB")
+    assert gb.currency == "GBP"
+    assert [(b.coins, b.price) for b in gb.bundles] == [
+        (65, Decimal("0.89")),
+        (16500, Decimal("219.99")),
+    ]
+    assert gb.note is not None and "Only the smallest and the largest" in gb.note
+    indonesia = seed.store("app", "ID")
+    assert indonesia.currency == "IDR"
+    assert [(b.coins, b.price) for b in indonesia.bundles] == [
+        (70, Decimal(17000)),
+        (350, Decimal(85000)),
+        (1400, Decimal(340000)),
+    ]
+    brazil = seed.store("app", "BR")
+    assert brazil.currency == "BRL"
+    assert [(b.coins, b.price) for b in brazil.bundles] == [(30, Decimal("1.89"))]
+
+
+def test_store_lookup(seed: RateCard) -> None:
+    assert {s.name for s in seed.stores_for("US")} == {"app", "web"}
+    assert seed.stores_for("FR") == ()
+    assert seed.store("app", "id").region == "ID"
+    with pytest.raises(NotFound) as err:
+        seed.store("web", "ID")
+    assert err.value.params["name"] == "web/ID"
+
+
+def test_exchange_rates(seed: RateCard) -> None:
+    assert {"IDR", "BRL", "EUR", "GBP", "INR", "PHP", "MXN"} <= set(seed.fx)
+    for figure in seed.fx.values():
+        assert "approximate" in figure.source and "/settings fx" in figure.source
+    assert seed.fx_rate("USD") == 1
+    assert seed.fx_rate("idr") == seed.fx["IDR"].value
+    assert Decimal(10_000) < seed.fx_rate("IDR") < Decimal(25_000)
+    with pytest.raises(NotFound):
+        seed.fx_rate("XAU")
+
+
+def test_unknown_preset() -> None:
+    assert get_preset("one-to-one").preset == "one-to-one"
+    with pytest.raises(NotFound):
+        get_preset("nope")
+
+
+def test_default_presets_are_cached_and_match_the_file() -> None:
+    assert default_presets()["seed"] is default_presets()["seed"]
+    assert load_presets(PACKAGED) == default_presets()
+
+
+# --- overrides ----------------------------------------------------------------------------
+
+
+def test_override_returns_a_new_card_with_the_new_source(seed: RateCard) -> None:
+    changed = seed.with_override("diamonds_per_coin", Decimal("0.7"), "server override", TODAY)
+    assert changed.diamonds_per_coin == Figure(
+        value=Decimal("0.7"), source="server override", as_of=TODAY
+    )
+    assert seed.diamonds_per_coin.value == Decimal("0.5")  # the original is untouched
+    assert changed.usd_per_diamond == seed.usd_per_diamond
+
+
+def test_override_views_bounds(seed: RateCard) -> None:
+    changed = seed.with_override("creator_fund_high", Decimal("0.04"), "newer blog", TODAY)
+    fund = changed.views["creator-fund"]
+    assert (fund.low_per_1000, fund.high_per_1000) == (Decimal("0.02"), Decimal("0.04"))
+    assert fund.source == "newer blog"
+    with pytest.raises(InvalidValue, match="low_per_1000 is above high_per_1000"):
+        seed.with_override("creator_rewards_low", Decimal("1.50"), "x", TODAY)
+
+
+@pytest.mark.parametrize("name", sorted(OVERRIDABLE_FIGURES))
+def test_every_overridable_name_accepts_a_sensible_value(seed: RateCard, name: str) -> None:
+    value = {"_low": Decimal("0.01"), "high": Decimal("2.00")}.get(name[-4:], Decimal("0.25"))
+    card = seed.with_override(name, value, "test", TODAY)
+    assert card != seed
+    assert card.with_override(name, value, "test", TODAY) == card
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("cashout_cut", Decimal(1), "fraction from 0 to below 1"),
+        ("cashout_cut", Decimal("-0.1"), "fraction from 0 to below 1"),
+        ("agency_cut_default", Decimal("1.5"), "fraction from 0 to below 1"),
+        ("usd_per_diamond", Decimal(0), "greater than 0"),
+        ("diamonds_per_coin", Decimal(-1), "greater than 0"),
+        ("daily_cap_usd", Decimal(0), "greater than 0"),
+        ("minimum_withdrawal_usd", Decimal(-5), "0 or more"),
+        ("creator_fund_low", Decimal("-0.01"), "greater than or equal to 0"),
+    ],
+)
+def test_override_rejects_impossible_values(
+    seed: RateCard, name: str, value: Decimal, reason: str
+) -> None:
+    with pytest.raises(InvalidValue) as err:
+        seed.with_override(name, value, "server override", TODAY)
+    assert err.value.params["what"] == name
+    assert reason in err.value.params["reason"]
+
+
+def test_override_rejects_nan_and_unknown_names(seed: RateCard) -> None:
+    with pytest.raises(InvalidValue):
+        seed.with_override("usd_per_diamond", Decimal("NaN"), "x", TODAY)
+    with pytest.raises(NotFound) as err:
+        seed.with_override("coins_per_rose", Decimal(1), "x", TODAY)
+    assert err.value.params["name"] == "coins_per_rose"
+
+
+def test_with_fx(seed: RateCard) -> None:
+    card = seed.with_fx("eur", Decimal("0.9"), "server override", TODAY)
+    assert card.fx_rate("EUR") == Decimal("0.9")
+    assert card.fx["EUR"].source == "server override"
+    assert seed.fx["EUR"].source.startswith("approximate")  # the original card is untouched
+    assert card.with_fx("JPY", Decimal("150"), "x", TODAY).fx_rate("JPY") == 150
+    for code, rate in [("EUR", Decimal(0)), ("USD", Decimal(1)), ("EURO", Decimal(1))]:
+        with pytest.raises(InvalidValue):
+            seed.with_fx(code, rate, "x", TODAY)
+
+
+# --- bad data files -----------------------------------------------------------------------
+
+
+def test_zero_diamonds_per_coin_names_file_preset_and_field(tmp_path: Path) -> None:
+    data = raw()
+    data["presets"]["seed"]["diamonds_per_coin"]["value"] = "0"
+    path = write(tmp_path, data)
+    with pytest.raises(DataFileError) as err:
+        load_presets(path)
+    message = str(err.value)
+    assert str(path) in message and "'seed'" in message and "diamonds_per_coin" in message
+
+
+def test_cut_of_one_in_the_second_preset(tmp_path: Path) -> None:
+    data = raw()
+    data["presets"]["one-to-one"]["cashout_cut"]["value"] = "1"
+    with pytest.raises(DataFileError, match=r"'one-to-one'.*cashout_cut"):
+        load_presets(write(tmp_path, data))
+
+
+def test_float_money_is_refused(tmp_path: Path) -> None:
+    data = raw()
+    data["presets"]["seed"]["usd_per_diamond"]["value"] = 0.005
+    with pytest.raises(DataFileError, match=r"usd_per_diamond.*as strings"):
+        load_presets(write(tmp_path, data))
+
+
+def test_duplicate_and_empty_bundles(tmp_path: Path) -> None:
+    data = raw()
+    data["shared"]["stores"][0]["bundles"].append({"coins": 65, "price": "1.00"})
+    with pytest.raises(DataFileError, match=r"'seed'.*stores\.0\.bundles.*same number of coins"):
+        load_presets(write(tmp_path, data))
+    data = raw()
+    data["shared"]["stores"][2]["bundles"] = []
+    with pytest.raises(DataFileError, match=r"stores\.2\.bundles.*at least one bundle"):
+        load_presets(write(tmp_path, data))
+
+
+def test_bad_bundle_price_and_views_order(tmp_path: Path) -> None:
+    data = raw()
+    data["shared"]["stores"][1]["bundles"][0]["price"] = "-0.99"
+    with pytest.raises(DataFileError, match=r"stores\.1\.bundles\.0\.price"):
+        load_presets(write(tmp_path, data))
+    data = raw()
+    data["shared"]["views"]["creator-rewards"]["low_per_1000"] = "2.00"
+    with pytest.raises(DataFileError, match=r"views\.creator-rewards.*above"):
+        load_presets(write(tmp_path, data))
+
+
+def test_missing_field_date_and_unknown_key(tmp_path: Path) -> None:
+    data = raw()
+    del data["shared"]["daily_cap_usd"]
+    with pytest.raises(DataFileError, match=r"'seed'.*daily_cap_usd.*Field required"):
+        load_presets(write(tmp_path, data))
+    data = raw()
+    data["presets"]["seed"]["cashout_cut"]["as_of"] = "last year"
+    with pytest.raises(DataFileError, match=r"cashout_cut\.as_of"):
+        load_presets(write(tmp_path, data))
+    data = raw()
+    data["presets"]["seed"]["diamond_per_coin"] = data["presets"]["seed"]["diamonds_per_coin"]
+    with pytest.raises(DataFileError, match=r"diamond_per_coin.*Extra inputs"):
+        load_presets(write(tmp_path, data))
+
+
+def test_missing_preset_bad_json_and_missing_file(tmp_path: Path) -> None:
+    data = raw()
+    del data["presets"]["one-to-one"]
+    with pytest.raises(DataFileError, match=r"missing preset.*one-to-one"):
+        load_presets(write(tmp_path, data))
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"broken\.json.*not valid JSON"):
+        load_presets(broken)
+    with pytest.raises(DataFileError, match=r"absent\.json.*cannot read"):
+        load_presets(tmp_path / "absent.json")
+    with pytest.raises(DataFileError, match="'presets' object"):
+        load_presets(write(tmp_path, [1, 2]))
