@@ -1,0 +1,51 @@
+"""Storage of tallies, leaderboards, groups and per-server settings (plain int ids only)."""
+
+from economy.storage.base import (
+    AuditRow,
+    By,
+    CustomGift,
+    Entry,
+    GiftCount,
+    Group,
+    GuildConfig,
+    LeaderboardRow,
+    MemberTotal,
+    Period,
+    Storage,
+    StorageBusy,
+    StorageError,
+    StorageFull,
+    StorageVersionError,
+    UserSummary,
+    period_key,
+    period_keys,
+)
+from economy.storage.names import MAX_NAME_LENGTH, clean_name, fx_key, name_key, override_key
+from economy.storage.sqlite import SqliteStorage
+
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "AuditRow",
+    "By",
+    "CustomGift",
+    "Entry",
+    "GiftCount",
+    "Group",
+    "GuildConfig",
+    "LeaderboardRow",
+    "MemberTotal",
+    "Period",
+    "SqliteStorage",
+    "Storage",
+    "StorageBusy",
+    "StorageError",
+    "StorageFull",
+    "StorageVersionError",
+    "UserSummary",
+    "clean_name",
+    "fx_key",
+    "name_key",
+    "override_key",
+    "period_key",
+    "period_keys",
+]

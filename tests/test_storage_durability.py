@@ -1,0 +1,277 @@
+"""Opening, migrations, crashes, backups and error mapping of SqliteStorage (real files)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from economy.storage import (
+    SqliteStorage,
+    StorageBusy,
+    StorageError,
+    StorageFull,
+    StorageVersionError,
+)
+from economy.storage.sqlite import load_migrations, split_statements
+
+REPO = Path(__file__).resolve().parents[1]
+G = 5
+
+
+def packaged_migrations(folder: Path) -> Path:
+    """Copy the shipped migrations into `folder` (to add fake newer ones next to them)."""
+    folder.mkdir()
+    for item in (resources.files("economy.storage") / "migrations").iterdir():
+        if item.name.endswith(".sql"):
+            (folder / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def user_version(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    db.close()
+    return int(version)
+
+
+async def test_open_creates_folders_uses_wal_and_records_schema(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "bot.sqlite"
+    async with await SqliteStorage.open(path) as storage:
+        await storage.add_entry(G, 1, 2, gift_name="Rose", count=1, coins=1, diamonds=1)
+    assert path.exists()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+    assert user_version(path) == len(load_migrations()) >= 1
+
+
+async def test_reopen_after_close_shows_the_same_data(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite"
+    storage = await SqliteStorage.open(path)
+    entry = await storage.add_entry(G, 1, 2, gift_name="Lion", count=2, coins=58, diamonds=29)
+    await storage.create_group(G, "Team", 2)
+    await storage.set_config_value(G, "currency", "IDR", actor_id=2)
+    board = await storage.leaderboard(G, "received", "all")
+    await storage.close()
+    await storage.close()  # idempotent
+
+    async with await SqliteStorage.open(path) as again:
+        assert [e async for e in again.export_rows(G)] == [entry]
+        assert await again.leaderboard(G, "received", "all") == board
+        assert (await again.get_group(G, "team")).creator_id == 2
+        assert (await again.get_guild_config(G)).currency == "IDR"
+
+
+async def test_packaged_migrations_are_readable() -> None:
+    plan = load_migrations()
+    assert [m.version for m in plan] == list(range(1, len(plan) + 1))
+    assert plan[0].name == "initial"
+    assert any("CREATE TRIGGER ledger_count_new" in s for s in plan[0].statements())
+
+
+def test_split_statements_keeps_trigger_bodies_whole() -> None:
+    script = """
+    -- a comment; with a semicolon
+    CREATE TABLE a (x TEXT DEFAULT ';');
+    CREATE TRIGGER t AFTER INSERT ON a BEGIN
+        INSERT INTO a VALUES ('in; body');
+        SELECT 1;
+    END; CREATE TABLE b (y);
+    -- trailing comment
+    """
+    statements = split_statements(script)
+    assert len(statements) == 3
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+    with pytest.raises(StorageVersionError):
+        split_statements("CREATE TABLE c (z)")
+
+
+async def test_older_database_upgrades_without_losing_rows(tmp_path: Path) -> None:
+    folder = packaged_migrations(tmp_path / "migrations")
+    path = tmp_path / "bot.sqlite"
+    async with await SqliteStorage.open(path, migrations=folder) as storage:
+        for i in range(20):
+            await storage.add_entry(G, i % 4, 9, gift_name="Rose", count=1, coins=2, diamonds=1)
+        await storage.create_group(G, "Old group", 9)
+        before = [e async for e in storage.export_rows(G)]
+    old_version = user_version(path)
+
+    newer = old_version + 1
+    (folder / f"V{newer:03d}__group_colour.sql").write_text(
+        "-- fake upgrade for the test\n"
+        "ALTER TABLE tally_groups ADD COLUMN colour TEXT NOT NULL DEFAULT 'blue';\n"
+        "CREATE TABLE upgrade_marker (note TEXT);\n"
+        "INSERT INTO upgrade_marker VALUES ('upgraded; with a semicolon');\n",
+        encoding="utf-8",
+    )
+    async with await SqliteStorage.open(path, migrations=folder) as storage:
+        assert [e async for e in storage.export_rows(G)] == before
+        assert (await storage.user_summary(G, 1)).diamonds_received == 5
+        assert (await storage.get_group(G, "old group")).name == "Old group"
+        assert await storage.verify() == []
+    assert user_version(path) == newer
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT colour FROM tally_groups").fetchall() == [("blue",)]
+        assert db.execute("SELECT note FROM upgrade_marker").fetchone() is not None
+    db.close()
+
+
+async def test_failing_migration_changes_nothing(tmp_path: Path) -> None:
+    folder = packaged_migrations(tmp_path / "migrations")
+    path = tmp_path / "bot.sqlite"
+    async with await SqliteStorage.open(path, migrations=folder) as storage:
+        await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=3)
+    version = user_version(path)
+    (folder / f"V{version + 1:03d}__broken.sql").write_text(
+        "CREATE TABLE half_done (x);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8"
+    )
+    with pytest.raises(StorageError):
+        await SqliteStorage.open(path, migrations=folder)
+    assert user_version(path) == version
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    assert "half_done" not in tables
+
+
+async def test_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite"
+    async with await SqliteStorage.open(path):
+        pass
+    known = user_version(path)
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(StorageVersionError) as caught:
+        await SqliteStorage.open(path)
+    message = str(caught.value)
+    assert "newer tiktok-gift-bot" in message
+    assert f"schema 99, this version knows {known}" in message
+    assert "upgrade the bot" in message
+    assert user_version(path) == 99
+
+
+async def test_badly_numbered_migrations_are_refused(tmp_path: Path) -> None:
+    folder = packaged_migrations(tmp_path / "migrations")
+    (folder / "V009__gap.sql").write_text("SELECT 1;", encoding="utf-8")
+    with pytest.raises(StorageVersionError, match="numbered"):
+        await SqliteStorage.open(tmp_path / "bot.sqlite", migrations=folder)
+
+
+async def test_crash_mid_storm_loses_no_committed_entry(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite"
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    writer = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(REPO / "tests" / "storage_crash_writer.py"),
+        str(path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=REPO,
+        env=env,
+    )
+    assert writer.stdout is not None
+    printed: list[int] = []
+    try:
+        async with asyncio.timeout(30):
+            while len(printed) < 1000:
+                line = await writer.stdout.readline()
+                if not line:
+                    stderr = await writer.stderr.read() if writer.stderr else b""
+                    pytest.fail(f"writer died early: {stderr.decode()[-2000:]}")
+                printed.append(int(line))
+    finally:
+        writer.send_signal(signal.SIGKILL)
+    rest, _ = await writer.communicate()
+    printed += [int(line) for line in rest.split()]
+    assert await writer.wait() == -signal.SIGKILL
+
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+    async with await SqliteStorage.open(path) as storage:
+        stored = {e.id async for e in storage.export_rows(1)}
+        assert set(printed) <= stored
+        assert await storage.verify() == []
+
+
+async def test_backup_copy_opens_and_matches(tmp_path: Path) -> None:
+    async with await SqliteStorage.open(tmp_path / "bot.sqlite") as storage:
+        for i in range(50):
+            await storage.add_entry(G, i % 7, i % 3, gift_name="Rose", count=1, coins=i, diamonds=i)
+        await storage.undo_last(G, 1)
+        await storage.create_group(G, "Squad", 1)
+        await storage.add_member(G, "squad", 4)
+        await storage.set_config_value(G, "preset", "seed", actor_id=1)
+        board = await storage.leaderboard(G, "received", "all")
+        target = tmp_path / "backups" / "copy.sqlite"
+        await storage.backup(target)
+        await storage.add_entry(G, 1, 1, gift_name=None, count=1, coins=0, diamonds=1)  # later
+        with pytest.raises(ValueError):
+            await storage.backup(tmp_path / "bot.sqlite")
+        live = [e async for e in storage.export_rows(G)]
+        assert await storage.leaderboard(G, "received", "all") != board
+    assert not (tmp_path / "backups" / "copy.sqlite.tmp").exists()
+    async with await SqliteStorage.open(target) as copy:
+        assert [e async for e in copy.export_rows(G)] == live[:-1]
+        assert await copy.leaderboard(G, "received", "all") == board  # predates the last entry
+        received = (await copy.user_summary(G, 4)).diamonds_received
+        assert await copy.group_members(G, "SQUAD") == [(4, received)]
+        assert (await copy.get_guild_config(G)).preset == "seed"
+        assert await copy.verify() == []
+
+
+async def test_locked_database_raises_storage_busy(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite"
+    async with await SqliteStorage.open(path, busy_timeout_ms=50) as storage:
+        await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            with pytest.raises(StorageBusy):
+                await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
+            with pytest.raises(StorageBusy):
+                await storage.create_group(G, "Blocked", 2)
+            with pytest.raises(StorageBusy):
+                await storage.add_member(G, "Blocked", 2)  # BEGIN IMMEDIATE itself waits
+            assert (await storage.user_summary(G, 1)).diamonds_received == 1  # reads go on
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
+        assert (await storage.user_summary(G, 1)).entries_received == 2
+
+
+async def test_full_disk_raises_storage_full_and_keeps_totals_exact(tmp_path: Path) -> None:
+    async with await SqliteStorage.open(tmp_path / "bot.sqlite") as storage:
+        # White-box: cap the file at its current size (a stand-in for a full disk).
+        (pages,) = (await storage._writer.execute_fetchall("PRAGMA page_count"))[0]
+        await storage._writer.execute(f"PRAGMA max_page_count = {pages + 2}")
+        with pytest.raises(StorageFull):
+            for user in range(5000):
+                await storage.add_entry(G, user, user + 1, gift_name=f"Gift {user}",
+                                        count=1, coins=1, diamonds=1)  # fmt: skip
+        written = [e async for e in storage.export_rows(G)]
+        assert (await storage.user_summary(G, 0)).entries_received == 1
+        assert len(written) == sum(
+            [(await storage.user_summary(G, e.recipient_id)).entries_received for e in written]
+        )  # the failed entry left neither a ledger row nor a total
+        assert await storage.verify() == []
+
+
+def test_storage_errors_are_a_family() -> None:
+    assert issubclass(StorageBusy, StorageError) and issubclass(StorageFull, StorageError)
+    assert issubclass(StorageVersionError, StorageError)
+    assert not issubclass(StorageError, sqlite3.Error)
+
+
+def test_shipped_migrations_match_the_repository() -> None:
+    shipped = sorted(p.name for p in (REPO / "economy" / "storage" / "migrations").glob("*.sql"))
+    assert shipped == [f"V{m.version:03d}__{m.name}.sql" for m in load_migrations()]
