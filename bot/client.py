@@ -9,11 +9,12 @@ import pkgutil
 import discord
 from discord.ext.commands import Bot, when_mentioned
 
-from economy.profiles import Profiles
+from bot.ratelimit import WriteLimiter
 from bot.settings import Settings
 from bot.translator import CatalogTranslator
 from bot.tree import GiftTree
 from economy.catalog import default_catalog
+from economy.profiles import Profiles
 from economy.rates import default_presets
 from economy.storage import SqliteStorage, Storage
 
@@ -50,6 +51,7 @@ class GiftBot(Bot):
         self._storage = storage
         self._owns_storage = storage is None
         self.profiles: Profiles | None = None
+        self.write_limiter = WriteLimiter()
 
     @property
     def storage(self) -> Storage:

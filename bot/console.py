@@ -178,7 +178,9 @@ class ConsoleSession:
         option = list(raw)[-1]
         try:
             others = self._options(path, {k: v for k, v in raw.items() if k != option})
-            choices = await self.discord.autocomplete(path, option, raw[option], others, **self._where())
+            choices = await self.discord.autocomplete(
+                path, option, raw[option], others, **self._where()
+            )
         except (ConsoleInputError, LookupError) as error:
             return str(error).strip("'\"")
         return "\n".join(f"  {c['name']}" for c in choices) or "(no choices)"

@@ -183,7 +183,9 @@ class CapturingAdapter(AsyncWebhookAdapter):
         self.requests.append(captured)
         answer = self._answer(route, captured)
         if isinstance(answer, dict):
-            message = answer.get("resource", {}).get("message") if "interaction" in answer else answer
+            message = (
+                answer.get("resource", {}).get("message") if "interaction" in answer else answer
+            )
             if message:
                 captured.message_id = message["id"]
         return answer
@@ -328,7 +330,12 @@ class OfflineDiscord:
                 node = {"type": 2, "name": command.parent.name, "options": [node]}
             data = {"id": str(_command_id(root)), "name": root.name, "type": 1, "options": [node]}
         else:
-            data = {"id": str(_command_id(root)), "name": root.name, "type": 1, "options": converted}
+            data = {
+                "id": str(_command_id(root)),
+                "name": root.name,
+                "type": 1,
+                "options": converted,
+            }
         if resolved:
             data["resolved"] = resolved
         kind = 4 if focused else 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -64,7 +65,9 @@ class Pager(discord.ui.View):
         self._sync_buttons()
         await interaction.response.edit_message(embed=await self.render(self.page), view=self)
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id="pager:prev")
+    @discord.ui.button(
+        label="Previous", style=discord.ButtonStyle.secondary, custom_id="pager:prev"
+    )
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self._show(interaction, self.page - 1)
 
@@ -78,10 +81,8 @@ class Pager(discord.ui.View):
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
         if self.origin is not None:
-            try:
+            with contextlib.suppress(discord.HTTPException):
                 await self.origin.edit_original_response(view=self)
-            except discord.HTTPException:
-                pass
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]

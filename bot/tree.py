@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.i18n import has, t
 from economy.errors import EconomyError
+from economy.storage import StorageBusy, StorageFull
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def explain(error: BaseException, locale: object) -> str | None:
         cause = inner
     if isinstance(cause, EconomyError):
         return t(locale, cause.key, **_localised_params(cause, locale))
+    if isinstance(cause, (StorageBusy, StorageFull)):
+        return t(locale, cause.key)
     if isinstance(cause, UserError):
         return t(locale, cause.key, **cause.params)
     if isinstance(cause, app_commands.TransformerError):
@@ -81,9 +84,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     if message is None:
         reference = secrets.token_hex(3).upper()
         command = interaction.command.qualified_name if interaction.command else "?"
-        log.error(
-            "Unexpected error, reference %s, in /%s", reference, command, exc_info=error
-        )
+        log.error("Unexpected error, reference %s, in /%s", reference, command, exc_info=error)
         message = t(interaction.locale, "error.unexpected", reference=reference)
     try:
         await reply_ephemeral(interaction, message)

@@ -57,10 +57,10 @@ def coins_embed(ask: Ask, amount: int, store_name: str) -> discord.Embed:
 class Coins(commands.Cog):
     """Coin prices by store and region."""
 
-    @app_commands.command(name="coins", description="The cheapest way to buy coins, and what they buy")
-    @app_commands.describe(
-        amount="How many coins", store="Where to buy them (default: app)"
+    @app_commands.command(
+        name="coins", description="The cheapest way to buy coins, and what they buy"
     )
+    @app_commands.describe(amount="How many coins", store="Where to buy them (default: app)")
     @app_commands.choices(store=STORE_CHOICES)
     @LOOKUP_CONTEXTS
     @LOOKUP_INSTALLS

@@ -49,7 +49,9 @@ def value_embed(ask: Ask, gift: Gift, count: int, store_name: str) -> discord.Em
 class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE gifts"):
     """Gift values and the catalog."""
 
-    @app_commands.command(name="value", description="What gifts cost the viewer and pay the creator")
+    @app_commands.command(
+        name="value", description="What gifts cost the viewer and pay the creator"
+    )
     @app_commands.describe(
         gift="The gift (start typing its name)",
         count="How many were sent (default 1)",

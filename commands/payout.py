@@ -75,7 +75,9 @@ class Payout(commands.GroupCog, group_name="payout", group_description="Creator 
         ask = await ask_for(interaction)
         await interaction.response.send_message(embed=views_embed(ask, views, program))
 
-    @app_commands.command(name="goal", description="Diamonds, coins and gifts needed to take home an amount")
+    @app_commands.command(
+        name="goal", description="Diamonds, coins and gifts needed to take home an amount"
+    )
     @app_commands.describe(
         amount="Money you want to take home, in this server's currency",
         gift="Count it in this gift (optional)",

@@ -1,0 +1,55 @@
+"""A per-user limit on writes, shared by every command that writes: bursts of 10, 1 a second."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import discord
+from discord import app_commands
+
+BURST = 10
+PER_SECONDS = 10.0
+MAX_TRACKED = 50_000
+
+T = TypeVar("T")
+
+
+class WriteLimiter:
+    """Token buckets keyed by (server, user); refills `BURST` tokens every `PER_SECONDS`."""
+
+    def __init__(self, burst: int = BURST, per: float = PER_SECONDS) -> None:
+        self.burst = burst
+        self.per = per
+        self._buckets: dict[tuple[int | None, int], app_commands.Cooldown] = {}
+
+    def retry_after(self, guild_id: int | None, user_id: int, now: float | None = None) -> float:
+        """0 when the write may go ahead (and spend a token); else seconds to wait."""
+        key = (guild_id, user_id)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if len(self._buckets) >= MAX_TRACKED:
+                self._forget_idle(now or time.time())
+            bucket = self._buckets[key] = app_commands.Cooldown(self.burst, self.per)
+        return bucket.update_rate_limit(now) or 0.0
+
+    def _forget_idle(self, now: float) -> None:
+        idle = [k for k, b in self._buckets.items() if b.get_tokens(now) >= self.burst]
+        for key in idle:
+            del self._buckets[key]
+
+
+def write_limited() -> Callable[[T], T]:
+    """An app-command check: refuse with "try again in N s" past the user's write budget."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        limiter: WriteLimiter = interaction.client.write_limiter  # type: ignore[attr-defined]
+        retry = limiter.retry_after(interaction.guild_id, interaction.user.id)
+        if retry:
+            raise app_commands.CommandOnCooldown(
+                app_commands.Cooldown(limiter.burst, limiter.per), retry
+            )
+        return True
+
+    return app_commands.check(predicate)
