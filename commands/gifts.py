@@ -46,6 +46,8 @@ def value_embed(ask: Ask, gift: Gift, count: int, store_name: str) -> discord.Em
     return embed
 
 
+@LOOKUP_CONTEXTS
+@LOOKUP_INSTALLS
 class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE gifts"):
     """Gift values and the catalog."""
 
@@ -58,8 +60,6 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         store="Where the viewer bought the coins (default: app)",
     )
     @app_commands.choices(store=STORE_CHOICES)
-    @LOOKUP_CONTEXTS
-    @LOOKUP_INSTALLS
     async def value(
         self,
         interaction: discord.Interaction,
@@ -82,8 +82,6 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
             app_commands.Choice(name="Name", value="name"),
         ]
     )
-    @LOOKUP_CONTEXTS
-    @LOOKUP_INSTALLS
     async def list_gifts(
         self,
         interaction: discord.Interaction,

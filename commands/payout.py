@@ -61,14 +61,14 @@ def price_spread(gifts: tuple[Gift, ...], count: int) -> list[Gift]:
     return [ordered[round(i * step)] for i in range(count)]
 
 
+@LOOKUP_CONTEXTS
+@LOOKUP_INSTALLS
 class Payout(commands.GroupCog, group_name="payout", group_description="Creator pay estimates"):
     """Pay per view and savings goals."""
 
     @app_commands.command(name="views", description="What a number of views pays, low to high")
     @app_commands.describe(views="How many views", program="Which program (default: both)")
     @app_commands.choices(program=PROGRAM_CHOICES)
-    @LOOKUP_CONTEXTS
-    @LOOKUP_INSTALLS
     async def views(
         self, interaction: discord.Interaction, views: Amount, program: str | None = None
     ) -> None:
@@ -82,8 +82,6 @@ class Payout(commands.GroupCog, group_name="payout", group_description="Creator 
         amount="Money you want to take home, in this server's currency",
         gift="Count it in this gift (optional)",
     )
-    @LOOKUP_CONTEXTS
-    @LOOKUP_INSTALLS
     async def goal(
         self, interaction: discord.Interaction, amount: Money, gift: GiftOption | None = None
     ) -> None:

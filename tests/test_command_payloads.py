@@ -1,0 +1,91 @@
+"""Every command payload the bot would sync respects Discord's limits, in every language."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.client import create_bot, extension_names, minimal_intents
+from bot.offline import OfflineDiscord
+from bot.translator import CatalogTranslator
+
+NAME = re.compile(r"^[-_'\w]{1,32}$")
+SOFT_COMMAND_CHARACTERS = 4_000  # Discord allows 8,000 but warns above 4,000
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+
+
+def longest(item: dict[str, Any], key: str) -> int:
+    """Discord counts a localized field at its longest localization."""
+    texts = [item.get(key) or ""] + list((item.get(f"{key}_localizations") or {}).values())
+    return max(len(t) for t in texts)
+
+
+def command_characters(item: dict[str, Any]) -> int:
+    """Names, descriptions and choice values of a command and everything under it."""
+    total = longest(item, "name") + longest(item, "description")
+    for option in item.get("options") or []:
+        total += command_characters(option)
+    for choice in item.get("choices") or []:
+        total += longest(choice, "name") + len(str(choice["value"]))
+    return total
+
+
+def check_option_tree(item: dict[str, Any], where: str) -> None:
+    names = [item.get("name", "")] + list((item.get("name_localizations") or {}).values())
+    for name in names:
+        assert NAME.match(name) and name == name.lower(), f"{where}: bad name {name!r}"
+    descriptions = [item.get("description", "")] + list(
+        (item.get("description_localizations") or {}).values()
+    )
+    for text in descriptions:
+        assert 1 <= len(text) <= 100, f"{where}: description {text!r}"
+    options = item.get("options") or []
+    assert len(options) <= 25, f"{where}: {len(options)} options"
+    leaf = [o for o in options if o["type"] not in (SUB_COMMAND, SUB_COMMAND_GROUP)]
+    required = [o.get("required", False) for o in leaf]
+    assert required == sorted(required, reverse=True), f"{where}: required options not first"
+    choices = item.get("choices") or []
+    assert len(choices) <= 25, f"{where}: {len(choices)} choices"
+    for choice in choices:
+        for name in [choice["name"], *(choice.get("name_localizations") or {}).values()]:
+            assert 1 <= len(name) <= 100, f"{where}: choice {name!r}"
+    for option in options:
+        check_option_tree(option, f"{where} {option['name']}")
+
+
+@pytest.fixture
+async def payloads(offline: OfflineDiscord) -> list[dict[str, Any]]:
+    tree = offline.bot.tree
+    translator = CatalogTranslator()
+    return [
+        await command.get_translated_payload(tree, translator) for command in tree.get_commands()
+    ]
+
+
+async def test_every_command_payload_is_within_discords_limits(payloads) -> None:
+    assert len(payloads) <= 100
+    for payload in payloads:
+        check_option_tree(payload, f"/{payload['name']}")
+        size = command_characters(payload)
+        assert size <= SOFT_COMMAND_CHARACTERS, f"/{payload['name']} is {size} characters"
+
+
+async def test_lookup_commands_work_in_dms_and_payloads_are_localized(payloads) -> None:
+    by_name = {p["name"]: p for p in payloads}
+    for name in ("gift", "coins", "diamonds", "payout", "help", "about"):
+        assert 1 in by_name[name]["contexts"], f"/{name} should work in DMs"
+        assert set(by_name[name]["name_localizations"]) >= {"id", "pt-BR"}
+        assert set(by_name[name]["description_localizations"]) >= {"id", "pt-BR"}
+
+
+async def test_bot_loads_every_cog_without_connecting(settings) -> None:
+    bot = create_bot(settings)
+    assert not minimal_intents().members and not minimal_intents().message_content
+    assert not bot.intents.presences
+    async with OfflineDiscord(bot):
+        assert set(bot.extensions) == set(extension_names())
+        assert settings.database_path.exists()
+        assert bot.is_ready() is False
+    assert bot._storage is None
