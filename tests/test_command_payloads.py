@@ -16,10 +16,14 @@ SOFT_COMMAND_CHARACTERS = 4_000  # Discord allows 8,000 but warns above 4,000
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 
 
+def variants(item: dict[str, Any], key: str) -> list[str]:
+    """A field's default text and every localization of it."""
+    return [item.get(key) or "", *(item.get(f"{key}_localizations") or {}).values()]
+
+
 def longest(item: dict[str, Any], key: str) -> int:
     """Discord counts a localized field at its longest localization."""
-    texts = [item.get(key) or ""] + list((item.get(f"{key}_localizations") or {}).values())
-    return max(len(t) for t in texts)
+    return max(len(text) for text in variants(item, key))
 
 
 def command_characters(item: dict[str, Any]) -> int:
@@ -33,13 +37,9 @@ def command_characters(item: dict[str, Any]) -> int:
 
 
 def check_option_tree(item: dict[str, Any], where: str) -> None:
-    names = [item.get("name", "")] + list((item.get("name_localizations") or {}).values())
-    for name in names:
+    for name in variants(item, "name"):
         assert NAME.match(name) and name == name.lower(), f"{where}: bad name {name!r}"
-    descriptions = [item.get("description", "")] + list(
-        (item.get("description_localizations") or {}).values()
-    )
-    for text in descriptions:
+    for text in variants(item, "description"):
         assert 1 <= len(text) <= 100, f"{where}: description {text!r}"
     options = item.get("options") or []
     assert len(options) <= 25, f"{where}: {len(options)} options"
@@ -49,7 +49,7 @@ def check_option_tree(item: dict[str, Any], where: str) -> None:
     choices = item.get("choices") or []
     assert len(choices) <= 25, f"{where}: {len(choices)} choices"
     for choice in choices:
-        for name in [choice["name"], *(choice.get("name_localizations") or {}).values()]:
+        for name in variants(choice, "name"):
             assert 1 <= len(name) <= 100, f"{where}: choice {name!r}"
     for option in options:
         check_option_tree(option, f"{where} {option['name']}")
