@@ -36,6 +36,11 @@ def minimal_intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
+# The bot never joins voice: the "voice will NOT be supported" warnings are noise here.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class GiftBot(Bot):
     """Holds the shared services the cogs use: storage and per-server profiles."""
 
