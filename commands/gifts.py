@@ -37,12 +37,8 @@ def value_embed(ask: Ask, gift: Gift, count: int, store_name: str) -> discord.Em
         name=ask.t("gift.value.net", cut=ask.number(ask.rates.cashout_cut.value * 100)),
         value=ask.usd(value.net_usd),
     )
-    if gift.retired or gift.note:
-        embed.description = " ".join(
-            part
-            for part in (ask.t("gift.value.retired") if gift.retired else "", gift.note or "")
-            if part
-        )
+    if gift.retired:
+        embed.description = ask.t("gift.value.retired")
     return embed
 
 
