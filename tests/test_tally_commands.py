@@ -1,0 +1,534 @@
+"""/tally, driven through discord.py's real interaction path on a real temporary database."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+
+import discord
+import pytest
+
+import commands._tally_render as tally_render
+from bot.i18n import catalogs, placeholders
+from bot.offline import FakeUser, OfflineDiscord
+from bot.ratelimit import WriteLimiter
+from bot.translator import command_texts
+from economy.storage import Entry
+from tests.conftest import (
+    A_BOT,
+    ALICE,
+    BOB,
+    GUILD,
+    MANAGER,
+    MEMBERS,
+    OTHER_GUILD,
+    OUTSIDER,
+)
+from tests.replies import (
+    CHANNEL_MESSAGE,
+    UPDATE_MESSAGE,
+    buttons,
+    embed_of,
+    field,
+    only_reply,
+    refusal,
+)
+
+FOOTER = "not affiliated with TikTok"
+
+
+async def ledger(offline: OfflineDiscord, guild=GUILD) -> list[Entry]:
+    return [e async for e in offline.bot.storage.export_rows(guild.id)]
+
+
+async def received(offline: OfflineDiscord, user: FakeUser, guild=GUILD) -> int:
+    summary = await offline.bot.storage.user_summary(guild.id, user.id)
+    return summary.diamonds_received
+
+
+async def tally(offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD):
+    return await offline.command(path, options or {}, user=user, guild=guild, members=MEMBERS)
+
+
+def public_embed(replies) -> dict:
+    reply = only_reply(replies)
+    assert reply.callback_type == CHANNEL_MESSAGE and not reply.ephemeral, reply.text()
+    assert reply.allowed_mentions == {"parse": []}
+    embed = embed_of(reply)
+    assert FOOTER in embed["footer"]["text"]
+    return embed
+
+
+@pytest.fixture
+def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
+    offline.bot.write_limiter = WriteLimiter(burst=10**9)
+    return offline
+
+
+async def everyone_may_tally_others(offline: OfflineDiscord, guild=GUILD) -> None:
+    await offline.bot.storage.set_config_value(guild.id, "tally_others", "everyone", MANAGER.id)
+    offline.bot.profiles.forget(guild.id)
+
+
+# -- add / undo ------------------------------------------------------------------------------
+
+
+async def test_add_gift_records_diamonds_for_the_caller(offline: OfflineDiscord) -> None:
+    embed = public_embed(await tally(offline, "tally add", {"gift": "galaxy", "count": 2}))
+    assert "**Galaxy** × 2" in embed["description"]
+    assert f"<@{ALICE.id}>" in embed["description"]
+    assert field(embed, "Diamonds added") == "+1,000"
+    assert field(embed, "Coins") == "2,000"
+    assert field(embed, "New total") == "1,000 diamonds"
+    [entry] = await ledger(offline)
+    assert (entry.recipient_id, entry.sender_id, entry.gift_name) == (ALICE.id, ALICE.id, "Galaxy")
+    assert (entry.count, entry.coins, entry.diamonds) == (2, 2000, 1000)
+
+
+async def test_diamonds_are_rounded_down_once_per_entry(offline: OfflineDiscord) -> None:
+    await tally(offline, "tally add", {"gift": "rose", "count": 5})  # 5 coins -> 2.5 -> 2
+    await tally(offline, "tally add", {"gift": "rose"})  # 1 coin -> 0.5 -> 0
+    assert [e.diamonds for e in await ledger(offline)] == [2, 0]
+    assert await received(offline, ALICE) == 2
+
+
+async def test_add_diamonds_records_raw_diamonds(offline: OfflineDiscord) -> None:
+    embed = public_embed(await tally(offline, "tally add-diamonds", {"amount": 12_345}))
+    assert "12,345 diamonds for" in embed["description"]
+    [entry] = await ledger(offline)
+    assert (entry.gift_name, entry.count, entry.coins, entry.diamonds) == (None, 1, 0, 12_345)
+
+
+async def test_manager_adds_to_another_member(offline: OfflineDiscord) -> None:
+    embed = public_embed(
+        await tally(offline, "tally add", {"gift": "lion", "member": BOB}, user=MANAGER)
+    )
+    assert f"<@{BOB.id}>" in embed["description"]
+    assert f"Recorded by <@{MANAGER.id}>" in embed["description"]
+    [entry] = await ledger(offline)
+    assert (entry.recipient_id, entry.sender_id) == (BOB.id, MANAGER.id)
+
+
+async def test_member_cannot_add_to_others_unless_the_server_allows_it(offline) -> None:
+    for path, options in (
+        ("tally add", {"gift": "rose", "member": BOB}),
+        ("tally add-diamonds", {"amount": 5, "member": BOB}),
+    ):
+        assert "Manage Server" in refusal(await tally(offline, path, options))
+    assert await ledger(offline) == []
+
+    await everyone_may_tally_others(offline)
+    public_embed(await tally(offline, "tally add", {"gift": "galaxy", "member": BOB}))
+    assert await received(offline, BOB) == 500
+
+
+async def test_adding_to_yourself_by_name_needs_no_permission(offline: OfflineDiscord) -> None:
+    public_embed(await tally(offline, "tally add", {"gift": "galaxy", "member": ALICE}))
+    assert await received(offline, ALICE) == 500
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"gift": "rose", "count": 0}, "1,000,000"),
+        ({"gift": "rose", "count": -1}, "1,000,000"),
+        ({"gift": "rose", "count": 10**18}, "1,000,000"),
+        ({"gift": "qqqzzzxxx"}, "qqqzzzxxx"),
+        ({"gift": "rose", "member": A_BOT}, "is a bot"),
+        ({"gift": "rose", "member": OUTSIDER}, "not a member of this server"),
+    ],
+    ids=["zero", "negative", "huge", "unknown-gift", "a-bot", "outsider"],
+)
+async def test_bad_add_is_refused_and_writes_nothing(offline, options, expected) -> None:
+    assert expected in refusal(await tally(offline, "tally add", options, user=MANAGER))
+    assert await ledger(offline) == []
+
+
+@pytest.mark.parametrize("amount", [0, -1, 10**18])
+async def test_bad_diamond_amount_is_refused(offline: OfflineDiscord, amount: int) -> None:
+    message = refusal(await tally(offline, "tally add-diamonds", {"amount": amount}))
+    assert "between 1 and 1,000,000,000,000" in message
+    assert await ledger(offline) == []
+
+
+async def test_undo_takes_back_the_callers_latest_entry(offline: OfflineDiscord) -> None:
+    await tally(offline, "tally add", {"gift": "galaxy"}, user=MANAGER)
+    await tally(offline, "tally add", {"gift": "lion", "count": 3, "member": BOB}, user=MANAGER)
+    await tally(offline, "tally add", {"gift": "rose"}, user=BOB)  # someone else's, later
+
+    embed = public_embed(await tally(offline, "tally undo", user=MANAGER))
+    assert "**Lion** × 3" in embed["description"]
+    assert f"<@{BOB.id}>" in embed["description"]
+    assert "44,998 diamonds taken off" in embed["description"]
+    assert await received(offline, BOB) == 0
+    assert await received(offline, MANAGER) == 500
+
+    public_embed(await tally(offline, "tally undo", user=MANAGER))
+    assert await received(offline, MANAGER) == 0
+    assert "no entry to undo" in refusal(await tally(offline, "tally undo", user=MANAGER))
+    assert [e.undone for e in await ledger(offline)] == [True, True, False]
+
+
+async def test_undo_with_nothing_to_undo_is_ephemeral(offline: OfflineDiscord) -> None:
+    assert "no entry to undo" in refusal(await tally(offline, "tally undo"))
+
+
+async def test_writes_are_rate_limited_per_user(offline: OfflineDiscord) -> None:
+    for _ in range(10):
+        public_embed(await tally(offline, "tally add-diamonds", {"amount": 1}))
+    assert "Try again in" in refusal(await tally(offline, "tally add-diamonds", {"amount": 1}))
+    public_embed(await tally(offline, "tally add-diamonds", {"amount": 1}, user=BOB))
+    assert len(await ledger(offline)) == 11
+
+
+async def test_dms_are_refused(offline: OfflineDiscord) -> None:
+    replies = await offline.command("tally add", {"gift": "rose"}, user=ALICE, guild=None)
+    assert "works in a server" in refusal(replies)
+    assert "works in a server" in refusal(
+        await offline.command("tally show", {}, user=ALICE, guild=None)
+    )
+
+
+# -- show / history / leaderboard ------------------------------------------------------------
+
+
+async def test_show_totals_payout_top_gifts_and_rank(unlimited: OfflineDiscord) -> None:
+    offline = unlimited
+    await tally(offline, "tally add", {"gift": "galaxy", "count": 30}, user=ALICE)  # 15,000
+    await tally(offline, "tally add", {"gift": "galaxy", "count": 10}, user=ALICE)  # 5,000
+    await tally(offline, "tally add", {"gift": "rose", "count": 20}, user=ALICE)  # 10
+    await tally(offline, "tally add-diamonds", {"amount": 50_000}, user=BOB)
+
+    embed = public_embed(await tally(offline, "tally show", user=BOB, options={"member": ALICE}))
+    assert embed["title"] == "Alice's tally"
+    assert field(embed, "Diamonds received") == "20,010"
+    assert field(embed, "Rank in this server") == "#2"
+    assert field(embed, "This month / this week") == "20,010 / 20,010"
+    assert field(embed, "Gross") == "$100.05"
+    assert field(embed, "You take home") == "$50.03"
+    assert "can cash out" in field(embed, "Minimum withdrawal")
+    top = field(embed, "Top gifts received").splitlines()
+    assert top == ["**Galaxy** × 40: 20,000 diamonds", "**Rose** × 20: 10 diamonds"]
+    assert field(embed, "Coins sent") == "40,020"
+
+
+async def test_show_for_someone_new_and_for_a_bot(offline: OfflineDiscord) -> None:
+    embed = public_embed(await tally(offline, "tally show"))
+    assert field(embed, "Diamonds received") == "0"
+    assert field(embed, "Rank in this server") == "Not ranked yet"
+    assert field(embed, "Top gifts received") == "None yet"
+    assert "20,000 more diamonds to go" in field(embed, "Minimum withdrawal")
+    assert "is a bot" in refusal(await tally(offline, "tally show", {"member": A_BOT}))
+
+
+async def test_history_pages_newest_first_for_the_caller_only(offline: OfflineDiscord) -> None:
+    storage = offline.bot.storage
+    for count in range(1, 26):
+        await storage.add_entry(
+            GUILD.id, ALICE.id, BOB.id, gift_name="Rose", count=count, coins=count, diamonds=0
+        )
+    reply = only_reply(await tally(offline, "tally history", {"member": ALICE}, user=BOB))
+    embed = embed_of(reply)
+    assert embed["title"] == "Alice's history (25 entries)"
+
+    def counts(page_embed: dict) -> list[int]:
+        return [int(c) for c in re.findall(r"\*\*Rose\*\* × (\d+)", page_embed["description"])]
+
+    assert counts(embed) == list(range(25, 15, -1))
+    assert f"by <@{BOB.id}>" in embed["description"]
+    assert "Page 1 of 3" in field(embed, "\u200b")
+    assert buttons(reply)["pager:prev"].get("disabled") is True
+
+    assert "belong to" in refusal(
+        await offline.press(reply.message_id, "pager:next", user=ALICE, guild=GUILD)
+    )
+    page2 = only_reply(await offline.press(reply.message_id, "pager:next", user=BOB, guild=GUILD))
+    assert page2.callback_type == UPDATE_MESSAGE
+    assert counts(embed_of(page2)) == list(range(15, 5, -1))
+    page3 = only_reply(await offline.press(reply.message_id, "pager:next", user=BOB, guild=GUILD))
+    assert counts(embed_of(page3)) == [5, 4, 3, 2, 1]
+    assert buttons(page3)["pager:next"].get("disabled") is True
+
+
+async def test_history_empty_and_skips_undone_entries(offline: OfflineDiscord) -> None:
+    embed = public_embed(await tally(offline, "tally history"))
+    assert "No entries yet" in embed["description"]
+    await tally(offline, "tally add", {"gift": "galaxy"})
+    await tally(offline, "tally add", {"gift": "lion"})
+    await tally(offline, "tally undo")
+    embed = public_embed(await tally(offline, "tally history"))
+    assert "Galaxy" in embed["description"] and "Lion" not in embed["description"]
+
+
+PLAYERS = [FakeUser(810_000_000_000_000_000 + i, f"player{i}") for i in range(12)]
+
+
+async def seed_players(offline: OfflineDiscord) -> None:
+    """player0 received most ... player11 least; player11 sent most coins."""
+    storage = offline.bot.storage
+    for i, player in enumerate(PLAYERS):
+        await storage.add_entry(
+            GUILD.id, player.id, PLAYERS[-1 - i].id,
+            gift_name="Galaxy", count=12 - i, coins=1000 * (12 - i), diamonds=500 * (12 - i),
+        )  # fmt: skip
+
+
+async def test_leaderboard_top_ten_and_the_callers_own_rank(offline: OfflineDiscord) -> None:
+    await seed_players(offline)
+    caller = PLAYERS[11]  # 12th by diamonds received
+    embed = public_embed(await offline.command("tally leaderboard", {}, user=caller, guild=GUILD))
+    assert embed["title"] == "Top receivers · all time"
+    lines = embed["description"].splitlines()
+    assert len(lines) == 10
+    assert lines[0] == f"**#1** <@{PLAYERS[0].id}> · 6,000 diamonds"
+    assert lines[9] == f"**#10** <@{PLAYERS[9].id}> · 1,500 diamonds"
+    assert f"<@{caller.id}>" not in embed["description"]
+    assert field(embed, "Your rank") == f"**#12** <@{caller.id}> · 500 diamonds"
+
+
+async def test_leaderboard_by_coins_sent_and_period(offline: OfflineDiscord) -> None:
+    await seed_players(offline)
+    embed = public_embed(
+        await offline.command(
+            "tally leaderboard", {"by": "sent", "period": "month"}, user=PLAYERS[0], guild=GUILD
+        )
+    )
+    assert embed["title"] == "Top senders · this month"
+    assert embed["description"].splitlines()[0] == f"**#1** <@{PLAYERS[11].id}> · 12,000 coins"
+    assert field(embed, "Your rank") == f"**#12** <@{PLAYERS[0].id}> · 1,000 coins"
+
+    outsider_view = public_embed(await tally(offline, "tally leaderboard", {"period": "week"}))
+    assert field(outsider_view, "Your rank") == "You are not on this board yet."
+
+
+async def test_leaderboard_refuses_when_turned_off_and_bad_choices(offline) -> None:
+    assert "not a valid choice" in refusal(
+        await tally(offline, "tally leaderboard", {"by": "'; DROP TABLE ledger;--"})
+    )
+    await offline.bot.storage.set_config_value(GUILD.id, "leaderboard_enabled", "false", 1)
+    offline.bot.profiles.forget(GUILD.id)
+    assert "turned off" in refusal(await tally(offline, "tally leaderboard"))
+    public_embed(await tally(offline, "tally leaderboard", guild=OTHER_GUILD))
+
+
+# -- reset / restore -------------------------------------------------------------------------
+
+
+async def seed_alice(offline: OfflineDiscord) -> None:
+    storage = offline.bot.storage
+    await storage.add_entry(
+        GUILD.id, ALICE.id, ALICE.id, gift_name="Galaxy", count=2, coins=2000, diamonds=1000
+    )
+    await storage.add_entry(
+        GUILD.id, ALICE.id, BOB.id, gift_name=None, count=1, coins=0, diamonds=7
+    )
+
+
+async def test_reset_needs_confirmation_from_the_caller_then_restore(offline) -> None:
+    await seed_alice(offline)
+    prompt = only_reply(await tally(offline, "tally reset", {"member": ALICE}, user=MANAGER))
+    assert not prompt.ephemeral
+    assert embed_of(prompt)["title"] == "Reset Alice's tally?"
+    assert "entries: 2, diamonds: 1,007" in embed_of(prompt)["description"]
+    assert set(buttons(prompt)) == {"confirm:yes", "confirm:no"}
+    assert await received(offline, ALICE) == 1007  # nothing happens before confirming
+
+    stranger = await offline.press(prompt.message_id, "confirm:yes", user=BOB, guild=GUILD)
+    assert "belong to whoever ran" in refusal(stranger)
+    assert await received(offline, ALICE) == 1007
+
+    done = only_reply(
+        await offline.press(prompt.message_id, "confirm:yes", user=MANAGER, guild=GUILD)
+    )
+    assert done.callback_type == UPDATE_MESSAGE
+    assert embed_of(done)["title"] == "Tally reset"
+    assert "entries: 2" in embed_of(done)["description"]
+    assert done.components == []
+    assert await received(offline, ALICE) == 0
+    assert all(e.archived is not None for e in await ledger(offline))
+    shown = public_embed(await tally(offline, "tally show"))
+    assert field(shown, "Diamonds received") == "0"
+
+    restored = public_embed(await tally(offline, "tally restore", {"member": ALICE}, user=MANAGER))
+    assert "entries: 2" in restored["description"] and "1,007" in restored["description"]
+    assert await received(offline, ALICE) == 1007
+    assert "no reset to bring back" in refusal(
+        await tally(offline, "tally restore", {"member": ALICE}, user=MANAGER)
+    )
+
+
+async def test_reset_cancel_changes_nothing(offline: OfflineDiscord) -> None:
+    await seed_alice(offline)
+    prompt = only_reply(await tally(offline, "tally reset", {"member": ALICE}, user=MANAGER))
+    cancelled = only_reply(
+        await offline.press(prompt.message_id, "confirm:no", user=MANAGER, guild=GUILD)
+    )
+    assert embed_of(cancelled)["title"] == "Reset cancelled. Nothing changed."
+    assert cancelled.components == []
+    assert await received(offline, ALICE) == 1007
+    assert all(e.archived is None for e in await ledger(offline))
+
+
+async def test_reset_times_out_to_nothing_changed(offline, monkeypatch) -> None:
+    monkeypatch.setattr(tally_render, "CONFIRM_TIMEOUT_SECONDS", 0.05)
+    await seed_alice(offline)
+    prompt = only_reply(await tally(offline, "tally reset", {"member": ALICE}, user=MANAGER))
+    before = len(offline.adapter.requests)
+    for _ in range(50):
+        await asyncio.sleep(0.02)
+        if len(offline.adapter.requests) > before:
+            break
+    edits = [r for r in offline.adapter.requests[before:] if r.method == "PATCH"]
+    assert edits, "the prompt was not edited on timeout"
+    assert edits[-1].data["embeds"][0]["title"] == "No answer in time, so nothing changed."
+    assert edits[-1].data["components"] == []
+    assert prompt.message_id
+    assert await received(offline, ALICE) == 1007
+
+
+async def test_reset_and_restore_need_manage_server(offline: OfflineDiscord) -> None:
+    await seed_alice(offline)
+    for path in ("tally reset", "tally restore"):
+        assert "Manage Server" in refusal(await tally(offline, path, {"member": ALICE}, user=BOB))
+    assert "Manage Server" in refusal(await tally(offline, "tally reset", {"member": ALICE}))
+    assert await received(offline, ALICE) == 1007
+    assert all(e.archived is None for e in await ledger(offline))
+
+
+async def test_reset_of_nobody_or_a_bot_is_refused(offline: OfflineDiscord) -> None:
+    assert "no entries to reset" in refusal(
+        await tally(offline, "tally reset", {"member": BOB}, user=MANAGER)
+    )
+    assert "is a bot" in refusal(
+        await tally(offline, "tally reset", {"member": A_BOT}, user=MANAGER)
+    )
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+async def test_export_sends_the_ledger_as_csv_with_formulas_neutralised(offline) -> None:
+    storage = offline.bot.storage
+    await storage.add_entry(
+        GUILD.id, ALICE.id, BOB.id, gift_name="Galaxy", count=2, coins=2000, diamonds=1000
+    )
+    for evil in ('=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)"):
+        await storage.add_entry(
+            GUILD.id, BOB.id, ALICE.id, gift_name=evil, count=1, coins=1, diamonds=0
+        )
+    await storage.add_entry(OTHER_GUILD.id, ALICE.id, ALICE.id, gift_name=None, count=1, coins=0,
+                            diamonds=99)  # fmt: skip
+    await storage.undo_last(GUILD.id, ALICE.id)
+
+    replies = await tally(offline, "tally export", user=MANAGER)
+    deferred, sent = replies[0], replies[-1]
+    assert deferred.callback_type == 5  # "thinking..."
+    assert sent.files and sent.files[0][0] == f"tally-{GUILD.id}.csv"
+    assert "Entries: 5" in embed_of(sent)["description"]
+    rows = list(csv.DictReader(io.StringIO(sent.files[0][1].decode("utf-8-sig"))))
+    assert len(rows) == 5
+    assert rows[0]["gift"] == "Galaxy" and rows[0]["status"] == "active"
+    assert rows[0]["recipient_id"] == str(ALICE.id) and rows[0]["diamonds"] == "1000"
+    assert [r["gift"] for r in rows[1:]] == [
+        '\'=HYPERLINK("http://x")',
+        "'+1+2",
+        "'-3",
+        "'@SUM(A1)",
+    ]
+    assert [r["status"] for r in rows] == ["active"] * 4 + ["undone"]
+    assert all(r["sender_id"] == str(ALICE.id) for r in rows[1:])
+    assert all(not r["gift"].startswith(("=", "+", "-", "@")) for r in rows)
+    assert str(99) not in [r["diamonds"] for r in rows]  # the other server's row is not there
+
+
+async def test_export_marks_undone_and_archived_rows(offline: OfflineDiscord) -> None:
+    await seed_alice(offline)
+    await offline.bot.storage.undo_last(GUILD.id, BOB.id)
+    await offline.bot.storage.archive_member(GUILD.id, ALICE.id, MANAGER.id)
+    sent = (await tally(offline, "tally export", user=MANAGER))[-1]
+    rows = list(csv.DictReader(io.StringIO(sent.files[0][1].decode("utf-8-sig"))))
+    assert [r["status"] for r in rows] == ["archived", "undone"]
+    assert rows[0]["archive_id"] != "" and rows[1]["archive_id"] == ""
+
+
+async def test_export_needs_manage_server(offline: OfflineDiscord) -> None:
+    await seed_alice(offline)
+    replies = await tally(offline, "tally export", user=BOB)
+    assert "Manage Server" in refusal(replies)
+    assert not any(r.files for r in replies)
+
+
+# -- servers are separate --------------------------------------------------------------------
+
+
+async def test_a_server_sees_and_changes_nothing_of_another(offline: OfflineDiscord) -> None:
+    await tally(offline, "tally add", {"gift": "galaxy", "count": 4}, user=ALICE, guild=GUILD)
+    await tally(offline, "tally add", {"gift": "lion"}, user=BOB, guild=OTHER_GUILD)
+
+    mine = public_embed(await tally(offline, "tally show", guild=GUILD))
+    assert field(mine, "Diamonds received") == "2,000"
+    theirs = public_embed(await tally(offline, "tally show", guild=OTHER_GUILD))
+    assert field(theirs, "Diamonds received") == "0"
+    board = public_embed(await tally(offline, "tally leaderboard", guild=OTHER_GUILD))
+    assert f"<@{ALICE.id}>" not in board["description"] and f"<@{BOB.id}>" in board["description"]
+
+    assert "no entry to undo" in refusal(await tally(offline, "tally undo", guild=OTHER_GUILD))
+    assert await received(offline, ALICE, GUILD) == 2000
+    reset = await tally(offline, "tally reset", {"member": ALICE}, user=MANAGER, guild=OTHER_GUILD)
+    assert "no entries to reset" in refusal(reset)
+    assert await received(offline, BOB, OTHER_GUILD) == 14_999
+
+
+# -- languages -------------------------------------------------------------------------------
+
+
+async def test_answers_follow_the_users_language(offline: OfflineDiscord) -> None:
+    await tally(offline, "tally add", {"gift": "galaxy"})
+    indonesian = await offline.command(
+        "tally show", {}, user=ALICE, guild=GUILD, locale="id", members=MEMBERS
+    )
+    assert embed_of(only_reply(indonesian))["title"] == "Rekap Alice"
+    portuguese = await offline.command(
+        "tally undo", {}, user=ALICE, guild=GUILD, locale="pt-BR", members=MEMBERS
+    )
+    assert embed_of(only_reply(portuguese))["title"] == "Registro desfeito"
+
+
+NAME_RE = re.compile(r"^[-_\w]{1,32}$")
+
+
+@pytest.mark.parametrize("root", ["tally", "group"])
+def test_every_command_text_is_translated(offline: OfflineDiscord, root: str) -> None:
+    group = offline.bot.tree.get_command(root)
+    assert isinstance(group, discord.app_commands.Group)
+    assert group.guild_only and group.allowed_contexts.guild
+    assert not group.allowed_contexts.dm_channel
+    for locale, texts in command_texts().items():
+        seen = [group.qualified_name]
+        for command in group.walk_commands():
+            seen.append(command.qualified_name)
+            params = [p.name for p in command.parameters]
+            localized = [texts[f"{command.qualified_name}.{p}.name"] for p in params]
+            assert len(set(localized)) == len(localized), (locale, command.qualified_name)
+            seen += [f"{command.qualified_name}.{p}" for p in params]
+            for param in command.parameters:
+                for choice in param.choices:
+                    assert f"choice.{choice.value}.name" in texts, (locale, choice.value)
+        for key in seen:
+            name, description = texts[f"{key}.name"], texts[f"{key}.description"]
+            assert NAME_RE.match(name) and name == name.lower(), (locale, key, name)
+            assert 1 <= len(description) <= 100, (locale, key, description)
+
+
+@pytest.mark.parametrize("domain", ["tally", "group"])
+def test_catalogs_have_the_same_keys_and_placeholders(domain: str) -> None:
+    all_messages = catalogs()
+    english = {k: v for k, v in all_messages["en"].items() if k.startswith(f"{domain}.")}
+    assert english
+    for locale in ("id", "pt-BR"):
+        other = {k: v for k, v in all_messages[locale].items() if k.startswith(f"{domain}.")}
+        assert set(other) == set(english), locale
+        for key, text in english.items():
+            assert placeholders(other[key]) == placeholders(text), (locale, key)

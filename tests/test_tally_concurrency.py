@@ -1,0 +1,51 @@
+"""1,000 /tally add interactions at once: every total still equals the ledger's sum."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+from bot.offline import FakeUser, OfflineDiscord
+from tests.conftest import GUILD
+
+USERS = [FakeUser(830_000_000_000_000_000 + i, f"viewer{i}") for i in range(500)]
+GIFTS = [("galaxy", 3, 1500), ("lion", 1, 14_999)]  # (gift, count, diamonds per entry)
+
+
+async def test_a_thousand_concurrent_adds_keep_totals_equal_to_the_ledger(
+    offline: OfflineDiscord,
+) -> None:
+    started = time.perf_counter()
+    calls = [
+        offline.command("tally add", {"gift": gift, "count": count}, user=user, guild=GUILD)
+        for user in USERS
+        for gift, count, _ in GIFTS
+    ]
+    before = len(offline.adapter.requests)
+    await asyncio.gather(*calls)
+    answers = [r for r in offline.adapter.requests[before:] if r.callback_type is not None]
+    assert len(answers) == 1000
+    assert not [a.content for a in answers if a.ephemeral]  # every one succeeded
+
+    storage = offline.bot.storage
+    ledger: Counter[int] = Counter()
+    rows = 0
+    async for entry in storage.export_rows(GUILD.id):
+        assert entry.active and entry.sender_id == entry.recipient_id
+        ledger[entry.recipient_id] += entry.diamonds
+        rows += 1
+    assert rows == 1000
+    expected = sum(diamonds for _, _, diamonds in GIFTS)
+    for user in USERS:
+        summary = await storage.user_summary(GUILD.id, user.id)
+        assert summary.diamonds_received == ledger[user.id] == expected
+        assert summary.entries_received == 2
+    board = [
+        row
+        for offset in range(0, 500, 100)
+        for row in await storage.leaderboard(GUILD.id, "received", "all", 100, offset=offset)
+    ]
+    assert len(board) == 500 and sum(row.value for row in board) == sum(ledger.values())
+    assert await storage.verify() == []
+    assert time.perf_counter() - started < 20
