@@ -14,6 +14,13 @@ STORE_CHOICES = [
     app_commands.Choice(name="App (in-app purchase)", value="app"),
     app_commands.Choice(name="Web (tiktok.com/coin)", value="web"),
 ]
+# Regions with coin prices in economy/data/rates.json (a missing store falls back to US).
+REGION_CHOICES = [
+    app_commands.Choice(name="United States (USD)", value="US"),
+    app_commands.Choice(name="Indonesia (IDR)", value="ID"),
+    app_commands.Choice(name="Brazil (BRL)", value="BR"),
+    app_commands.Choice(name="United Kingdom (GBP)", value="GB"),
+]
 PROGRAM_CHOICES = [
     app_commands.Choice(name="Creator Rewards Program", value="creator-rewards"),
     app_commands.Choice(name="Creator Fund (ended 2023)", value="creator-fund"),

@@ -8,7 +8,13 @@ from discord.ext import commands
 
 from bot.context import Ask, ask_for
 from bot.render import answer
-from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS, STORE_CHOICES, Amount
+from commands._options import (
+    LOOKUP_CONTEXTS,
+    LOOKUP_INSTALLS,
+    REGION_CHOICES,
+    STORE_CHOICES,
+    Amount,
+)
 from commands._purchase import describe_purchase
 from economy.catalog import Catalog, Gift
 from economy.conversions import cheapest_purchase
@@ -22,12 +28,16 @@ def affordable_showcase(catalog: Catalog, coins: int) -> list[tuple[Gift, int]]:
     return [(gift, coins // gift.coins) for gift in affordable[:SHOWN]]
 
 
-def coins_embed(ask: Ask, amount: int, store_name: str) -> discord.Embed:
-    store = ask.store(store_name)
+def coins_embed(ask: Ask, amount: int, store_name: str, region: str | None = None) -> discord.Embed:
+    """The cheapest purchase of `amount` coins in a store of `region` (default: the asker's)."""
+    wanted = region or ask.region
+    store = ask.store(store_name, wanted)
     purchase = cheapest_purchase(amount, store)
     embed = answer(ask, ask.t("coins.title", coins=ask.number(amount)))
     embed.add_field(
-        name=ask.t("coins.cheapest"), value=describe_purchase(ask, purchase, store), inline=False
+        name=ask.t("coins.cheapest"),
+        value=describe_purchase(ask, purchase, store, wanted),
+        inline=False,
     )
     if purchase.coins_received > amount:
         embed.add_field(
@@ -60,15 +70,23 @@ class Coins(commands.Cog):
     @app_commands.command(
         name="coins", description="The cheapest way to buy coins, and what they buy"
     )
-    @app_commands.describe(amount="How many coins", store="Where to buy them (default: app)")
-    @app_commands.choices(store=STORE_CHOICES)
+    @app_commands.describe(
+        amount="How many coins",
+        store="Where to buy them (default: app)",
+        region="Whose prices (default: this server's currency, or your language's)",
+    )
+    @app_commands.choices(store=STORE_CHOICES, region=REGION_CHOICES)
     @LOOKUP_CONTEXTS
     @LOOKUP_INSTALLS
     async def coins(
-        self, interaction: discord.Interaction, amount: Amount, store: str = "app"
+        self,
+        interaction: discord.Interaction,
+        amount: Amount,
+        store: str = "app",
+        region: str | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        await interaction.response.send_message(embed=coins_embed(ask, amount, store))
+        await interaction.response.send_message(embed=coins_embed(ask, amount, store, region))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -10,7 +10,13 @@ from bot.context import Ask, ask_for
 from bot.pager import Pager
 from bot.render import answer
 from bot.transformers import GiftOption
-from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS, STORE_CHOICES, Count
+from commands._options import (
+    LOOKUP_CONTEXTS,
+    LOOKUP_INSTALLS,
+    REGION_CHOICES,
+    STORE_CHOICES,
+    Count,
+)
 from commands._purchase import describe_purchase
 from economy.catalog import Gift
 from economy.conversions import gift_value
@@ -20,15 +26,18 @@ from economy.paging import paginate
 GIFTS_PER_PAGE = 15
 
 
-def value_embed(ask: Ask, gift: Gift, count: int, store_name: str) -> discord.Embed:
-    """What `count` of `gift` cost the viewer and pay the creator."""
-    store = ask.store(store_name)
+def value_embed(
+    ask: Ask, gift: Gift, count: int, store_name: str, region: str | None = None
+) -> discord.Embed:
+    """What `count` of `gift` cost the viewer (in `region`'s store) and pay the creator."""
+    wanted = region or ask.region
+    store = ask.store(store_name, wanted)
     value = gift_value(gift, count, ask.rates, store)
     embed = answer(ask, ask.t("gift.value.title", gift=gift.name, count=ask.number(count)))
     embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(value.coins))
     embed.add_field(
         name=ask.t("gift.value.viewer_paid"),
-        value=describe_purchase(ask, value.purchase, store),
+        value=describe_purchase(ask, value.purchase, store, wanted),
         inline=False,
     )
     embed.add_field(name=ask.t("gift.value.diamonds"), value=ask.number(value.diamonds))
@@ -54,17 +63,20 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         gift="The gift (start typing its name)",
         count="How many were sent (default 1)",
         store="Where the viewer bought the coins (default: app)",
+        region="Whose coin prices (default: this server's currency, or your language's)",
     )
-    @app_commands.choices(store=STORE_CHOICES)
+    @app_commands.choices(store=STORE_CHOICES, region=REGION_CHOICES)
     async def value(
         self,
         interaction: discord.Interaction,
         gift: GiftOption,
         count: Count = 1,
         store: str = "app",
+        region: str | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        await interaction.response.send_message(embed=value_embed(ask, gift, count, store))
+        embed = value_embed(ask, gift, count, store, region)
+        await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="list", description="Browse the gift catalog, page by page")
     @app_commands.describe(

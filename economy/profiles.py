@@ -7,25 +7,46 @@ settings write calls `forget(guild_id)`, so a change applies from the next comma
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from economy.catalog import Catalog, Gift
+from economy.errors import EconomyError, NotFound
 from economy.rates import DEFAULT_PRESET, RateCard
-from economy.storage import GuildConfig, Storage
+from economy.storage import GuildConfig, Storage, fx_key, override_key
 
 SERVER_OVERRIDE_SOURCE = "server override"
+HISTORY_FOR_DATES = 100  # audit rows read to date the overrides (older ones: dated today)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Everything a calculation for one server (or a DM) assumes."""
+    """Everything a calculation for one server (or a DM) assumes.
+
+    `ignored` names stored settings that could not be applied (e.g. a custom gift whose name a
+    newer shipped catalog now uses); empty when everything stored is in force.
+    """
 
     rates: RateCard
     catalog: Catalog
     currency: str | None
     config: GuildConfig | None
+    ignored: tuple[str, ...] = ()
+
+
+def custom_gift_key(name: str) -> str:
+    """The setting key custom gifts are audited (and reported in `Profile.ignored`) under."""
+    return f"custom_gift:{name}"
+
+
+def custom_gift(name: str, coins: int) -> Gift:
+    """A server-only gift as the catalog holds it."""
+    return Gift(name=name, coins=coins, gift_id=None, aliases=(), streakable=False, custom=True)
 
 
 def build_profile(
@@ -35,18 +56,76 @@ def build_profile(
     presets: dict[str, RateCard],
     *,
     as_of: date | None = None,
+    dates: Mapping[str, date] | None = None,
+    strict: bool = True,
 ) -> Profile:
-    """Apply a server's stored choices over the defaults."""
+    """Apply a server's stored choices over the defaults.
+
+    `dates` maps a setting key (`override:<figure>`, `fx:<CUR>`) to the day it was set (else
+    `as_of`, else today). With `strict` the first choice that does not apply raises its
+    `EconomyError`; otherwise it is skipped and named in `Profile.ignored`, so one stale
+    setting never stops a server's every command.
+    """
     if config is None:
         return Profile(presets[DEFAULT_PRESET], catalog, None, None)
-    rates = presets.get(config.preset or DEFAULT_PRESET, presets[DEFAULT_PRESET])
+    ignored: list[str] = []
+    preset = config.preset or DEFAULT_PRESET
+    if preset not in presets:
+        if strict:
+            raise NotFound("preset", preset)
+        ignored.append("preset")
+    rates = presets.get(preset, presets[DEFAULT_PRESET])
     when = as_of or date.today()
-    for name, value in sorted(config.overrides.items()):
-        rates = rates.with_override(name, Decimal(value), SERVER_OVERRIDE_SOURCE, when)
-    for code, value in sorted(config.fx_overrides.items()):
-        rates = rates.with_fx(code, Decimal(value), SERVER_OVERRIDE_SOURCE, when)
-    server_catalog = catalog.with_custom(custom_gifts) if custom_gifts else catalog
-    return Profile(rates, server_catalog, config.currency, config)
+    known = dates or {}
+    steps = [(override_key(name), name, value) for name, value in config.overrides.items()]
+    steps += [(fx_key(code), code, value) for code, value in config.fx_overrides.items()]
+    pending = sorted(steps)
+    while pending:  # in passes: one override may only fit once another is in (low <= high)
+        failed: list[tuple[str, str, str, Exception]] = []
+        for key, name, value in pending:
+            try:
+                rates = _apply(rates, key, name, value, known.get(key, when))
+            except (EconomyError, ArithmeticError) as err:
+                failed.append((key, name, value, err))
+        if len(failed) == len(pending):
+            if strict:
+                raise failed[0][3]
+            for key, _, value, err in failed:
+                log.warning("Ignoring stored setting %s=%s: %s", key, value, err)
+                ignored.append(key)
+            break
+        pending = [(key, name, value) for key, name, value, _ in failed]
+    server_catalog = _with_custom(catalog, custom_gifts, ignored, strict=strict)
+    return Profile(rates, server_catalog, config.currency, config, tuple(ignored))
+
+
+def _apply(rates: RateCard, key: str, name: str, value: str, day: date) -> RateCard:
+    if key == fx_key(name):
+        return rates.with_fx(name, Decimal(value), SERVER_OVERRIDE_SOURCE, day)
+    return rates.with_override(name, Decimal(value), SERVER_OVERRIDE_SOURCE, day)
+
+
+def _with_custom(
+    catalog: Catalog, gifts: list[Gift], ignored: list[str], *, strict: bool
+) -> Catalog:
+    """The catalog with the server's gifts; leniently, skipping any that clash."""
+    if not gifts:
+        return catalog
+    try:
+        return catalog.with_custom(gifts)
+    except EconomyError:
+        if strict:
+            raise
+    kept: list[Gift] = []
+    for gift in gifts:
+        try:
+            catalog.with_custom([*kept, gift])
+        except EconomyError as err:
+            log.warning("Ignoring custom gift %r: %s", gift.name, err)
+            ignored.append(custom_gift_key(gift.name))
+        else:
+            kept.append(gift)
+    return catalog.with_custom(kept) if kept else catalog
 
 
 class Profiles:
@@ -58,10 +137,32 @@ class Profiles:
         self.presets = presets
         self._default = build_profile(None, [], catalog, presets)
         self._cache: dict[int, Profile] = {}
+        self._epoch = 0  # bumped by forget(): a build that raced a change is not cached
 
     @property
     def default(self) -> Profile:
         return self._default
+
+    async def stored(self, guild_id: int) -> tuple[GuildConfig, list[Gift]]:
+        """A server's stored config and custom gifts, read fresh (not cached)."""
+        config = await self._storage.get_guild_config(guild_id)
+        custom = [
+            custom_gift(g.name, g.coins) for g in await self._storage.list_custom_gifts(guild_id)
+        ]
+        return config, custom
+
+    def build(
+        self,
+        config: GuildConfig,
+        custom_gifts: list[Gift],
+        *,
+        dates: Mapping[str, date] | None = None,
+        strict: bool = True,
+    ) -> Profile:
+        """A profile from a (possibly would-be) config; strict raises on the first problem."""
+        return build_profile(
+            config, custom_gifts, self.catalog, self.presets, dates=dates, strict=strict
+        )
 
     async def get(self, guild_id: int | None) -> Profile:
         """The profile for a server (cached), or the default one for a DM."""
@@ -70,17 +171,18 @@ class Profiles:
         cached = self._cache.get(guild_id)
         if cached is not None:
             return cached
-        config = await self._storage.get_guild_config(guild_id)
-        custom = [
-            Gift(
-                name=g.name, coins=g.coins, gift_id=None, aliases=(), streakable=False, custom=True
-            )
-            for g in await self._storage.list_custom_gifts(guild_id)
-        ]
-        profile = build_profile(config, custom, self.catalog, self.presets)
-        self._cache[guild_id] = profile
+        epoch = self._epoch
+        config, custom = await self.stored(guild_id)
+        dates: dict[str, date] = {}
+        if config.overrides or config.fx_overrides:
+            for row in await self._storage.config_history(guild_id, HISTORY_FOR_DATES):
+                dates.setdefault(row.key, row.created_at.date())
+        profile = self.build(config, custom, dates=dates, strict=False)
+        if epoch == self._epoch:
+            self._cache[guild_id] = profile
         return profile
 
     def forget(self, guild_id: int) -> None:
         """Drop a server's cached profile after its settings change."""
+        self._epoch += 1
         self._cache.pop(guild_id, None)
