@@ -50,6 +50,23 @@ def text_key(context: app_commands.TranslationContextTypes) -> str | None:
     return None
 
 
+def localized_path(command: app_commands.Command | app_commands.Group, locale: str) -> str:
+    """`gift value` as a user of `locale` types it (`hadiah nilai` in Indonesian)."""
+    texts = command_texts().get(locale, {})
+    parts: list[str] = []
+    node: app_commands.Command | app_commands.Group | None = command
+    while node is not None:
+        parts.append(texts.get(f"{node.qualified_name}.name", node.name))
+        node = node.parent
+    return " ".join(reversed(parts))
+
+
+def localized_description(command: app_commands.Command | app_commands.Group, locale: str) -> str:
+    """A command's description in `locale`, English when it has none."""
+    key = f"{command.qualified_name}.description"
+    return command_texts().get(locale, {}).get(key, command.description)
+
+
 class CatalogTranslator(app_commands.Translator):
     """Serves `name_localizations` / `description_localizations` when commands are synced."""
 

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.context import ask_for, rates_as_of
 from bot.render import answer
-from bot.translator import command_texts
+from bot.translator import localized_description, localized_path
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
 
 
@@ -41,9 +41,8 @@ class Info(commands.Cog):
     @LOOKUP_INSTALLS
     async def help(self, interaction: discord.Interaction) -> None:
         ask = await ask_for(interaction)
-        texts = command_texts()[ask.locale]
         lines = [
-            f"`/{c.qualified_name}` {texts.get(f'{c.qualified_name}.description', c.description)}"
+            f"`/{localized_path(c, ask.locale)}` {localized_description(c, ask.locale)}"
             for c in walk(self.bot.tree)
         ]
         embed = answer(ask, ask.t("info.help.title"), "\n".join(lines))

@@ -160,6 +160,8 @@ async def test_help_lists_every_command_and_about_names_assumptions(offline) -> 
         "/payout goal",
     ):
         assert f"`{name}`" in text
+    indonesian = embed_of(only_reply(await offline.command("help", {}, user=ALICE, locale="id")))
+    assert "`/hadiah nilai` Biaya hadiah" in indonesian["description"]
     about = embed_of(only_reply(await offline.command("about", {}, user=ALICE, guild=GUILD)))
     assert "Not affiliated" in about["description"]
     assert "seed" in field(about, "Rates in use")
