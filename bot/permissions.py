@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import discord
+from discord import app_commands
 
 from bot.tree import UserError
+
+
+def require_guild(interaction: discord.Interaction) -> int:
+    """The server's id; server-only commands never run elsewhere (the tree enforces it)."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
 
 
 def is_manager(interaction: discord.Interaction) -> bool:

@@ -92,8 +92,23 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         log.warning("Could not deliver an error message for interaction %s", interaction.id)
 
 
+def is_server_only(command: app_commands.Command | app_commands.Group | None) -> bool:
+    """Whether a command is declared for servers only (its top-level allowed contexts)."""
+    if command is None:
+        return False
+    root = command.root_parent or command
+    contexts = root.allowed_contexts
+    return contexts is not None and not (contexts.dm_channel or contexts.private_channel)
+
+
 class GiftTree(app_commands.CommandTree):
-    """Routes every command error through `report_error`."""
+    """Refuses server-only commands outside servers; routes every error to `report_error`."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Discord hides server-only commands in DMs; this backstop enforces it in the bot."""
+        if interaction.guild_id is None and is_server_only(interaction.command):
+            raise app_commands.NoPrivateMessage()
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

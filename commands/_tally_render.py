@@ -52,13 +52,6 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # -- guards --------------------------------------------------------------------------------
 
 
-def require_guild(interaction: discord.Interaction) -> int:
-    """The server id; refuse in DMs (Discord hides these commands there, this is the backstop)."""
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
-
-
 def require_person(user: discord.abc.User) -> discord.abc.User:
     """Refuse bots (tallies are for people); former members are fine (their rows remain)."""
     if user.bot:

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.context import Ask, ask_for
 from bot.pager import Pager
-from bot.permissions import is_manager, require_member
+from bot.permissions import is_manager, require_guild, require_member
 from bot.ratelimit import write_limited
 from bot.render import answer, safe
 from bot.tree import UserError
@@ -25,7 +25,6 @@ from commands._tally_render import (
     mention,
     page_count,
     period_label,
-    require_guild,
 )
 from economy.conversions import convert, payout
 from economy.errors import AlreadyExists, InvalidValue, NotFound
@@ -118,10 +117,6 @@ class Groups(
     @property
     def storage(self) -> Storage:
         return self.bot.storage
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        require_guild(interaction)
-        return True
 
     async def _group(self, guild_id: int, name: str) -> Group:
         with group_errors(name):

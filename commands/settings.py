@@ -23,7 +23,7 @@ from discord.ext import commands
 from pydantic import ValidationError
 
 from bot.context import ASK_KEY, Ask, ask_for
-from bot.permissions import require_manager
+from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
 from bot.render import answer, safe
 from bot.tree import UserError
@@ -263,17 +263,11 @@ def manager_only() -> Callable[[T], T]:
     """`require_manager` as a check, so a refusal comes before (and costs no) write budget."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
-        guild_of(interaction)
+        require_guild(interaction)
         require_manager(interaction)
         return True
 
     return app_commands.check(predicate)
-
-
-def guild_of(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
 
 
 async def fresh_ask(interaction: discord.Interaction) -> Ask:
@@ -313,10 +307,6 @@ class Settings(
         assert self.bot.profiles is not None
         return self.bot.profiles
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
-        guild_of(interaction)
-        return True
-
     # -- helpers ------------------------------------------------------------------------------
 
     def _validate(
@@ -348,7 +338,7 @@ class Settings(
         return self.profiles.build(checked, fresh, strict=True)
 
     async def _save(self, interaction: discord.Interaction, key: str, value: str | None) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = require_guild(interaction)
         await self.storage.set_config_value(guild_id, key, value, interaction.user.id)
         self.profiles.forget(guild_id)
 
@@ -381,7 +371,7 @@ class Settings(
     @app_commands.command(name="show", description="Every figure and switch this server uses")
     async def show(self, interaction: discord.Interaction) -> None:
         ask = await ask_for(interaction)
-        guild_id = guild_of(interaction)
+        guild_id = require_guild(interaction)
         config = ask.profile.config or GuildConfig()
         customs = await self.storage.list_custom_gifts(guild_id)
         preset_card = self.profiles.presets.get(ask.rates.preset, ask.rates)
@@ -438,7 +428,7 @@ class Settings(
     @app_commands.command(name="history", description="Who changed which setting, newest first")
     async def history(self, interaction: discord.Interaction) -> None:
         ask = await ask_for(interaction)
-        rows = await self.storage.config_history(guild_of(interaction), HISTORY_ROWS)
+        rows = await self.storage.config_history(require_guild(interaction), HISTORY_ROWS)
         lines = [self._history_line(ask, row) for row in rows]
         text = "\n".join(lines) if lines else ask.t("settings.history.empty")
         embed = answer(ask, ask.t("settings.history.title"), text[:4000])
@@ -466,7 +456,7 @@ class Settings(
         ask = await ask_for(interaction)
         if name not in PRESET_NAMES:
             raise UserError("error.bad_option", value=safe(name))
-        config, customs = await self.profiles.stored(guild_of(interaction))
+        config, customs = await self.profiles.stored(require_guild(interaction))
         if name == (config.preset or DEFAULT_PRESET):
             raise UserError(
                 "settings.error.unchanged", setting=setting_label(ask, "preset"), value=name
@@ -494,7 +484,7 @@ class Settings(
             raise UserError(
                 "settings.error.range", figure=label, range=show_bounds(ask, figure, bounds)
             )
-        config, customs = await self.profiles.stored(guild_of(interaction))
+        config, customs = await self.profiles.stored(require_guild(interaction))
         old = config.overrides.get(figure)
         if old is not None and Decimal(old) == stored:
             raise UserError(
@@ -534,7 +524,7 @@ class Settings(
     @manager_only()
     async def reset(self, interaction: discord.Interaction, figure: str | None = None) -> None:
         ask = await ask_for(interaction)
-        config, customs = await self.profiles.stored(guild_of(interaction))
+        config, customs = await self.profiles.stored(require_guild(interaction))
         if figure is not None:
             if figure not in OVERRIDABLE_FIGURES:
                 raise UserError("error.bad_option", value=safe(figure))
@@ -576,7 +566,7 @@ class Settings(
         ask = await ask_for(interaction)
         if code not in SUPPORTED_CURRENCIES:
             raise UserError("error.bad_option", value=safe(code))
-        config, customs = await self.profiles.stored(guild_of(interaction))
+        config, customs = await self.profiles.stored(require_guild(interaction))
         if code == (config.currency or "USD"):
             raise UserError(
                 "settings.error.unchanged", setting=setting_label(ask, "currency"), value=code
@@ -601,7 +591,7 @@ class Settings(
         if code not in FX_CURRENCIES:
             raise UserError("error.bad_option", value=safe(code))
         key = fx_key(code)
-        config, customs = await self.profiles.stored(guild_of(interaction))
+        config, customs = await self.profiles.stored(require_guild(interaction))
         old = config.fx_overrides.get(code)
         if rate is None:
             if old is None:
@@ -646,7 +636,7 @@ class Settings(
         ask = await ask_for(interaction)
         if who not in TALLY_OTHERS:
             raise UserError("error.bad_option", value=safe(who))
-        config, _ = await self.profiles.stored(guild_of(interaction))
+        config, _ = await self.profiles.stored(require_guild(interaction))
         if who == config.tally_others:
             raise UserError(
                 "settings.error.unchanged",
@@ -664,7 +654,7 @@ class Settings(
         ask = await ask_for(interaction)
         if enabled not in SWITCH:
             raise UserError("error.bad_option", value=safe(enabled))
-        config, _ = await self.profiles.stored(guild_of(interaction))
+        config, _ = await self.profiles.stored(require_guild(interaction))
         if (enabled == "on") == config.leaderboard_enabled:
             raise UserError(
                 "settings.error.unchanged",
@@ -685,7 +675,7 @@ class Settings(
         coins: app_commands.Range[int, 1, MAX_GIFT_COINS],
     ) -> None:
         ask = await ask_for(interaction)
-        guild_id = guild_of(interaction)
+        guild_id = require_guild(interaction)
         if not 1 <= coins <= MAX_GIFT_COINS:
             raise UserError(
                 "settings.error.gift_coins",
@@ -719,7 +709,7 @@ class Settings(
     @write_limited()
     @manager_only()
     async def gift_remove(self, interaction: discord.Interaction, name: str) -> None:
-        guild_id = guild_of(interaction)
+        guild_id = require_guild(interaction)
         await self.storage.remove_custom_gift(guild_id, name, interaction.user.id)
         self.profiles.forget(guild_id)
         ask = await fresh_ask(interaction)

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.context import Ask, ask_for
 from bot.pager import Pager
-from bot.permissions import is_manager, require_manager, require_member
+from bot.permissions import is_manager, require_guild, require_manager, require_member
 from bot.ratelimit import write_limited
 from bot.render import answer
 from bot.transformers import GiftOption
@@ -34,7 +34,6 @@ from commands._tally_render import (
     mention,
     page_count,
     period_label,
-    require_guild,
     require_person,
 )
 from commands.diamonds import add_payout_fields
@@ -102,10 +101,6 @@ class Tally(
     @property
     def storage(self) -> Storage:
         return self.bot.storage
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        require_guild(interaction)
-        return True
 
     # -- writing -----------------------------------------------------------------------------
 

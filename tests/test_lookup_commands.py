@@ -180,3 +180,9 @@ async def test_unexpected_error_gives_a_reference_that_is_logged(
         message = refusal(await offline.command("diamonds", {"amount": 5}, user=ALICE))
     reference = re.search(r"Reference: ([0-9A-F]{6})", message).group(1)
     assert any(reference in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize("path", ["tally show", "group list", "settings show"])
+async def test_server_only_commands_are_refused_in_dms(offline: OfflineDiscord, path: str) -> None:
+    message = refusal(await offline.command(path, {}, user=ALICE))
+    assert "works in a server" in message
