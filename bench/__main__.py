@@ -1,0 +1,382 @@
+"""`python -m bench [--quick] [--output PATH]`: run every benchmark, print a table, save JSON.
+
+The full run takes a few minutes (most of it filling the ledger to 1M rows); `--quick` uses
+small sizes and finishes in seconds (a smoke test: its numbers are not the ones to quote).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.bulk import Loader, spot_check
+from bench.harness import (
+    BENCH_GUILD,
+    bench_bot,
+    offered_choices,
+    run_interactions,
+)
+from bench.machine import machine_info, memory_mib
+from bench.scenarios import (
+    autocomplete_inputs,
+    autocomplete_payloads,
+    gift_value_payloads,
+    has_command,
+    member,
+    tally_add_payloads,
+    tally_read_payloads,
+)
+from bench.startup import cold_startup, start_once
+from bench.stats import Result
+from bench.writes import write_benchmarks
+from bot.ratelimit import WriteLimiter
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results.json"
+IN_FLIGHT = 100
+
+# Targets (issue 6).
+WRITE_RATIO_MIN = 0.5
+READ_P99_MAX_MS = 20.0
+READ_FLATNESS_MAX = 2.0  # p99 at the largest size / p99 at the smallest
+AUTOCOMPLETE_P99_MAX_MS = 5.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    mode: str
+    interactions: int  # serial runs
+    concurrent: int  # runs with IN_FLIGHT in flight
+    autocomplete_passes: float
+    senders: int
+    writes: int
+    write_rounds: int
+    ledger_sizes: tuple[int, ...]
+    members: int
+    reads: int
+    cold_starts: int
+
+
+FULL = Plan("full", 2000, 5000, 2, 1000, 6000, 3, (10_000, 100_000, 1_000_000), 5000, 500, 3)
+QUICK = Plan("quick", 150, 300, 0.25, 100, 500, 1, (1_000, 10_000), 500, 60, 1)
+
+
+class ErrorCounter(logging.Handler):
+    """Counts ERROR records: any of them means a benchmarked interaction went wrong."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
+    return parser.parse_args(argv)
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+async def bench_startup(folder: Path, plan: Plan) -> tuple[list[Result], dict[str, Any]]:
+    colds = [cold_startup(folder / f"cold-{i}.sqlite3") for i in range(plan.cold_starts)]
+    warm = [(await start_once(folder / f"warm-{i}.sqlite3"))[0] for i in range(5)]
+    cold = {
+        key: statistics.median(run[key] for run in colds)
+        for key in ("process_s", "import_s", "start_s", "to_commands_loaded_s")
+    }
+    cold["commands"] = colds[0]["commands"]
+    rows = [
+        Result(
+            "start-up: new process to commands loaded",
+            len(colds),
+            latencies=[r["to_commands_loaded_s"] for r in colds],
+            note=f"imports {cold['import_s']:.2f} s, {cold['commands']} commands",
+        ),
+        Result(
+            "start-up: create_bot + start (warm imports)",
+            len(warm),
+            latencies=warm,
+            note="opens the DB, loads every cog",
+        ),
+    ]
+    return rows, {"cold": cold, "warm_median_s": round(statistics.median(warm), 4)}
+
+
+async def bench_interactions(folder: Path, plan: Plan) -> list[Result]:
+    results: list[Result] = []
+    async with bench_bot(folder / "interactions.sqlite3") as driver:
+        await run_interactions("warm-up", driver, gift_value_payloads(driver, 50, seed=9))
+        say("  /gift value")
+        results.append(
+            await run_interactions(
+                "/gift value", driver, gift_value_payloads(driver, plan.interactions)
+            )
+        )
+        results.append(
+            await run_interactions(
+                "/gift value",
+                driver,
+                gift_value_payloads(driver, plan.concurrent, seed=5),
+                concurrency=IN_FLIGHT,
+            )
+        )
+
+        say("  autocomplete")
+        inputs = autocomplete_inputs()
+        inputs = (inputs * 2)[: max(1, int(len(inputs) * plan.autocomplete_passes))]
+        results.append(
+            await run_interactions(
+                "autocomplete gift: (full catalog)",
+                driver,
+                autocomplete_payloads(driver, inputs),
+                check=offered_choices,
+                note="empty, prefixes, names, typos, garbage",
+            )
+        )
+
+        if has_command(driver, "tally add"):
+            say("  /tally add")
+            driver.bot.write_limiter = WriteLimiter(burst=10**9)
+            results.append(
+                await run_interactions(
+                    "/tally add",
+                    driver,
+                    tally_add_payloads(driver, plan.interactions, plan.senders),
+                    note=f"{plan.senders} senders",
+                )
+            )
+            results.append(
+                await run_interactions(
+                    "/tally add",
+                    driver,
+                    tally_add_payloads(driver, plan.concurrent, plan.senders, seed=8),
+                    concurrency=IN_FLIGHT,
+                    note=f"{plan.senders} senders",
+                )
+            )
+            problems = await driver.bot.storage.verify()  # type: ignore[attr-defined]
+            if problems:
+                raise AssertionError(f"/tally add left inconsistent totals: {problems}")
+        else:
+            results.append(Result("/tally add", note="skipped: no /tally add in this tree"))
+    return results
+
+
+async def bench_reads(folder: Path, plan: Plan) -> tuple[list[Result], dict[str, Any]]:
+    path = folder / "ledger.sqlite3"
+    results: list[Result] = []
+    loads: dict[str, Any] = {}
+    async with bench_bot(path) as driver:
+        if not has_command(driver, "tally show") or not has_command(driver, "tally leaderboard"):
+            return [Result("/tally show, /tally leaderboard", note="skipped: not in this tree")], {}
+        loader = Loader(path, BENCH_GUILD.id, plan.members)
+        rows = 0
+        for size in plan.ledger_sizes:
+            say(f"  filling the ledger to {size:,} rows")
+            seconds = loader.add(size - rows)
+            rows = size
+            check = (
+                await driver.bot.storage.verify()  # type: ignore[attr-defined]
+                if size <= 100_000
+                else spot_check(path, BENCH_GUILD.id, [member(i).id for i in range(0, 5000, 97)])
+            )
+            if check:
+                raise AssertionError(f"bulk load left inconsistent totals: {check[:3]}")
+            loads[str(size)] = {"load_s": round(seconds, 2), "rows_per_s": round(size / seconds)}
+            payloads = tally_read_payloads(driver, plan.reads, plan.members, seed=size)
+            await run_interactions("warm-up", driver, payloads["leaderboard"][:20])
+            label = f"{size // 1000:,}k rows" if size < 1_000_000 else f"{size // 1_000_000}M rows"
+            for command in ("leaderboard", "show"):
+                result = await run_interactions(
+                    f"/tally {command} @ {label}", driver, payloads[command]
+                )
+                result.extra["ledger_rows"] = size
+                results.append(result)
+        say(f"  a fresh bot process on the {rows:,}-row database")
+        probe = cold_startup(path, reads=plan.reads, members=plan.members)
+        loads["bot_process"] = {"ledger_rows": rows, **probe}
+        loads["bench_process_memory"] = memory_mib()
+        loads["database_mib"] = round(path.stat().st_size / 2**20, 1)
+        results.append(
+            Result(
+                f"start-up: new process, {rows:,}-row database",
+                1,
+                latencies=[probe["to_commands_loaded_s"]],
+                note=f"then RSS {probe.get('rss_mib')} MiB after {plan.reads} leaderboards"
+                f" + {plan.reads} shows",
+            )
+        )
+    return results, loads
+
+
+def check_targets(results: list[Result]) -> list[dict[str, Any]]:
+    """Each target with the measured value and whether it was met."""
+    targets: list[dict[str, Any]] = []
+
+    def add(name: str, target: str, value: float | None, ok: bool | None) -> None:
+        targets.append(
+            {
+                "target": name,
+                "wanted": target,
+                "value": None if value is None else round(value, 3),
+                "met": ok,
+            }
+        )
+
+    storage = next((r for r in results if r.name == "tally writes: storage.add_entry"), None)
+    ratio = storage.extra.get("ratio_vs_raw_minimal") if storage else None
+    add(
+        "storage / raw writes/s",
+        f">= {WRITE_RATIO_MIN}",
+        ratio,
+        None if ratio is None else ratio >= WRITE_RATIO_MIN,
+    )
+    for command in ("leaderboard", "show"):
+        sized = [r for r in results if r.name.startswith(f"/tally {command} @") and r.latencies]
+        if not sized:
+            add(f"/tally {command} p99 at largest size", f"< {READ_P99_MAX_MS} ms", None, None)
+            continue
+        last, first = sized[-1], sized[0]
+        p99 = last.ms(0.99) or 0.0
+        add(
+            f"/tally {command} p99 @ {last.extra['ledger_rows']:,} rows",
+            f"< {READ_P99_MAX_MS} ms",
+            p99,
+            p99 < READ_P99_MAX_MS,
+        )
+        flat = p99 / (first.ms(0.99) or 1e-9)
+        add(
+            f"/tally {command} p99 flatness ({first.extra['ledger_rows']:,} -> "
+            f"{last.extra['ledger_rows']:,} rows)",
+            f"<= {READ_FLATNESS_MAX}x",
+            flat,
+            flat <= READ_FLATNESS_MAX,
+        )
+    auto = next((r for r in results if r.name.startswith("autocomplete")), None)
+    p99 = auto.ms(0.99) if auto else None
+    add(
+        "autocomplete p99",
+        f"< {AUTOCOMPLETE_P99_MAX_MS} ms",
+        p99,
+        None if p99 is None else p99 < AUTOCOMPLETE_P99_MAX_MS,
+    )
+    return targets
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def table(results: list[Result]) -> str:
+    header = ("scenario", "n", "in flight", "per s", "p50 ms", "p99 ms", "note")
+    rows = [
+        (
+            r.name,
+            str(r.n) if r.n else "-",
+            str(r.concurrency),
+            _fmt(r.per_second, 0),
+            _fmt(r.ms(0.5)),
+            _fmt(r.ms(0.99)),
+            r.note,
+        )
+        for r in results
+        if r.name != "warm-up"
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)).rstrip()]
+    lines.append("-|-".join("-" * w for w in widths))
+    for row in rows:
+        lines.append(
+            " | ".join(
+                cell.rjust(widths[i]) if 0 < i < 6 else cell.ljust(widths[i])
+                for i, cell in enumerate(row)
+            ).rstrip()
+        )
+    return "\n".join(lines)
+
+
+async def run(plan: Plan) -> dict[str, Any]:
+    results: list[Result] = []
+    errors = ErrorCounter()
+    logging.getLogger().addHandler(errors)
+    logging.getLogger().setLevel(logging.WARNING)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="tiktok-gift-bot-bench-") as tmp:
+        folder = Path(tmp)
+        say("start-up")
+        startup_rows, startup = await bench_startup(folder, plan)
+        results += startup_rows
+        say("interactions")
+        results += await bench_interactions(folder, plan)
+        say("tally writes: raw vs storage")
+        results += await write_benchmarks(folder, plan.writes, plan.write_rounds)
+        say("reads by ledger size")
+        read_rows, loads = await bench_reads(folder, plan)
+        results += read_rows
+    logging.getLogger().removeHandler(errors)
+    if errors.records:
+        raise AssertionError(
+            f"errors logged during the benchmark: {errors.records[0].getMessage()}"
+        )
+    return {
+        "mode": plan.mode,
+        "machine": machine_info(),
+        "seconds": round(time.perf_counter() - started, 1),
+        "startup": startup,
+        "bulk_load": loads,
+        "results": [r.as_json() for r in results if r.name != "warm-up"],
+        "targets": check_targets(results),
+        "_table": table(results),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    report = asyncio.run(run(QUICK if args.quick else FULL))
+    text = report.pop("_table")
+    machine = report["machine"]
+    print(f"tiktok-gift-bot benchmark ({report['mode']}), {machine['date']}")
+    print(
+        f"{machine['cpu']}, {machine['cores']} cores; Python {machine['python']}, "
+        f"SQLite {machine['sqlite']}, discord.py {machine['discord.py']}"
+    )
+    print()
+    print(text)
+    print()
+    memory = report["bulk_load"].get("bot_process")
+    if memory:
+        print(
+            f"Bot process on the {memory['ledger_rows']:,}-row database "
+            f"({report['bulk_load']['database_mib']} MiB): RSS {memory.get('rss_mib')} MiB, "
+            f"peak {memory.get('peak_rss_mib')} MiB"
+        )
+    print(f"Targets ({report['seconds']} s):")
+    for target in report["targets"]:
+        mark = {True: "PASS", False: "FAIL", None: "n/a "}[target["met"]]
+        value = "-" if target["value"] is None else f"{target['value']:g}"
+        print(f"  {mark}  {target['target']}: {value} (wanted {target['wanted']})")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"Saved {args.output}")
+    if report["mode"] == "quick":
+        print("(quick run: sizes too small for the targets to mean much; exit status ignores them)")
+        return 0
+    return 0 if all(t["met"] is not False for t in report["targets"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

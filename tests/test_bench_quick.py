@@ -1,0 +1,40 @@
+"""`python -m bench --quick` runs end to end (a smoke test of the benchmark, ~5 s)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_quick_benchmark_writes_a_complete_report(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--output", str(output)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(output.read_text(encoding="utf-8"))
+    assert report["mode"] == "quick"
+    assert {"cpu", "cores", "python", "sqlite", "discord.py", "date"} <= set(report["machine"])
+    names = {r["name"] for r in report["results"]}
+    assert {
+        "/gift value",
+        "autocomplete gift: (full catalog)",
+        "tally writes: storage.add_entry",
+    } <= names
+    assert any(n.startswith("/tally leaderboard @") for n in names)
+    assert all(r.get("p99_ms", 0) >= 0 for r in report["results"])
+    assert report["targets"] and "per s" in done.stdout

@@ -1,0 +1,186 @@
+"""The whole bot when its storage fails: killed mid-storm, database locked, disk full.
+
+Everything goes through discord.py's real interaction path; the user must either see the
+write confirmed (and then it is on disk) or get a short private message saying nothing was
+saved (and then nothing is).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.client import create_bot
+from bot.offline import FakeUser, OfflineDiscord
+from bot.ratelimit import WriteLimiter
+from economy.storage import SqliteStorage
+from tests.conftest import ALICE, BOB, GUILD, MANAGER, MEMBERS, settings_for
+from tests.replies import CHANNEL_MESSAGE, only_reply, refusal
+
+REPO = Path(__file__).resolve().parents[1]
+BUSY = "busy saving other entries"
+FULL = "storage is full"
+
+
+def fingerprint(path: Path) -> tuple[int, ...]:
+    with sqlite3.connect(path) as db:
+        row = db.execute(
+            "SELECT (SELECT COUNT(*) FROM ledger), (SELECT COALESCE(SUM(undone), 0) FROM ledger),"
+            " (SELECT COUNT(*) FROM user_totals), (SELECT COUNT(*) FROM gift_totals),"
+            " (SELECT COUNT(*) FROM tally_groups), (SELECT COUNT(*) FROM config_audit)"
+        ).fetchone()
+    db.close()
+    return tuple(row)
+
+
+# -- killed mid-storm ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kill_after", [150, 1200])
+async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after: int) -> None:
+    path = tmp_path / "bot.sqlite3"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(REPO / "tests" / "bot_crash_writer.py"),
+        str(path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert bot.stdout is not None and bot.stderr is not None
+    confirmed: list[tuple[int, int]] = []
+    try:
+        async with asyncio.timeout(60):
+            while len(confirmed) < kill_after:
+                line = await bot.stdout.readline()
+                if not line:
+                    stderr = await bot.stderr.read()
+                    pytest.fail(f"the bot died early: {stderr.decode()[-3000:]}")
+                sender, count = line.split()
+                confirmed.append((int(sender), int(count)))
+    finally:
+        bot.send_signal(signal.SIGKILL)  # mid-storm: 16 interactions are in flight
+    rest, _ = await bot.communicate()
+    confirmed += [(int(s), int(c)) for s, c in (line.split() for line in rest.splitlines())]
+    assert await bot.wait() == -signal.SIGKILL
+
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+    async with await SqliteStorage.open(path) as storage:
+        stored = set()
+        async for entry in storage.export_rows(1_900_000_000_000_000_001):
+            stored.add((entry.sender_id, entry.count))
+        missing = set(confirmed) - stored
+        assert not missing, f"{len(missing)} confirmed entries lost, e.g. {sorted(missing)[:5]}"
+        assert await storage.verify() == []  # totals equal the ledger: nothing half-written
+
+
+# -- locked and full -------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def short_wait(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
+    """A bot whose storage gives up on a lock after 50 ms (the default waits 5 s)."""
+    storage = await SqliteStorage.open(tmp_path / "bot.sqlite3", busy_timeout_ms=50)
+    bot = create_bot(settings_for(tmp_path), storage=storage)
+    bot.write_limiter = WriteLimiter(burst=10**9)
+    try:
+        async with OfflineDiscord(bot) as driver:
+            yield driver
+    finally:
+        await storage.close()
+
+
+WRITES = [
+    ("tally add", {"gift": "galaxy", "count": 2}),
+    ("tally add-diamonds", {"amount": 500}),
+    ("tally undo", {}),
+    ("group create", {"name": "Night shift"}),
+    ("settings currency", {"code": "IDR"}),
+]
+
+
+async def test_a_locked_database_refuses_writes_privately_and_changes_nothing(
+    short_wait: OfflineDiscord,
+) -> None:
+    offline = short_wait
+    path = offline.bot.storage.path
+    public = only_reply(
+        await offline.command("tally add", {"gift": "rose"}, user=ALICE, guild=GUILD)
+    )
+    assert public.callback_type == CHANNEL_MESSAGE and not public.ephemeral
+    before = fingerprint(path)
+
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        for command, options in WRITES:
+            try:
+                offline._find(command)
+            except LookupError:
+                continue  # a cog not in this tree
+            replies = await offline.command(
+                command, options, user=MANAGER, guild=GUILD, members=MEMBERS
+            )
+            assert BUSY in refusal(replies), command
+        # Reads go on from the last committed state (WAL).
+        shown = only_reply(await offline.command("tally show", {}, user=ALICE, guild=GUILD))
+        assert not shown.ephemeral
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert fingerprint(path) == before
+
+    again = only_reply(
+        await offline.command("tally add", {"gift": "rose"}, user=ALICE, guild=GUILD)
+    )
+    assert not again.ephemeral
+    assert fingerprint(path)[0] == before[0] + 1
+
+
+async def test_a_full_disk_refuses_writes_privately_and_keeps_totals_exact(
+    short_wait: OfflineDiscord,
+) -> None:
+    offline = short_wait
+    storage = offline.bot.storage
+    # White-box stand-in for a full disk: cap the file a few pages above its size.
+    (pages,) = (await storage._writer.execute_fetchall("PRAGMA page_count"))[0]
+    await storage._writer.execute(f"PRAGMA max_page_count = {pages + 3}")
+
+    confirmed = full = 0
+    for i in range(3000):
+        user = FakeUser(870_000_000_000_000_000 + i, f"viewer{i}")  # new totals rows each time
+        reply = only_reply(
+            await offline.command(
+                "tally add", {"gift": "galaxy", "count": 1 + i}, user=user, guild=GUILD
+            )
+        )
+        if reply.ephemeral:
+            assert FULL in reply.content and "nothing was saved" in reply.content
+            full += 1
+            if full == 5:
+                break
+        else:
+            confirmed += 1
+    assert full == 5 and confirmed > 0
+    rows = [e async for e in storage.export_rows(GUILD.id)]
+    assert len(rows) == confirmed  # every refusal wrote nothing
+    assert await storage.verify() == []
+
+    await storage._writer.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    after = only_reply(await offline.command("tally add", {"gift": "rose"}, user=BOB, guild=GUILD))
+    assert not after.ephemeral
+    assert await storage.verify() == []

@@ -1,0 +1,128 @@
+"""Slow answers are deferred at once (Discord drops an interaction unanswered after 3 s),
+then completed with a follow-up; a failure after the deferral still reaches the user."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import gzip
+import io
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bench.bulk import Loader
+from bot.offline import CapturedRequest, OfflineDiscord
+from economy.storage import Entry, StorageBusy
+from tests.conftest import GUILD, MANAGER, MEMBERS
+
+DEFERRED = 5
+DISCORD_DEADLINE_S = 3.0
+
+
+def timed_requests(offline: OfflineDiscord) -> list[tuple[float, CapturedRequest]]:
+    """Record when each request reaches "Discord" (the captured adapter)."""
+    seen: list[tuple[float, CapturedRequest]] = []
+    adapter = offline.adapter
+    original = adapter.request
+
+    async def request(*args: Any, **kwargs: Any) -> Any:
+        answer = await original(*args, **kwargs)
+        seen.append((time.perf_counter(), adapter.requests[-1]))
+        return answer
+
+    adapter.request = request  # type: ignore[method-assign]
+    return seen
+
+
+def slow_export(offline: OfflineDiscord, delay: float, log: list[str]) -> None:
+    """Make the ledger read slow, and note whether the deferral was already sent."""
+    storage = offline.bot.storage
+    original = storage.export_rows
+
+    async def export_rows(guild_id: int) -> AsyncIterator[Entry]:
+        deferred = any(r.callback_type == DEFERRED for r in offline.adapter.requests)
+        log.append("read after deferral" if deferred else "read BEFORE deferral")
+        await asyncio.sleep(delay)
+        async for entry in original(guild_id):
+            yield entry
+
+    storage.export_rows = export_rows  # type: ignore[method-assign]
+
+
+async def export(offline: OfflineDiscord, **payload_changes: Any) -> list[CapturedRequest]:
+    payload = offline.command_payload(
+        "tally export", {}, user=MANAGER, guild=GUILD, members=MEMBERS
+    )
+    payload.update(payload_changes)
+    return await offline.send(payload)
+
+
+async def test_export_defers_within_the_deadline_then_follows_up(offline) -> None:
+    await offline.bot.storage.add_entry(
+        GUILD.id, 1, 2, gift_name="Rose", count=1, coins=1, diamonds=0
+    )
+    log: list[str] = []
+    slow_export(offline, delay=1.0, log=log)
+    seen = timed_requests(offline)
+    started = time.perf_counter()
+    requests = await export(offline)
+
+    assert log == ["read after deferral"]
+    (deferred_at, deferred), (followed_at, followup) = seen
+    assert requests == [deferred, followup]
+    assert deferred.callback_type == DEFERRED and deferred.ephemeral  # "thinking", privately
+    assert deferred_at - started < 0.5 < DISCORD_DEADLINE_S
+    assert followup.method == "POST" and followup.callback_type is None
+    assert "/webhooks/" in followup.path  # a follow-up message, not a second response
+    assert followup.ephemeral and followup.files
+    assert followed_at - started >= 1.0
+
+
+async def test_a_big_export_is_deferred_and_arrives_complete(offline) -> None:
+    rows = 20_000
+    Loader(offline.bot.storage.path, GUILD.id, members=300).add(rows)
+    seen = timed_requests(offline)
+    started = time.perf_counter()
+    requests = await export(offline)
+    finished = time.perf_counter() - started
+
+    deferred, followup = requests
+    assert deferred.callback_type == DEFERRED and seen[0][0] - started < 0.5
+    name, data = followup.files[0]
+    assert name == f"tally-{GUILD.id}.csv"
+    assert len(list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))) == rows
+    assert finished < 10
+
+
+async def test_an_export_over_the_upload_limit_is_gzipped(offline) -> None:
+    Loader(offline.bot.storage.path, GUILD.id, members=50).add(3000)
+    deferred, followup = await export(offline, attachment_size_limit=150_000)
+    name, data = followup.files[0]
+    assert deferred.callback_type == DEFERRED
+    assert name.endswith(".csv.gz") and len(data) <= 150_000
+    assert gzip.decompress(data).decode("utf-8-sig").count("\r\n") == 3001
+
+
+async def test_a_failure_after_deferring_is_a_private_follow_up(offline, monkeypatch) -> None:
+    async def busy(guild_id: int) -> AsyncIterator[Entry]:
+        raise StorageBusy("locked")
+        yield  # pragma: no cover  (makes this an async generator)
+
+    monkeypatch.setattr(offline.bot.storage, "export_rows", busy)
+    requests = await export(offline)
+    callbacks = [r for r in requests if r.callback_type is not None]
+    assert [r.callback_type for r in callbacks] == [DEFERRED]  # answered once
+    followup = requests[-1]
+    assert followup.method == "POST" and followup.ephemeral
+    assert "busy" in followup.content and "Nothing was saved" in followup.content
+    assert not followup.files
+
+
+@pytest.mark.parametrize("limit", [150_000, 10_485_760])
+async def test_every_export_answer_fits_the_upload_limit(offline, limit: int) -> None:
+    Loader(offline.bot.storage.path, GUILD.id, members=50).add(2000)
+    followup = (await export(offline, attachment_size_limit=limit))[-1]
+    assert sum(len(data) for _, data in followup.files) <= limit

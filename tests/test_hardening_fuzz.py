@@ -1,0 +1,414 @@
+"""Every command's options fuzzed through discord.py's real interaction path.
+
+The command list is read from the loaded cogs (`bot.tree.walk_commands()`), so a cog added
+later is fuzzed without touching this file. For every interaction:
+
+* it is answered exactly once (one interaction response; a deferral counts as the one);
+* nothing escapes a handler: no ERROR log record, no "Reference:" unexpected-error reply;
+* a rejection (the tree's error handler ran) is ephemeral, and the database is unchanged;
+* every message that carries text sends `allowed_mentions` with `parse: []`, so no echoed
+  `@everyone` or `<@id>` can ping anyone.
+
+Autocomplete gets the same treatment: one result, at most 25 well-formed choices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.client import GiftBot, create_bot, extension_names
+from bot.offline import CapturedRequest, OfflineDiscord
+from bot.ratelimit import WriteLimiter
+from bot.settings import Settings
+from economy.storage import override_key
+from tests.conftest import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OUTSIDER, settings_for
+
+EXAMPLES_PER_COMMAND = 60
+AUTOCOMPLETE_EXAMPLES = 20
+SEEDED_GROUP = "Squad"
+OptionType = discord.AppCommandOptionType
+
+
+def _leaf_commands() -> list[app_commands.Command[Any, ..., Any]]:
+    """Every slash command of every cog, loaded on a throwaway bot (no database needed)."""
+
+    async def load() -> list[app_commands.Command[Any, ..., Any]]:
+        bot = create_bot(Settings(discord_token=None, _env_file=None))  # type: ignore[call-arg]
+        for name in extension_names():
+            await bot.load_extension(name)
+        return [c for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)]
+
+    return asyncio.run(load())
+
+
+def _guild_only(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """Discord never shows (or autocompletes) this command outside a server."""
+    for node in (command, command.root_parent):
+        if node is None:
+            continue
+        contexts = node.allowed_contexts
+        if node.guild_only or (contexts is not None and not contexts.dm_channel):
+            return True
+    return False
+
+
+COMMANDS = _leaf_commands()
+COMMAND_PATHS = sorted(c.qualified_name for c in COMMANDS)
+AUTOCOMPLETED = sorted(
+    (c.qualified_name, p.name, _guild_only(c))
+    for c in COMMANDS
+    for p in c.parameters
+    if p.autocomplete
+)
+
+
+# -- strategies ------------------------------------------------------------------------------
+
+SPECIAL_TEXT = [
+    "",
+    " ",
+    "\t\n",
+    "@everyone",
+    "@here hi",
+    "<@123456789012345678>",
+    "<@!123456789012345678>",
+    "<@&223456789012345678>",
+    "<#323456789012345678>",
+    "**bold** __under__ *it* ~~gone~~",
+    "`code` ```block```",
+    "||spoiler||",
+    "> quote",
+    "# Heading",
+    "[click](https://example.com)",
+    "'; DROP TABLE ledger; --",
+    '" OR 1=1 --',
+    "Robert'); DROP TABLE tally_groups;--",
+    "%s %d {0} {name} {{}}",
+    "\x00",
+    "\u200b",
+    "\u202eevil",
+    "\ufeff",
+    "Z̸̡̛̤͎̟a̶͔͓̓l̴̢̛̗g̵̱̈́o̸̙̍",
+    "🌹" * 40,
+    "👨‍👩‍👧‍👦🏳️‍🌈",
+    "x" * 101,
+    "y" * 6000,
+    "NaN",
+    "-inf",
+    "1e309",
+    "-1",
+    "0",
+    SEEDED_GROUP,
+    SEEDED_GROUP.upper(),
+    "galaxy",
+    "Rose",
+    "seed",
+    "one-to-one",
+    "USD",
+    "IDR",
+    "everyone",
+    "true",
+]
+ZALGO = st.lists(
+    st.tuples(
+        st.characters(min_codepoint=0x41, max_codepoint=0x7A),
+        st.text(st.characters(min_codepoint=0x300, max_codepoint=0x36F), max_size=12),
+    ),
+    min_size=1,
+    max_size=10,
+).map(lambda parts: "".join(base + marks for base, marks in parts))
+TEXT = st.one_of(
+    st.sampled_from(SPECIAL_TEXT),
+    st.text(max_size=120),
+    ZALGO,
+    st.builds(lambda a, b: f"{a}@everyone<@{b}>", st.text(max_size=20), st.integers(0, 10**19)),
+)
+BIG_INTS = [0, 1, -1, 2**31, 2**53, -(2**53), 2**63 - 1, 10**18, -(10**18)]
+HUGE_FLOATS = [0.0, -0.0, 5e-324, 1e-300, 0.004, 0.005, 99.9999, 100.0001, 1e15, 1e18, 1.7e308]
+
+
+def integers(param: app_commands.Parameter) -> st.SearchStrategy[int]:
+    edges = list(BIG_INTS)
+    for bound in (param.min_value, param.max_value):
+        if bound is not None:
+            edges += [int(bound) - 1, int(bound), int(bound) + 1]
+    return st.one_of(st.sampled_from(edges), st.integers(-(10**18), 10**18))
+
+
+def numbers(param: app_commands.Parameter) -> st.SearchStrategy[float]:
+    edges = list(HUGE_FLOATS) + [-x for x in HUGE_FLOATS]
+    for bound in (param.min_value, param.max_value):
+        if bound is not None:
+            edges += [float(bound) - 0.01, float(bound), float(bound) + 0.01]
+    return st.one_of(
+        st.sampled_from(edges),
+        st.floats(-1e18, 1e18, allow_nan=False, allow_infinity=False),
+        st.floats(allow_nan=False, allow_infinity=False),
+    )
+
+
+PEOPLE = [ALICE, BOB, MANAGER, A_BOT, OUTSIDER]
+SEEDED_GIFT = "Sparkle"
+PLAUSIBLE_TEXT = [
+    "galaxy",
+    "Rose",
+    "gal",
+    SEEDED_GROUP,
+    SEEDED_GROUP,
+    "Team 2",
+    SEEDED_GIFT,
+    "seed",
+    "IDR",
+]
+
+
+def plausible(param: app_commands.Parameter) -> st.SearchStrategy[Any]:
+    """Values a real user would send, so fuzzing also reaches the success paths."""
+    low = param.min_value if param.min_value is not None else 1
+    if param.type is OptionType.integer:
+        high = param.max_value if param.max_value is not None else 10**6
+        return st.integers(int(low), int(min(high, low + 10**6)))
+    if param.type is OptionType.number:
+        high = param.max_value if param.max_value is not None else 10**6
+        return st.floats(float(low), float(min(high, low + 10**6)), allow_nan=False)
+    if param.type is OptionType.string:
+        if param.choices:
+            return st.sampled_from([c.value for c in param.choices])
+        return st.sampled_from(PLAUSIBLE_TEXT)
+    return st.sampled_from(PEOPLE[:3])  # users: members of the server
+
+
+def option_values(param: app_commands.Parameter) -> st.SearchStrategy[Any]:
+    """Values as a Discord client (or a stale or hostile one) could send for the option."""
+    if param.type is OptionType.user:
+        return st.sampled_from(PEOPLE)
+    if param.type is OptionType.integer:
+        values = integers(param)
+    elif param.type is OptionType.number:
+        values = numbers(param)
+    elif param.type is OptionType.boolean:
+        values = st.booleans()
+    elif param.type is OptionType.string:
+        values = TEXT
+    else:
+        raise NotImplementedError(f"fuzzing {param.type} options: add a strategy here")
+    if param.choices:  # Discord sends one of them, a stale client may send anything
+        values = st.one_of(st.sampled_from([c.value for c in param.choices]), values)
+    return st.one_of(plausible(param), values)
+
+
+# -- the bot under test ----------------------------------------------------------------------
+
+
+class ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class Fuzzed:
+    """A started bot with a fresh database, watched for errors and database changes."""
+
+    driver: OfflineDiscord
+    database: sqlite3.Connection
+    errors: ErrorRecords
+    rejected: list[BaseException] = field(default_factory=list)
+
+    def fingerprint(self) -> tuple[int, ...]:
+        """Cheap: row counts of every table plus the ledger's flags."""
+        return self.database.execute(
+            "SELECT (SELECT COUNT(*) FROM ledger), (SELECT COALESCE(SUM(undone), 0) FROM ledger),"
+            " (SELECT COUNT(archived) FROM ledger), (SELECT COUNT(*) FROM resets),"
+            " (SELECT COUNT(*) FROM tally_groups), (SELECT COUNT(*) FROM tally_group_members),"
+            " (SELECT COUNT(*) FROM guild_settings), (SELECT COUNT(*) FROM config_audit),"
+            " (SELECT COUNT(*) FROM custom_gifts), (SELECT COUNT(*) FROM user_totals)"
+        ).fetchone()
+
+    async def send(self, payload: dict[str, Any]) -> list[CapturedRequest]:
+        self.rejected.clear()
+        self.errors.records.clear()
+        return await self.driver.send(payload)
+
+
+@pytest.fixture
+async def fuzzed(tmp_path: Path) -> AsyncIterator[Fuzzed]:
+    """One bot per test function (hypothesis reuses it for every example)."""
+    bot: GiftBot = create_bot(settings_for(tmp_path))
+    bot.write_limiter = WriteLimiter(burst=10**9)  # fuzz the commands, not the rate limit
+    errors = ErrorRecords()
+    logging.getLogger().addHandler(errors)
+    try:
+        async with OfflineDiscord(bot) as driver:
+            storage = bot.storage
+            await storage.create_group(GUILD.id, SEEDED_GROUP, MANAGER.id)
+            await storage.add_member(GUILD.id, SEEDED_GROUP, ALICE.id)
+            await storage.add_custom_gift(GUILD.id, SEEDED_GIFT, 7, MANAGER.id)
+            await storage.set_config_value(GUILD.id, override_key("cashout_cut"), "0.4", MANAGER.id)
+            for user, sender in ((ALICE, BOB), (BOB, ALICE), (ALICE, MANAGER)):
+                await storage.add_entry(
+                    GUILD.id, user.id, sender.id, gift_name="Rose", count=3, coins=3, diamonds=1
+                )
+            database = sqlite3.connect(f"file:{storage.path}?mode=ro", uri=True)
+            state = Fuzzed(driver, database, errors)
+            original = bot.tree.on_error
+
+            async def watched(interaction: discord.Interaction, error: Exception) -> None:
+                state.rejected.append(error)
+                await original(interaction, error)
+
+            bot.tree.on_error = watched  # type: ignore[method-assign]
+            try:
+                yield state
+            finally:
+                database.close()
+    finally:
+        logging.getLogger().removeHandler(errors)
+
+
+def _describe(requests: list[CapturedRequest]) -> str:
+    return "; ".join(
+        f"{r.method} {r.path} type={r.callback_type} {r.text()[:200]!r}" for r in requests
+    )
+
+
+def check_mentions_are_inert(requests: list[CapturedRequest]) -> None:
+    """Whatever text the bot sends, it tells Discord to ping nobody."""
+    for request in requests:
+        if request.content or request.embeds:
+            mentions = request.allowed_mentions
+            assert mentions is not None, f"no allowed_mentions: {_describe([request])}"
+            assert mentions.get("parse") == [], mentions
+            assert not mentions.get("users") and not mentions.get("roles"), mentions
+
+
+def check_answered_safely(state: Fuzzed, requests: list[CapturedRequest], before) -> None:
+    callbacks = [r for r in requests if r.callback_type is not None]
+    assert len(callbacks) == 1, f"expected exactly one response: {_describe(requests)}"
+    assert not state.errors.records, state.errors.records[0].getMessage()
+    assert not any("Reference:" in r.text() for r in requests), _describe(requests)
+    check_mentions_are_inert(requests)
+    if state.rejected:
+        told = [r for r in requests if r.content]
+        assert told and told[-1].ephemeral, f"rejection not ephemeral: {_describe(requests)}"
+        assert state.fingerprint() == before, (
+            f"rejected, yet the database changed: {state.rejected}"
+        )
+
+
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES_PER_COMMAND,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.parametrize("path", COMMAND_PATHS)
+@FUZZ_SETTINGS
+@given(data=st.data())
+async def test_every_command_survives_hostile_options(
+    fuzzed: Fuzzed, path: str, data: st.DataObject
+) -> None:
+    command = fuzzed.driver._find(path)
+    # Half the examples are what a real user sends, so success paths get fuzzed too; the
+    # other half mix hostile values into any option.
+    realistic = data.draw(st.booleans(), label="realistic")
+    options: dict[str, Any] = {}
+    for param in command.parameters:
+        if not param.required and data.draw(st.booleans(), label=f"omit {param.name}"):
+            continue
+        values = plausible(param) if realistic else option_values(param)
+        options[param.name] = data.draw(values, label=param.name)
+    user = data.draw(st.sampled_from([MANAGER, ALICE, MANAGER, A_BOT]), label="user")
+    guild = data.draw(st.sampled_from([GUILD, GUILD, GUILD, None]), label="guild")
+    locale = data.draw(st.sampled_from(["en-US", "en-US", "id", "pt-BR", "ja"]), label="locale")
+
+    before = fuzzed.fingerprint()
+    requests = await fuzzed.send(
+        fuzzed.driver.command_payload(
+            path, options, user=user, guild=guild, locale=locale, members=MEMBERS
+        )
+    )
+    check_answered_safely(fuzzed, requests, before)
+
+
+@pytest.mark.parametrize(("path", "option", "guild_only"), AUTOCOMPLETED)
+@settings(
+    max_examples=AUTOCOMPLETE_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(typed=TEXT, in_dm=st.booleans())
+async def test_autocomplete_survives_hostile_input(
+    fuzzed: Fuzzed, path: str, option: str, guild_only: bool, typed: str, in_dm: bool
+) -> None:
+    # Discord only autocompletes where the command is shown: server-only ones not in DMs.
+    guild = None if in_dm and not guild_only else GUILD
+    payload = fuzzed.driver.command_payload(
+        path, {option: typed[:100]}, user=ALICE, guild=guild, focused=option, members=MEMBERS
+    )
+    requests = await fuzzed.send(payload)
+    assert not fuzzed.errors.records, fuzzed.errors.records[0].getMessage()
+    callbacks = [r for r in requests if r.callback_type is not None]
+    assert [r.callback_type for r in callbacks] == [8], _describe(requests)
+    choices = callbacks[0].choices
+    assert len(choices) <= 25
+    for choice in choices:
+        assert 1 <= len(choice["name"]) <= 100, choice
+        assert not isinstance(choice["value"], str) or len(choice["value"]) <= 100, choice
+
+
+def test_every_command_is_fuzzed() -> None:
+    """The list comes from the cogs themselves; guard against it silently shrinking."""
+    assert {"gift value", "coins", "diamonds"} <= set(COMMAND_PATHS)
+    assert len(COMMAND_PATHS) == len(set(COMMAND_PATHS))
+    for command in COMMANDS:
+        for param in command.parameters:
+            option_values(param)  # every option type has a strategy
+
+
+# -- mentions: echoed text never pings --------------------------------------------------------
+
+PINGS = "@everyone @here <@800000000000000002> <@&900000000000000001>"
+
+
+async def test_an_echoed_unknown_gift_cannot_ping(fuzzed: Fuzzed) -> None:
+    requests = await fuzzed.send(
+        fuzzed.driver.command_payload("gift value", {"gift": PINGS}, user=ALICE, guild=GUILD)
+    )
+    (reply,) = requests
+    assert reply.ephemeral and "everyone" in reply.content
+    assert reply.allowed_mentions == {"parse": []}
+
+
+@pytest.mark.parametrize("path", ["group create", "group join", "settings gift-add"])
+async def test_echoed_names_cannot_ping(fuzzed: Fuzzed, path: str) -> None:
+    try:
+        command = fuzzed.driver._find(path)
+    except LookupError:
+        pytest.skip(f"/{path} is not in this tree")
+    options: dict[str, Any] = {"name": "@everyone <@800000000000000002>"}
+    if any(p.name == "coins" for p in command.parameters):
+        options["coins"] = 5
+    requests = await fuzzed.send(
+        fuzzed.driver.command_payload(path, options, user=MANAGER, guild=GUILD, members=MEMBERS)
+    )
+    assert len([r for r in requests if r.callback_type is not None]) == 1
+    check_mentions_are_inert(requests)
+    assert any("everyone" in r.text() for r in requests), _describe(requests)
