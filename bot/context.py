@@ -11,7 +11,13 @@ import discord
 from bot.i18n import normalise_locale, t
 from economy.catalog import Catalog
 from economy.conversions import convert
-from economy.money import currency_for_locale, format_money, format_number, region_for_currency
+from economy.money import (
+    UNIT_PRICE_EXTRA_DIGITS,
+    currency_for_locale,
+    format_money,
+    format_number,
+    region_for_currency,
+)
 from economy.profiles import Profile
 from economy.rates import RateCard, Store
 
@@ -63,6 +69,10 @@ class Ask:
             usd = convert(amount, currency, "USD", self.rates)
             text += f" (≈ {format_money(usd, 'USD', self.locale)})"
         return text
+
+    def unit_price(self, amount: Decimal, currency: str) -> str:
+        """A price per coin, with two more decimals than money usually shows."""
+        return format_money(amount, currency, self.locale, extra_digits=UNIT_PRICE_EXTRA_DIGITS)
 
     def store(self, name: str, region: str | None = None) -> Store:
         """The store to price coins in: the asked or local region, else the US one."""

@@ -288,7 +288,11 @@ class OfflineDiscord:
         await self.bot._async_setup_hook()
         state.user = discord.ClientUser(state=state, data=self.bot_user.user_payload())
         state.application_id = APPLICATION_ID
-        await self.bot.setup_hook()
+        try:
+            await self.bot.setup_hook()
+        except BaseException:
+            await self.bot.close()  # an opened database would keep the process alive
+            raise
         self._started = True
 
     async def close(self) -> None:

@@ -11,9 +11,9 @@ from economy.catalog import Gift
 MAX_CHOICES = 25
 
 
-def gift_label(gift: Gift, coins_word: str) -> str:
+def gift_label(gift: Gift, coins: str) -> str:
     """`Galaxy · 1,000 coins`, cut to Discord's 100-character limit."""
-    label = f"{gift.name} · {gift.coins:,} {coins_word}"
+    label = f"{gift.name} · {coins}"
     return label if len(label) <= 100 else label[:99] + "…"
 
 
@@ -28,9 +28,11 @@ class GiftTransformer(app_commands.Transformer):
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
         ask = await ask_for(interaction)
-        coins_word = ask.t("common.coins")
         return [
-            app_commands.Choice(name=gift_label(gift, coins_word), value=gift.name[:100])
+            app_commands.Choice(
+                name=gift_label(gift, ask.t("common.coin_count", coins=ask.number(gift.coins))),
+                value=gift.name[:100],
+            )
             for gift in ask.catalog.search(value, limit=MAX_CHOICES)
         ]
 

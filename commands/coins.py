@@ -50,7 +50,7 @@ def coins_embed(ask: Ask, amount: int, store_name: str, region: str | None = Non
         )
     embed.add_field(
         name=ask.t("coins.per_coin"),
-        value=ask.money(purchase.price_per_coin, purchase.currency),
+        value=ask.unit_price(purchase.price_per_coin, purchase.currency),
     )
     buys = affordable_showcase(ask.catalog, amount)
     if buys:

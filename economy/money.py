@@ -40,17 +40,26 @@ def currency_digits(code: str) -> int:
     return int(fractions.get(code.upper(), fractions["DEFAULT"])[2])
 
 
-def round_money(amount: Decimal | int, currency: str) -> Decimal:
+def round_money(amount: Decimal | int, currency: str, extra_digits: int = 0) -> Decimal:
     """`amount` rounded half-up to the currency's digits (the one rounding step)."""
-    step = Decimal(1).scaleb(-currency_digits(currency))
+    step = Decimal(1).scaleb(-(currency_digits(currency) + extra_digits))
     return Decimal(amount).quantize(step, rounding=ROUND_HALF_UP)
 
 
-def format_money(amount: Decimal | int, currency: str, locale: str | None = "en") -> str:
-    """`amount` in `currency`, rounded once and written the locale's way (`$1,234.56`)."""
+UNIT_PRICE_EXTRA_DIGITS = 2
+
+
+def format_money(
+    amount: Decimal | int, currency: str, locale: str | None = "en", *, extra_digits: int = 0
+) -> str:
+    """`amount` in `currency`, rounded once and written the locale's way (`$1,234.56`).
+
+    `extra_digits` shows more than the currency's usual decimals, for unit prices
+    (`$0.0152` a coin) that would otherwise all round to the same cent.
+    """
     code = currency.upper()
-    digits = currency_digits(code)
-    rounded = round_money(amount, code)
+    digits = currency_digits(code) + extra_digits
+    rounded = round_money(amount, code, extra_digits)
     where = babel_locale(locale)
     pattern = where.currency_formats["standard"]
     if pattern.frac_prec != (digits, digits):
