@@ -96,3 +96,10 @@ def test_currency_for_missing_locale_and_regions() -> None:
         "US",
         "US",
     ]
+
+
+def test_unit_prices_keep_two_more_decimals() -> None:
+    per_coin = Decimal("15.84") / Decimal(1040)
+    assert format_money(per_coin, "USD", "en") == "$0.02"
+    assert format_money(per_coin, "USD", "en", extra_digits=2) == "$0.0152"
+    assert format_money(Decimal("242.857"), "IDR", "id", extra_digits=2) == "Rp242,86"
