@@ -5,105 +5,65 @@ default permissions only hide the command), validated by building the would-be p
 anything is written, written with its audit row in one transaction, and then the cached profile
 is dropped so the next command uses it. Changes are announced publicly; refusals and the two
 read-only views (`show`, `history`) are ephemeral.
+
+The rules a change must keep live in `economy.server_settings`; how settings and refusals read
+lives in `commands._settings_render`. This module parses options and wires the two together.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
+from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
-from pydantic import ValidationError
 
 from bot.context import ASK_KEY, Ask, ask_for
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
 from bot.render import answer, safe
 from bot.tree import UserError
-from commands._purchase import region_name
+from commands._settings_render import (
+    change_line,
+    figure_label,
+    history_line,
+    in_force,
+    refusals_shown,
+    setting_label,
+    show_embed,
+    show_figure,
+)
 from economy.catalog import Gift
 from economy.conversions import gift_value
-from economy.errors import EconomyError
-from economy.money import SUPPORTED_CURRENCIES, format_percent
-from economy.profiles import Profile, Profiles, custom_gift, custom_gift_key
-from economy.rates import DEFAULT_PRESET, OVERRIDABLE_FIGURES, PRESET_NAMES, RateCard
-from economy.storage import AuditRow, GuildConfig, Storage, clean_name, fx_key, override_key
+from economy.money import SUPPORTED_CURRENCIES
+from economy.profiles import Profile, Profiles
+from economy.rates import DEFAULT_PRESET, OVERRIDABLE_FIGURES, PRESET_NAMES
+from economy.server_settings import (
+    FX_CURRENCIES,
+    MAX_GIFT_COINS,
+    TALLY_OTHERS,
+    check_fx,
+    check_order,
+    check_reset,
+    check_room_for_gift,
+    figure_value,
+    new_custom_gift,
+    plain,
+    replaced,
+    to_decimal,
+    would_be_profile,
+)
+from economy.storage import GuildConfig, Storage, fx_key, override_key
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
 
 T = TypeVar("T")
 
-PERCENT_FIGURES = frozenset({"cashout_cut", "agency_cut_default"})
-USD_FIGURES = frozenset(
-    {
-        "usd_per_diamond",
-        "minimum_withdrawal_usd",
-        "daily_cap_usd",
-        "creator_fund_low",
-        "creator_fund_high",
-        "creator_rewards_low",
-        "creator_rewards_high",
-    }
-)
-VIEW_FIGURES: Mapping[str, tuple[str, str]] = {
-    "creator_fund_low": ("creator-fund", "low_per_1000"),
-    "creator_fund_high": ("creator-fund", "high_per_1000"),
-    "creator_rewards_low": ("creator-rewards", "low_per_1000"),
-    "creator_rewards_high": ("creator-rewards", "high_per_1000"),
-}
-OTHER_BOUND = {
-    "creator_fund_low": "creator_fund_high",
-    "creator_fund_high": "creator_fund_low",
-    "creator_rewards_low": "creator_rewards_high",
-    "creator_rewards_high": "creator_rewards_low",
-}
-FX_CURRENCIES = tuple(code for code in SUPPORTED_CURRENCIES if code != "USD")
-FX_SPREAD = Decimal(5)  # an exchange rate may be set within 1/5 .. 5x the shipped one
-MAX_CUSTOM_GIFTS = 100
-MAX_GIFT_COINS = 1_000_000
 HISTORY_ROWS = 20
-TALLY_OTHERS = ("managers", "everyone")
 SWITCH = ("on", "off")
-SCALAR_KEYS = ("preset", "currency", "tally_others", "leaderboard_enabled")
-ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """The sane range of a figure, in stored units (percent figures as fractions)."""
-
-    low: Decimal
-    high: Decimal
-    low_open: bool = False
-    high_open: bool = False
-
-    def holds(self, value: Decimal) -> bool:
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        return above and below
-
-
-BOUNDS: Mapping[str, Bounds] = {
-    "diamonds_per_coin": Bounds(ZERO, Decimal(1), low_open=True),
-    "usd_per_diamond": Bounds(ZERO, Decimal("0.05"), low_open=True),
-    "cashout_cut": Bounds(ZERO, Decimal(1), high_open=True),
-    "minimum_withdrawal_usd": Bounds(ZERO, Decimal(10_000)),
-    "daily_cap_usd": Bounds(ZERO, Decimal(1_000_000), low_open=True),
-    "agency_cut_default": Bounds(ZERO, Decimal(1), high_open=True),
-    "creator_fund_low": Bounds(ZERO, Decimal(100)),
-    "creator_fund_high": Bounds(ZERO, Decimal(100)),
-    "creator_rewards_low": Bounds(ZERO, Decimal(100)),
-    "creator_rewards_high": Bounds(ZERO, Decimal(100)),
-}
-assert set(BOUNDS) == set(OVERRIDABLE_FIGURES), "every overridable figure needs bounds"
 
 # English choice names; the translator localizes them through `cmd.choice.<value>.name`.
 FIGURE_CHOICES = [
@@ -153,109 +113,6 @@ SWITCH_CHOICES = [
 ]
 
 
-# -- reading figures --------------------------------------------------------------------------
-
-
-def figure_in_force(rates: RateCard, name: str) -> tuple[Decimal, date]:
-    """A figure's value and date on a card."""
-    if name in VIEW_FIGURES:
-        program, bound = VIEW_FIGURES[name]
-        views = rates.views_range(program)
-        return getattr(views, bound), views.as_of
-    figure = getattr(rates, name)
-    return figure.value, figure.as_of
-
-
-def figure_label(ask: Ask, name: str) -> str:
-    return ask.t(f"settings.figure.{name}")
-
-
-def show_figure(ask: Ask, name: str, value: Decimal) -> str:
-    """A figure the way people read it: `50%`, `0.005 USD`, `0.5`."""
-    if name in PERCENT_FIGURES:
-        return format_percent(value, ask.locale)
-    if name in USD_FIGURES:
-        return ask.t("settings.usd", amount=ask.number(value))
-    return ask.number(value)
-
-
-def show_bounds(ask: Ask, name: str, bounds: Bounds) -> str:
-    low, high = show_figure(ask, name, bounds.low), show_figure(ask, name, bounds.high)
-    if bounds.low_open:
-        return ask.t("settings.range.above", low=low, high=high)
-    if bounds.high_open:
-        return ask.t("settings.range.below", low=low, high=high)
-    return ask.t("settings.range.closed", low=low, high=high)
-
-
-def plain(value: Decimal) -> str:
-    """How a decimal is stored: no exponent, no trailing zeros (`0.4`, `100`)."""
-    return format(value.normalize(), "f")
-
-
-def to_decimal(value: float) -> Decimal:
-    """An option number as an exact decimal (its shortest repr); refuses NaN and infinity."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise UserError("settings.error.not_a_number")
-    return number
-
-
-def setting_label(ask: Ask, key: str) -> str:
-    """What a setting key is called in the asker's language."""
-    if key in SCALAR_KEYS:
-        return ask.t(f"settings.key.{key}")
-    kind, _, rest = key.partition(":")
-    if kind == "override" and rest in OVERRIDABLE_FIGURES:
-        return figure_label(ask, rest)
-    if kind == "fx":
-        return ask.t("settings.key.fx", currency=safe(rest))
-    if kind == "custom_gift":
-        return ask.t("settings.key.custom_gift", gift=safe(rest))
-    return safe(key)
-
-
-def stored_value(ask: Ask, key: str, raw: str | None) -> str:
-    """A stored (audited) value the way people read it; `None` is the default."""
-    if raw is None:
-        return ask.t("settings.unset")
-    kind, _, rest = key.partition(":")
-    try:
-        if key == "tally_others" and raw in TALLY_OTHERS:
-            return ask.t(f"settings.tally.{raw}")
-        if key == "leaderboard_enabled":
-            return ask.t("settings.switch.on" if raw == "true" else "settings.switch.off")
-        if kind == "override" and rest in OVERRIDABLE_FIGURES:
-            return show_figure(ask, rest, Decimal(raw))
-        if kind == "fx":
-            return ask.number(Decimal(raw))
-        if kind == "custom_gift":
-            return ask.t("settings.coins", coins=ask.number(int(raw)))
-    except (ArithmeticError, ValueError):
-        pass
-    return safe(raw)
-
-
-def in_force(ask: Ask, key: str) -> str:
-    """What an answer assumes for `key` right now (preset value when not overridden)."""
-    config = ask.profile.config or GuildConfig()
-    if key == "preset":
-        return ask.rates.preset
-    if key == "currency":
-        return ask.currency
-    if key == "tally_others":
-        return ask.t(f"settings.tally.{config.tally_others}")
-    if key == "leaderboard_enabled":
-        return ask.t("settings.switch.on" if config.leaderboard_enabled else "settings.switch.off")
-    kind, _, rest = key.partition(":")
-    if kind == "fx":
-        return ask.number(ask.rates.fx_rate(rest))
-    return show_figure(ask, rest, figure_in_force(ask.rates, rest)[0])
-
-
 # -- the cog ----------------------------------------------------------------------------------
 
 
@@ -274,15 +131,6 @@ async def fresh_ask(interaction: discord.Interaction) -> Ask:
     """The interaction's Ask rebuilt after a change (the cached one holds the old profile)."""
     interaction.extras.pop(ASK_KEY, None)
     return await ask_for(interaction)
-
-
-def replaced(config: GuildConfig, **changes: object) -> GuildConfig:
-    """A would-be config (mappings frozen like the stored ones)."""
-    frozen = {
-        key: MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
-        for key, value in changes.items()
-    }
-    return dataclasses.replace(config, **frozen)  # type: ignore[arg-type]
 
 
 @app_commands.guild_only()
@@ -316,26 +164,15 @@ class Settings(
         config: GuildConfig,
         customs: list[Gift],
     ) -> Profile:
-        """The would-be profile; its EconomyError (a clear refusal) when the change breaks it.
-
-        Stored settings that already do not apply (`Profile.ignored`, e.g. a custom gift a
-        newer catalog now ships) are left out unless this change touches them, so they never
-        block an unrelated change, and the refusal is always about the change itself.
-        """
-        stale = set(self.profiles.build(before, before_customs, strict=False).ignored)
-        overrides = {
-            name: value
-            for name, value in config.overrides.items()
-            if override_key(name) not in stale or before.overrides.get(name) != value
-        }
-        fx = {
-            code: value
-            for code, value in config.fx_overrides.items()
-            if fx_key(code) not in stale or before.fx_overrides.get(code) != value
-        }
-        fresh = [gift for gift in customs if custom_gift_key(gift.name) not in stale]
-        checked = replaced(config, overrides=overrides, fx_overrides=fx)
-        return self.profiles.build(checked, fresh, strict=True)
+        """The would-be profile; its EconomyError (a clear refusal) when the change breaks it."""
+        return would_be_profile(
+            before,
+            before_customs,
+            config,
+            customs,
+            catalog=self.profiles.catalog,
+            presets=self.profiles.presets,
+        )
 
     async def _save(self, interaction: discord.Interaction, key: str, value: str | None) -> None:
         guild_id = require_guild(interaction)
@@ -350,12 +187,6 @@ class Settings(
         body = "\n".join([*lines, "", ask.t("settings.applies_next")])
         await interaction.response.send_message(embed=answer(ask, ask.t(title_key), body))
 
-    @staticmethod
-    def _change_line(ask: Ask, key: str, before: str, after: str) -> str:
-        return ask.t(
-            "settings.changed_line", setting=setting_label(ask, key), old=before, new=after
-        )
-
     async def _change(
         self, interaction: discord.Interaction, ask: Ask, key: str, value: str | None
     ) -> None:
@@ -363,7 +194,7 @@ class Settings(
         before = in_force(ask, key)
         await self._save(interaction, key, value)
         after = await fresh_ask(interaction)
-        line = self._change_line(after, key, before, in_force(after, key))
+        line = change_line(after, key, before, in_force(after, key))
         await self._announce(interaction, after, "settings.changed_title", [line])
 
     # -- read-only ----------------------------------------------------------------------------
@@ -371,79 +202,19 @@ class Settings(
     @app_commands.command(name="show", description="Every figure and switch this server uses")
     async def show(self, interaction: discord.Interaction) -> None:
         ask = await ask_for(interaction)
-        guild_id = require_guild(interaction)
-        config = ask.profile.config or GuildConfig()
-        customs = await self.storage.list_custom_gifts(guild_id)
+        customs = await self.storage.list_custom_gifts(require_guild(interaction))
         preset_card = self.profiles.presets.get(ask.rates.preset, ask.rates)
-        embed = answer(ask, ask.t("settings.show.title"))
-        currency_key = "settings.show.usd" if ask.currency == "USD" else "settings.show.currency"
-        currency = ask.t(currency_key, currency=ask.currency, region=region_name(ask, ask.region))
-        embed.add_field(name=ask.t("settings.key.preset"), value=ask.rates.preset)
-        embed.add_field(name=ask.t("settings.key.currency"), value=currency)
-        embed.add_field(
-            name=ask.t("settings.key.tally_others"), value=in_force(ask, "tally_others")
-        )
-        embed.add_field(
-            name=ask.t("settings.key.leaderboard_enabled"),
-            value=in_force(ask, "leaderboard_enabled"),
-        )
-        embed.add_field(name=ask.t("settings.show.custom_gifts"), value=ask.number(len(customs)))
-        from_preset = ask.t("settings.source.preset", preset=ask.rates.preset)
-        from_server = ask.t("settings.source.override")
-        lines = []
-        for name in OVERRIDABLE_FIGURES:
-            value, as_of = figure_in_force(ask.rates, name)
-            overridden = name in config.overrides and override_key(name) not in ask.profile.ignored
-            if not overridden:
-                as_of = figure_in_force(preset_card, name)[1]
-            lines.append(
-                ask.t(
-                    "settings.show.line",
-                    label=figure_label(ask, name),
-                    value=show_figure(ask, name, value),
-                    source=from_server if overridden else from_preset,
-                    as_of=as_of.isoformat(),
-                )
-            )
-        embed.description = f"**{ask.t('settings.show.figures')}**\n" + "\n".join(lines)
-        fx_lines = []
-        for code, figure in sorted(ask.rates.fx.items()):
-            overridden = code in config.fx_overrides and fx_key(code) not in ask.profile.ignored
-            fx_lines.append(
-                ask.t(
-                    "settings.show.line",
-                    label=code,
-                    value=ask.number(figure.value),
-                    source=from_server if overridden else from_preset,
-                    as_of=figure.as_of.isoformat(),
-                )
-            )
-        fx_text = "\n".join(fx_lines)[:1024]
-        embed.add_field(name=ask.t("settings.show.fx"), value=fx_text, inline=False)
-        if ask.profile.ignored:
-            ignored = ", ".join(setting_label(ask, key) for key in ask.profile.ignored)
-            embed.add_field(name=ask.t("settings.show.ignored"), value=ignored[:1024], inline=False)
+        embed = show_embed(ask, len(customs), preset_card)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="history", description="Who changed which setting, newest first")
     async def history(self, interaction: discord.Interaction) -> None:
         ask = await ask_for(interaction)
         rows = await self.storage.config_history(require_guild(interaction), HISTORY_ROWS)
-        lines = [self._history_line(ask, row) for row in rows]
+        lines = [history_line(ask, row) for row in rows]
         text = "\n".join(lines) if lines else ask.t("settings.history.empty")
         embed = answer(ask, ask.t("settings.history.title"), text[:4000])
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-    @staticmethod
-    def _history_line(ask: Ask, row: AuditRow) -> str:
-        return ask.t(
-            "settings.history.line",
-            when=f"<t:{int(row.created_at.timestamp())}:f>",
-            who=f"<@{row.actor_id}>",
-            setting=setting_label(ask, row.key),
-            old=stored_value(ask, row.key, row.old_value),
-            new=stored_value(ask, row.key, row.new_value),
-        )
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -476,21 +247,18 @@ class Settings(
         ask = await ask_for(interaction)
         if figure not in OVERRIDABLE_FIGURES:
             raise UserError("error.bad_option", value=safe(figure))
-        number = to_decimal(value)
-        stored = number / 100 if figure in PERCENT_FIGURES else number
-        label = figure_label(ask, figure)
-        bounds = BOUNDS[figure]
-        if not bounds.holds(stored):
-            raise UserError(
-                "settings.error.range", figure=label, range=show_bounds(ask, figure, bounds)
-            )
+        with refusals_shown(ask):
+            stored = figure_value(figure, to_decimal(value))
         config, customs = await self.profiles.stored(require_guild(interaction))
         old = config.overrides.get(figure)
         if old is not None and Decimal(old) == stored:
             raise UserError(
-                "settings.error.unchanged", setting=label, value=show_figure(ask, figure, stored)
+                "settings.error.unchanged",
+                setting=figure_label(ask, figure),
+                value=show_figure(ask, figure, stored),
             )
-        self._check_order(ask, figure, stored)
+        with refusals_shown(ask):
+            check_order(ask.rates, figure, stored)
         self._validate(
             config,
             customs,
@@ -498,24 +266,6 @@ class Settings(
             customs,
         )
         await self._change(interaction, ask, override_key(figure), plain(stored))
-
-    @staticmethod
-    def _check_order(ask: Ask, figure: str, value: Decimal) -> None:
-        """A views range stays low <= high."""
-        if figure not in VIEW_FIGURES:
-            return
-        other = OTHER_BOUND[figure]
-        other_value = figure_in_force(ask.rates, other)[0]
-        low, high = (figure, other) if figure.endswith("_low") else (other, figure)
-        values = {figure: value, other: other_value}
-        if values[low] > values[high]:
-            raise UserError(
-                "settings.error.low_above_high",
-                low=figure_label(ask, low),
-                low_value=show_figure(ask, low, values[low]),
-                high=figure_label(ask, high),
-                high_value=show_figure(ask, high, values[high]),
-            )
 
     @app_commands.command(name="reset", description="Back to the preset: one figure, or all")
     @app_commands.describe(figure="Which figure (default: every override, exchange rates too)")
@@ -530,17 +280,14 @@ class Settings(
                 raise UserError("error.bad_option", value=safe(figure))
             if figure not in config.overrides:
                 raise UserError("settings.error.not_overridden", setting=figure_label(ask, figure))
-            rest = {k: v for k, v in config.overrides.items() if k != figure}
-            try:
-                self._validate(config, customs, replaced(config, overrides=rest), customs)
-            except EconomyError as err:
-                if figure in OTHER_BOUND:
-                    raise UserError(
-                        "settings.error.reset_order",
-                        setting=figure_label(ask, figure),
-                        other=figure_label(ask, OTHER_BOUND[figure]),
-                    ) from err
-                raise
+            with refusals_shown(ask):
+                check_reset(
+                    config,
+                    customs,
+                    figure,
+                    catalog=self.profiles.catalog,
+                    presets=self.profiles.presets,
+                )
             keys = [override_key(figure)]
         else:
             keys = [override_key(name) for name in sorted(config.overrides)]
@@ -554,7 +301,7 @@ class Settings(
         for key in keys:
             await self._save(interaction, key, None)
         after = await fresh_ask(interaction)
-        lines = [self._change_line(after, key, before[key], in_force(after, key)) for key in keys]
+        lines = [change_line(after, key, before[key], in_force(after, key)) for key in keys]
         await self._announce(interaction, after, "settings.reset_title", lines)
 
     @app_commands.command(name="currency", description="Show money in this currency beside USD")
@@ -599,8 +346,10 @@ class Settings(
             overrides = {k: v for k, v in config.fx_overrides.items() if k != code}
             value = None
         else:
-            number = to_decimal(rate)
-            self._check_fx(ask, code, number)
+            shipped = self.profiles.presets[DEFAULT_PRESET].fx.get(code)
+            with refusals_shown(ask):
+                number = to_decimal(rate)
+                check_fx(code, number, shipped.value if shipped is not None else None)
             if old is not None and Decimal(old) == number:
                 raise UserError(
                     "settings.error.unchanged",
@@ -611,21 +360,6 @@ class Settings(
             overrides = {**config.fx_overrides, code: value}
         self._validate(config, customs, replaced(config, fx_overrides=overrides), customs)
         await self._change(interaction, ask, key, value)
-
-    def _check_fx(self, ask: Ask, code: str, rate: Decimal) -> None:
-        shipped = self.profiles.presets[DEFAULT_PRESET].fx.get(code)
-        if shipped is None:
-            bounds = Bounds(ZERO, Decimal(10) ** 9, low_open=True)
-        else:
-            bounds = Bounds(shipped.value / FX_SPREAD, shipped.value * FX_SPREAD)
-        if not bounds.holds(rate):
-            raise UserError(
-                "settings.error.fx_range",
-                currency=code,
-                low=ask.number(bounds.low),
-                high=ask.number(bounds.high),
-                shipped=ask.number(shipped.value) if shipped else "-",
-            )
 
     @app_commands.command(name="tally-others", description="Who may add tallies for others")
     @app_commands.describe(who="Managers only, or everyone")
@@ -676,28 +410,19 @@ class Settings(
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        if not 1 <= coins <= MAX_GIFT_COINS:
-            raise UserError(
-                "settings.error.gift_coins",
-                low=ask.number(1),
-                high=ask.number(MAX_GIFT_COINS),
-            )
-        clean = clean_name(name, "gift name")
-        try:
-            gift = custom_gift(clean, coins)
-        except ValidationError:
-            raise UserError("settings.error.gift_name") from None
+        with refusals_shown(ask):
+            gift = new_custom_gift(name, coins)
         config, customs = await self.profiles.stored(guild_id)
-        if len(customs) >= MAX_CUSTOM_GIFTS:
-            raise UserError("settings.error.too_many_gifts", limit=ask.number(MAX_CUSTOM_GIFTS))
+        with refusals_shown(ask):
+            check_room_for_gift(len(customs))
         self._validate(config, customs, config, [*customs, gift])
-        await self.storage.add_custom_gift(guild_id, clean, coins, interaction.user.id)
+        await self.storage.add_custom_gift(guild_id, gift.name, coins, interaction.user.id)
         self.profiles.forget(guild_id)
         after = await fresh_ask(interaction)
         value = gift_value(gift, 1, after.rates, after.store("app"))
         line = after.t(
             "settings.gift_added",
-            gift=safe(clean),
+            gift=safe(gift.name),
             coins=after.number(coins),
             diamonds=after.number(value.diamonds),
             gross=after.usd(value.gross_usd),
