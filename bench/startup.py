@@ -50,9 +50,11 @@ async def start_once(
     try:
         if reads and has_command(driver, "tally show"):
             payloads = tally_read_payloads(driver, reads, members, seed=11)
+            await run_interactions("warm-up", driver, payloads["leaderboard"][:20])
             for kind in ("leaderboard", "show"):
-                await run_interactions(kind, driver, payloads[kind])
-            memory = memory_mib()
+                result = await run_interactions(kind, driver, payloads[kind])
+                memory[f"{kind}_latencies_s"] = [round(x, 6) for x in result.latencies]
+            memory.update(memory_mib())
     finally:
         await driver.close()
     return loaded - begin, count, loaded, memory

@@ -201,7 +201,7 @@ async def write_benchmarks(folder: Path, n: int, rounds: int = 3) -> list[Result
         ordered = sorted(results, key=lambda r: r.per_second or 0.0)
         chosen[key] = median = ordered[len(ordered) // 2]
         median.extra["rounds_per_second"] = [round(r.per_second or 0.0) for r in results]
-        median.note = f"median of {rounds} rounds"
+        median.note = f"median of {rounds} rounds" if rounds > 1 else "one round"
     raw, raw_schema, storage = chosen["raw"], chosen["schema"], chosen["storage"]
     if raw.per_second and raw_schema.per_second and storage.per_second:
         storage.extra["ratio_vs_raw_minimal"] = round(storage.per_second / raw.per_second, 2)
