@@ -7,7 +7,9 @@ later is fuzzed without touching this file. For every interaction:
 * nothing escapes a handler: no ERROR log record, no "Reference:" unexpected-error reply;
 * a rejection (the tree's error handler ran) is ephemeral, and the database is unchanged;
 * every message that carries text sends `allowed_mentions` with `parse: []`, so no echoed
-  `@everyone` or `<@id>` can ping anyone.
+  `@everyone` or `<@id>` can ping anyone;
+* a button on the answer, pressed by the caller or someone else, is answered exactly once,
+  and a refused press changes nothing.
 
 Autocomplete gets the same treatment: one result, at most 25 well-formed choices.
 """
@@ -346,6 +348,32 @@ async def test_every_command_survives_hostile_options(
         )
     )
     check_answered_safely(fuzzed, requests, before)
+
+    # Any button on the answer may be pressed by anyone, the caller or not.
+    buttons = [
+        (request.message_id, item["custom_id"])
+        for request in requests
+        for row in request.components
+        for item in row.get("components", [])
+        if item.get("type") == 2 and item.get("custom_id") and not item.get("disabled")
+    ]
+    if not buttons:
+        return
+    message_id, custom_id = data.draw(st.sampled_from(buttons), label="button")
+    presser = data.draw(st.sampled_from([user, BOB, MANAGER]), label="presser")
+    before = fuzzed.fingerprint()
+    pressed = await fuzzed.send(
+        fuzzed.driver.component_payload(
+            message_id, custom_id, user=presser, guild=guild, locale=locale
+        )
+    )
+    callbacks = [r for r in pressed if r.callback_type is not None]
+    assert len(callbacks) == 1, f"press answered {len(callbacks)} times: {_describe(pressed)}"
+    assert not fuzzed.errors.records, fuzzed.errors.records[0].getMessage()
+    assert not any("Reference:" in r.text() for r in pressed), _describe(pressed)
+    check_mentions_are_inert(pressed)
+    if callbacks[0].ephemeral:  # a refusal (not yours, no permission...): nothing changed
+        assert fuzzed.fingerprint() == before, _describe(pressed)
 
 
 @pytest.mark.parametrize(("path", "option", "guild_only"), AUTOCOMPLETED)
