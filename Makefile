@@ -35,5 +35,8 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+backup: $(STAMP)
+	$(BIN)/python -m bot backup $(or $(TO),backups/tiktok-gift-bot-$(shell date +%F).sqlite3)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,9 +1,8 @@
 """A bot on a temporary database, driven through `bot.offline`, with per-interaction timing.
 
-`OfflineDiscord.send` returns every request captured since it started, which mixes replies
-when many interactions are in flight. `TrackingAdapter` also files each captured request
-under its interaction token, so the benchmark can check that every interaction it timed got
-exactly one successful (non-ephemeral) answer instead of silently timing an error path.
+Every timed interaction is checked to have got exactly one successful (non-ephemeral)
+answer, so the benchmark never silently times an error path. `TrackingAdapter` keeps no
+history beyond each interaction's own requests, so memory stays flat over long runs.
 """
 
 from __future__ import annotations
@@ -12,13 +11,10 @@ import asyncio
 import gc
 import json
 import time
-from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-
-from discord.webhook.async_ import async_context
 
 from bench.stats import Result
 from bot.client import GiftBot, create_bot
@@ -33,27 +29,12 @@ class BenchFailure(AssertionError):
 
 
 class TrackingAdapter(CapturingAdapter):
-    """Captures like `CapturingAdapter` and files the requests by interaction token."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.by_token: dict[str, list[CapturedRequest]] = defaultdict(list)
+    """Captures like `CapturingAdapter` but keeps no history: a run's memory stays flat."""
 
     async def request(self, route: Any, session: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         answer = await super().request(route, session, **kwargs)
-        # `CapturingAdapter.request` never awaits, so the last request captured is this one.
-        # It is filed by token and dropped from the shared list (memory stays flat).
-        self.by_token[str(route.webhook_token)].append(self.requests.pop())
+        self.requests.pop()  # still filed by token until `take`
         return answer
-
-    def take(self, token: str) -> list[CapturedRequest]:
-        """An interaction's requests; the messages Discord would hold for it are forgotten."""
-        captured = self.by_token.pop(token, [])
-        self._messages.pop(f"original:{token}", None)
-        for request in captured:
-            if request.message_id is not None:
-                self._messages.pop(request.message_id, None)
-        return captured
 
 
 def bench_settings(path: Path) -> Settings:
@@ -92,34 +73,6 @@ def offered_choices(replies: list[CapturedRequest]) -> None:
         raise BenchFailure("more than 25 choices")
 
 
-async def dispatch(driver: OfflineDiscord, payload: Payload) -> None:
-    """`OfflineDiscord.send` minus its bookkeeping: parse one INTERACTION_CREATE the way the
-    gateway does and wait for the tasks discord.py started for it.
-
-    `send` finds those tasks by diffing `asyncio.all_tasks()` before and after, which costs
-    O(tasks alive): ~0.3 ms per interaction with 100 in flight, about a fifth of the total,
-    and none of it the bot's. A task factory installed just around the synchronous parse
-    catches the same tasks in O(1).
-    """
-    async_context.set(driver.adapter)
-    loop = asyncio.get_running_loop()
-    spawned: list[asyncio.Task[Any]] = []
-    previous = loop.get_task_factory()
-
-    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-        task = asyncio.Task(coro, loop=loop, **kwargs)
-        spawned.append(task)
-        return task
-
-    loop.set_task_factory(factory)  # type: ignore[arg-type]
-    try:
-        driver.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-    finally:
-        loop.set_task_factory(previous)
-    if spawned:
-        await asyncio.gather(*spawned)
-
-
 async def timed_send(driver: OfflineDiscord, raw: str, check: Check = answered_ok) -> float:
     """Decode one gateway event's JSON (as discord.py does), dispatch it, wait until it is
     answered; returns the seconds that took.
@@ -130,7 +83,7 @@ async def timed_send(driver: OfflineDiscord, raw: str, check: Check = answered_o
     adapter: TrackingAdapter = driver.adapter  # type: ignore[assignment]
     start = time.perf_counter()
     payload = json.loads(raw)
-    await dispatch(driver, payload)
+    await driver.send(payload)
     elapsed = time.perf_counter() - start
     check(adapter.take(payload["token"]))
     return elapsed
@@ -152,8 +105,7 @@ async def run_interactions(
     gc.collect()
 
     async def worker() -> None:
-        # A fixed pool of workers (not one task per payload): OfflineDiscord.send scans
-        # asyncio.all_tasks(), so thousands of idle tasks would distort the timings.
+        # A fixed pool of workers, not one task per payload: `concurrency` in flight.
         for payload in queue:
             latencies.append(await timed_send(driver, payload, check))
 

@@ -126,17 +126,17 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
 
 
 async def backup(settings: Settings, target: Path) -> int:
-    """A consistent copy through SQLite's online backup API; safe while the bot runs."""
-    from economy.storage import SqliteStorage
+    """A consistent copy through SQLite's online backup API; safe while the bot runs.
 
-    if not settings.database_path.exists():
-        print(f"No database at {settings.database_path}.", file=sys.stderr)
-        return 2
-    storage = await SqliteStorage.open(settings.database_path)
+    The live file is only read: no migration runs on it, whatever version wrote it.
+    """
+    from economy.storage import StorageError, backup_database
+
     try:
-        await storage.backup(target)
-    finally:
-        await storage.close()
+        await asyncio.to_thread(backup_database, settings.database_path, target)
+    except (OSError, ValueError, StorageError) as error:
+        print(f"Backup failed: {error}. Nothing was changed.", file=sys.stderr)
+        return 2
     print(f"Backed up {settings.database_path} to {target}.")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import pkgutil
@@ -9,10 +10,11 @@ import pkgutil
 import discord
 from discord.ext.commands import Bot, when_mentioned
 
+from bot.i18n import t
 from bot.ratelimit import WriteLimiter
 from bot.settings import Settings
 from bot.translator import CatalogTranslator
-from bot.tree import GiftTree
+from bot.tree import GiftTree, reply_ephemeral
 from economy.catalog import default_catalog
 from economy.profiles import Profiles
 from economy.rates import default_presets
@@ -57,6 +59,7 @@ class GiftBot(Bot):
         self._owns_storage = storage is None
         self.profiles: Profiles | None = None
         self.write_limiter = WriteLimiter()
+        self._expired_replies: set[asyncio.Task[None]] = set()
 
     @property
     def storage(self) -> Storage:
@@ -73,6 +76,16 @@ class GiftBot(Bot):
             await self.load_extension(name)
         log.info("Loaded %d command modules", len(extension_names()))
 
+    def dispatch(self, event_name: str, /, *args: object, **kwargs: object) -> None:
+        """Also answer presses on buttons no view listens to (expired, or from before a
+        restart), decided at dispatch time, before any view callback can run."""
+        super().dispatch(event_name, *args, **kwargs)
+        if event_name == "interaction" and isinstance(args[0], discord.Interaction):
+            interaction = args[0]
+            if is_stale_component(self, interaction):
+                self._expired_replies.add(task := asyncio.create_task(answer_expired(interaction)))
+                task.add_done_callback(self._expired_replies.discard)
+
     async def close(self) -> None:
         try:
             await super().close()
@@ -81,6 +94,24 @@ class GiftBot(Bot):
                 await self._storage.close()
                 self._storage = None
                 log.info("Database closed")
+
+
+def is_stale_component(bot: Bot, interaction: discord.Interaction) -> bool:
+    """A button press on a message no live view is attached to."""
+    message = interaction.message
+    return (
+        interaction.type is discord.InteractionType.component
+        and message is not None
+        and not bot._connection._view_store.is_message_tracked(message.id)
+    )
+
+
+async def answer_expired(interaction: discord.Interaction) -> None:
+    """Tell the presser the buttons expired, instead of Discord's "interaction failed"."""
+    try:
+        await reply_ephemeral(interaction, t(interaction.locale, "common.expired"))
+    except discord.HTTPException:
+        log.info("Could not answer an expired button press %s", interaction.id)
 
 
 def create_bot(settings: Settings, *, storage: Storage | None = None) -> GiftBot:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -160,6 +161,7 @@ class CapturingAdapter(AsyncWebhookAdapter):
     def __init__(self, bot_user: FakeUser) -> None:
         super().__init__()
         self.requests: list[CapturedRequest] = []
+        self.by_token: dict[str, list[CapturedRequest]] = defaultdict(list)
         self._bot_user = bot_user
         self._ids = itertools.count(1_200_000_000_000_000_000)
         self._messages: dict[str, dict[str, Any]] = {}
@@ -181,6 +183,7 @@ class CapturingAdapter(AsyncWebhookAdapter):
         captured_files = [(f.filename or "file", _read_file(f)) for f in files or []]
         captured = CapturedRequest(route.method, route.path, body, captured_files)
         self.requests.append(captured)
+        self.by_token[str(route.webhook_token)].append(captured)
         answer = self._answer(route, captured)
         if isinstance(answer, dict):
             message = (
@@ -189,6 +192,15 @@ class CapturingAdapter(AsyncWebhookAdapter):
             if message:
                 captured.message_id = message["id"]
         return answer
+
+    def take(self, token: str) -> list[CapturedRequest]:
+        """An interaction's requests, after which the messages held for it are forgotten."""
+        captured = self.by_token.pop(token, [])
+        self._messages.pop(f"original:{token}", None)
+        for request in captured:
+            if request.message_id is not None:
+                self._messages.pop(request.message_id, None)
+        return captured
 
     def message(self, message_id: int | str) -> dict[str, Any]:
         """The message payload Discord holds for an id this adapter handed out."""
@@ -454,15 +466,30 @@ class OfflineDiscord:
     # -- sending --------------------------------------------------------------------------
 
     async def send(self, payload: dict[str, Any]) -> list[CapturedRequest]:
-        """Dispatch one INTERACTION_CREATE and wait for the bot to finish answering it."""
+        """Dispatch one INTERACTION_CREATE; wait for the bot to answer; return what it sent.
+
+        The tasks discord.py starts for the event are caught by a task factory installed
+        around the synchronous parse (O(1), however many interactions are in flight), and the
+        requests are the ones made with this interaction's token.
+        """
         async_context.set(self.adapter)
-        start = len(self.adapter.requests)
-        before = asyncio.all_tasks()
-        self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-        spawned = asyncio.all_tasks() - before
+        loop = asyncio.get_running_loop()
+        spawned: list[asyncio.Task[Any]] = []
+        previous = loop.get_task_factory()
+
+        def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kw: Any) -> asyncio.Task[Any]:
+            task = asyncio.Task(coro, loop=loop, **kw)
+            spawned.append(task)
+            return task
+
+        loop.set_task_factory(factory)  # type: ignore[arg-type]
+        try:
+            self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+        finally:
+            loop.set_task_factory(previous)
         if spawned:
             await asyncio.gather(*spawned)
-        return self.adapter.requests[start:]
+        return list(self.adapter.by_token.get(payload["token"], ()))
 
     async def command(self, path: str, options: Mapping[str, Any] | None = None, **kw: Any):
         """Run a slash command; returns the captured requests."""

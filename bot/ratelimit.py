@@ -1,4 +1,8 @@
-"""A per-user limit on writes, shared by every command that writes: bursts of 10, 1 a second."""
+"""A per-user limit on writes, shared by every command that writes.
+
+Each (server, user) may make 10 writes per 10-second window (discord.py's cooldown): a burst
+of 10 at once, and one a second sustained on average.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ T = TypeVar("T")
 
 
 class WriteLimiter:
-    """Token buckets keyed by (server, user); refills `BURST` tokens every `PER_SECONDS`."""
+    """One window per (server, user): `BURST` writes every `PER_SECONDS`."""
 
     def __init__(self, burst: int = BURST, per: float = PER_SECONDS) -> None:
         self.burst = burst

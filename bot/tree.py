@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.i18n import has, t
+from bot.render import safe
 from economy.errors import EconomyError
 from economy.storage import StorageBusy, StorageFull
 
@@ -55,7 +56,8 @@ def explain(error: BaseException, locale: object) -> str | None:
 
 
 def _localised_params(error: EconomyError, locale: object) -> dict[str, Any]:
-    params = dict(error.params)
+    """Domain errors carry raw text (often what the user typed): make it inert first."""
+    params = {k: safe(v) if isinstance(v, str) else v for k, v in error.params.items()}
     what = params.get("what")
     if isinstance(what, str):
         params["what"] = t(locale, f"field.{what}") if has(f"field.{what}") else what
@@ -63,7 +65,7 @@ def _localised_params(error: EconomyError, locale: object) -> dict[str, Any]:
 
 
 def _short(value: object, limit: int = 60) -> str:
-    text = discord.utils.escape_mentions(discord.utils.escape_markdown(str(value)))
+    text = safe(str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

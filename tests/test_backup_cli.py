@@ -167,3 +167,32 @@ async def test_backup_onto_the_live_database_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(live) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     db.close()
+
+
+def user_version(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    db.close()
+    return version
+
+
+async def test_backup_copies_without_migrating_the_live_file(tmp_path: Path) -> None:
+    """A database from another version is copied as it is: the live file is only read."""
+    live = tmp_path / "live.sqlite3"
+    await seed(live, entries=20)
+    with sqlite3.connect(live) as db:
+        db.execute("PRAGMA user_version = 999")  # as if written by a newer bot
+    db.close()
+    done = run_backup(live, tmp_path / "copy.sqlite3", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    assert user_version(live) == 999 and user_version(tmp_path / "copy.sqlite3") == 999
+    assert ledger_ids(tmp_path / "copy.sqlite3") == ledger_ids(live)
+
+
+async def test_backup_onto_the_live_file_is_refused_cleanly(tmp_path: Path) -> None:
+    live = tmp_path / "live.sqlite3"
+    await seed(live, entries=5)
+    done = run_backup(live, live, tmp_path / "run")
+    assert done.returncode == 2
+    assert "Backup failed" in done.stderr and "Traceback" not in done.stderr
+    assert len(ledger_ids(live)) == 5

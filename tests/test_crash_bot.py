@@ -25,7 +25,7 @@ from tests.conftest import ALICE, BOB, GUILD, MANAGER, MEMBERS, settings_for
 from tests.replies import CHANNEL_MESSAGE, only_reply, refusal
 
 REPO = Path(__file__).resolve().parents[1]
-BUSY = "busy saving other entries"
+BUSY = "database is busy right now"
 FULL = "storage is full"
 
 

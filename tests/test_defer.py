@@ -117,7 +117,7 @@ async def test_a_failure_after_deferring_is_a_private_follow_up(offline, monkeyp
     assert [r.callback_type for r in callbacks] == [DEFERRED]  # answered once
     followup = requests[-1]
     assert followup.method == "POST" and followup.ephemeral
-    assert "busy" in followup.content and "Nothing was saved" in followup.content
+    assert "busy" in followup.content and "Nothing was changed" in followup.content
     assert not followup.files
 
 

@@ -186,3 +186,22 @@ async def test_unexpected_error_gives_a_reference_that_is_logged(
 async def test_server_only_commands_are_refused_in_dms(offline: OfflineDiscord, path: str) -> None:
     message = refusal(await offline.command(path, {}, user=ALICE))
     assert "works in a server" in message
+
+
+async def test_buttons_no_view_listens_to_say_they_expired(offline: OfflineDiscord) -> None:
+    reply = only_reply(await offline.command("gift list", {}, user=ALICE, guild=GUILD))
+    for view in list(offline.bot.persistent_views) + list(
+        offline.bot._connection._view_store._synced_message_views.values()
+    ):
+        view.stop()  # as after a timeout, or a restart
+    message = refusal(await offline.press(reply.message_id, "pager:next", user=ALICE, guild=GUILD))
+    assert "expired" in message
+
+
+async def test_refusals_echo_user_text_inert(offline: OfflineDiscord) -> None:
+    reply = only_reply(
+        await offline.command("gift value", {"gift": "@everyone **boom**"}, user=ALICE, guild=GUILD)
+    )
+    assert reply.ephemeral and "\\*\\*boom\\*\\*" in reply.content
+    assert "@everyone" not in reply.content.replace("@\u200beveryone", "")
+    assert reply.allowed_mentions == {"parse": []}

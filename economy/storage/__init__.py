@@ -21,7 +21,7 @@ from economy.storage.base import (
     period_keys,
 )
 from economy.storage.names import MAX_NAME_LENGTH, clean_name, fx_key, name_key, override_key
-from economy.storage.sqlite import SqliteStorage
+from economy.storage.sqlite import SqliteStorage, backup_database
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -42,6 +42,7 @@ __all__ = [
     "StorageFull",
     "StorageVersionError",
     "UserSummary",
+    "backup_database",
     "clean_name",
     "fx_key",
     "name_key",

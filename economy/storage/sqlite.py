@@ -370,6 +370,30 @@ def _prepare_backup(final: Path, live: Path) -> Path:
     return partial
 
 
+def backup_database(live: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Copy a database file through SQLite's online backup API: one consistent snapshot,
+    safe while a bot writes to it. The live file is only read (no migration ever runs on
+    it), whatever schema version it has; `target` is written as `<target>.tmp`, then renamed.
+    """
+    source_path, final = Path(live), Path(target)
+    if not source_path.is_file():
+        raise FileNotFoundError(f"No database at {source_path}")
+    partial = _prepare_backup(final, source_path)
+    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise _storage_error(exc) from exc
+    finally:
+        source.close()
+    os.replace(partial, final)
+
+
 # -- the storage -----------------------------------------------------------------------------
 
 
@@ -913,17 +937,7 @@ class SqliteStorage:
 
         Written to ``<target>.tmp`` first and renamed, so `target` is never half-written.
         """
-        final = Path(target)
-        partial = await asyncio.to_thread(_prepare_backup, final, self.path)
-        copy = await asyncio.to_thread(sqlite3.connect, partial, check_same_thread=False)
-        try:
-            async with self._read_lock:
-                await self._reader.backup(copy)
-        except sqlite3.Error as exc:
-            raise _storage_error(exc) from exc
-        finally:
-            await asyncio.to_thread(copy.close)
-        await asyncio.to_thread(os.replace, partial, final)
+        await asyncio.to_thread(backup_database, self.path, target)
 
 
 if TYPE_CHECKING:  # static proof that SqliteStorage satisfies the protocol
