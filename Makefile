@@ -19,7 +19,7 @@ console: $(STAMP)
 	$(BIN)/python -m bot console
 
 sync: $(STAMP)
-	$(BIN)/python -m bot sync $(if $(GUILD),--guild $(GUILD),)
+	$(BIN)/python -m bot sync $(if $(GUILD),--guild $(GUILD),--global)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

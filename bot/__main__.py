@@ -46,7 +46,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="action")
     sub.add_parser("run", help="connect to Discord and answer commands (the default)")
     sync = sub.add_parser("sync", help="publish the slash commands to Discord")
-    sync.add_argument("--guild", type=int, help="one server's id: instant, for testing")
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--guild", type=int, help="one server's id: instant, for testing")
+    where.add_argument(
+        "--global",
+        dest="everywhere",
+        action="store_true",
+        help="every server (the default "
+        "unless DEV_GUILD_ID is set); Discord may take up to an hour",
+    )
     sub.add_parser("console", help="type slash commands offline and read the replies")
     ask = sub.add_parser("ask", help="answer one slash command offline and exit")
     ask.add_argument("text", help='e.g. "/diamonds amount:20000"')
@@ -83,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if action == "sync":
-            return asyncio.run(sync(settings, args.guild))
+            guild = None if args.everywhere else (args.guild or settings.dev_guild_id)
+            return asyncio.run(sync(settings, guild))
         return asyncio.run(run(settings))
     except discord.LoginFailure:
         print(BAD_TOKEN, file=sys.stderr)

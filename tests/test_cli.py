@@ -80,3 +80,19 @@ def test_sync_publishes_localized_commands_to_one_guild(env, monkeypatch, capsys
     gift = next(p for p in sent["payload"] if p["name"] == "gift")
     assert gift["name_localizations"]["id"] == "hadiah"
     assert f"Synced {len(sent['payload'])} commands to server 123" in capsys.readouterr().out
+
+
+def test_sync_goes_to_the_dev_guild_unless_global(env, monkeypatch) -> None:
+    targets: list[int | None] = []
+
+    async def fake_sync(settings: Any, guild_id: int | None) -> int:
+        targets.append(guild_id)
+        return 0
+
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv("DEV_GUILD_ID", "555")
+    monkeypatch.setattr(cli, "sync", fake_sync)
+    assert cli.main(["sync"]) == 0
+    assert cli.main(["sync", "--global"]) == 0
+    assert cli.main(["sync", "--guild", "777"]) == 0
+    assert targets == [555, None, 777]
