@@ -9,13 +9,13 @@ from typing import Any
 import discord
 
 from bot.i18n import t
-from bot.tree import report_error
+from bot.views import CallerView
 
 PageRenderer = Callable[[int], Awaitable[discord.Embed]]
 TIMEOUT_SECONDS = 180.0
 
 
-class Pager(discord.ui.View):
+class Pager(CallerView):
     """Pages 1..`pages` rendered on demand by `render(page)`."""
 
     def __init__(
@@ -27,13 +27,11 @@ class Pager(discord.ui.View):
         locale: str,
         timeout: float = TIMEOUT_SECONDS,
     ) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout=timeout)
         self.pages = max(1, pages)
         self.page = 1
         self.render = render
         self.locale = locale
-        self.origin: discord.Interaction | None = None
         self.previous.label = t(locale, "common.previous")
         self.next.label = t(locale, "common.next")
         self._sync_buttons()
@@ -51,14 +49,6 @@ class Pager(discord.ui.View):
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.page <= 1
         self.next.disabled = self.page >= self.pages
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            t(interaction.locale, "common.only_caller"), ephemeral=True
-        )
-        return False
 
     async def _show(self, interaction: discord.Interaction, page: int) -> None:
         self.page = min(max(page, 1), self.pages)
@@ -83,8 +73,3 @@ class Pager(discord.ui.View):
         if self.origin is not None:
             with contextlib.suppress(discord.HTTPException):
                 await self.origin.edit_original_response(view=self)
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await report_error(interaction, error)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import math
-from collections.abc import AsyncIterable, Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterable
 
 import discord
 from discord import app_commands
 
 from bot.context import Ask
-from bot.i18n import t
 from bot.render import safe
-from bot.tree import UserError, report_error
+from bot.tree import UserError
 from economy.conversions import MAX_AMOUNT, MAX_COUNT
 from economy.errors import OutOfRange
 from economy.storage import Entry
@@ -33,7 +30,6 @@ PERIOD_CHOICES = [
     app_commands.Choice(name="This week", value="week"),
 ]
 
-CONFIRM_TIMEOUT_SECONDS = 60.0
 CSV_COLUMNS = (
     "entry_id",
     "created_at_utc",
@@ -125,81 +121,6 @@ def add_page_field(ask: Ask, embed: discord.Embed, page: int, pages: int) -> Non
 
 
 # -- confirmation ----------------------------------------------------------------------------
-
-EmbedMaker = Callable[[discord.Interaction], Awaitable[discord.Embed]]
-
-
-class ConfirmView(discord.ui.View):
-    """Confirm / Cancel buttons only the caller may press; they expire to "nothing changed"."""
-
-    def __init__(
-        self,
-        owner_id: int,
-        *,
-        locale: str,
-        confirm_label: str,
-        on_confirm: EmbedMaker,
-        cancelled: discord.Embed,
-        timed_out: discord.Embed,
-        timeout: float | None = None,
-    ) -> None:
-        super().__init__(timeout=CONFIRM_TIMEOUT_SECONDS if timeout is None else timeout)
-        self.owner_id = owner_id
-        self.locale = locale
-        self.on_confirm = on_confirm
-        self.cancelled = cancelled
-        self.timed_out = timed_out
-        self.origin: discord.Interaction | None = None
-        self.finished = False
-        self.confirm.label = confirm_label
-        self.cancel.label = t(locale, "tally.cancel_button")
-
-    async def start(self, interaction: discord.Interaction, embed: discord.Embed) -> None:
-        self.origin = interaction
-        await interaction.response.send_message(embed=embed, view=self)
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            t(interaction.locale, "common.only_caller"), ephemeral=True
-        )
-        return False
-
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger, custom_id="confirm:yes")
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        if self.finished:
-            return
-        self.finished = True
-        try:
-            embed = await self.on_confirm(interaction)
-        except BaseException:
-            self.finished = False
-            raise
-        self.stop()
-        await interaction.response.edit_message(embed=embed, view=None)
-
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="confirm:no")
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        if self.finished:
-            return
-        self.finished = True
-        self.stop()
-        await interaction.response.edit_message(embed=self.cancelled, view=None)
-
-    async def on_timeout(self) -> None:
-        if self.finished:
-            return
-        self.finished = True
-        if self.origin is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await self.origin.edit_original_response(embed=self.timed_out, view=None)
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await report_error(interaction, error)
-
 
 # -- export ----------------------------------------------------------------------------------
 

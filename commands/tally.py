@@ -17,12 +17,12 @@ from bot.ratelimit import write_limited
 from bot.render import answer
 from bot.transformers import GiftOption
 from bot.tree import UserError
+from bot.views import ConfirmView
 from commands._options import Amount, Count
 from commands._tally_render import (
     BY_CHOICES,
     GUILD_CONTEXTS,
     PERIOD_CHOICES,
-    ConfirmView,
     add_page_field,
     check_by,
     check_count,

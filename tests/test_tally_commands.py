@@ -10,7 +10,7 @@ import re
 import discord
 import pytest
 
-import commands._tally_render as tally_render
+import bot.views as bot_views
 from bot.i18n import catalogs, placeholders
 from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
@@ -372,7 +372,7 @@ async def test_reset_cancel_changes_nothing(offline: OfflineDiscord) -> None:
 
 
 async def test_reset_times_out_to_nothing_changed(offline, monkeypatch) -> None:
-    monkeypatch.setattr(tally_render, "CONFIRM_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(bot_views, "CONFIRM_TIMEOUT_SECONDS", 0.05)
     await seed_alice(offline)
     prompt = only_reply(await tally(offline, "tally reset", {"member": ALICE}, user=MANAGER))
     before = len(offline.adapter.requests)

@@ -1,0 +1,93 @@
+"""Buttons only the person who ran the command may press, routed to the one error handler."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.i18n import t
+from bot.tree import report_error
+
+CONFIRM_TIMEOUT_SECONDS = 60.0
+EmbedMaker = Callable[[discord.Interaction], Awaitable[discord.Embed]]
+
+
+class CallerView(discord.ui.View):
+    """A view whose buttons answer only `owner_id`; anyone else is told so, privately."""
+
+    def __init__(self, owner_id: int, *, timeout: float | None) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.origin: discord.Interaction | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            t(interaction.locale, "common.only_caller"), ephemeral=True
+        )
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class ConfirmView(CallerView):
+    """Confirm / Cancel for a destructive action; expires to "nothing changed"."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        *,
+        locale: str,
+        confirm_label: str,
+        on_confirm: EmbedMaker,
+        cancelled: discord.Embed,
+        timed_out: discord.Embed,
+        timeout: float | None = None,
+    ) -> None:
+        super().__init__(owner_id, timeout=CONFIRM_TIMEOUT_SECONDS if timeout is None else timeout)
+        self.on_confirm = on_confirm
+        self.cancelled = cancelled
+        self.timed_out = timed_out
+        self.finished = False
+        self.confirm.label = confirm_label
+        self.cancel.label = t(locale, "common.cancel")
+
+    async def start(self, interaction: discord.Interaction, embed: discord.Embed) -> None:
+        self.origin = interaction
+        await interaction.response.send_message(embed=embed, view=self)
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger, custom_id="confirm:yes")
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        try:
+            embed = await self.on_confirm(interaction)
+        except BaseException:
+            self.finished = False
+            raise
+        self.stop()
+        await interaction.response.edit_message(embed=embed, view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="confirm:no")
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        self.stop()
+        await interaction.response.edit_message(embed=self.cancelled, view=None)
+
+    async def on_timeout(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        if self.origin is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.origin.edit_original_response(embed=self.timed_out, view=None)
