@@ -31,7 +31,7 @@ GARBAGE = [
 
 def has_command(driver: OfflineDiscord, path: str) -> bool:
     try:
-        driver._find(path)
+        driver.find_command(path)
     except LookupError:
         return False
     return True

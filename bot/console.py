@@ -112,7 +112,7 @@ class ConsoleSession:
         return {"user": self.user, "guild": guild, "locale": self.locale, "members": self.members}
 
     def _options(self, path: str, raw: dict[str, str]) -> dict[str, Any]:
-        command = self.discord._find(path)
+        command = self.discord.find_command(path)
         params = {p.name: p for p in command.parameters}
         options: dict[str, Any] = {}
         for name, value in raw.items():

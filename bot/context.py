@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,7 @@ class Ask:
         )
 
 
-def rates_as_of(rates: RateCard) -> object:
+def rates_as_of(rates: RateCard) -> date:
     """The newest date among the scalar figures: how fresh the rate card is."""
     figures = (
         rates.diamonds_per_coin,

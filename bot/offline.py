@@ -28,6 +28,7 @@ APPLICATION_ID = 1_100_000_000_000_000_001
 DEFAULT_GUILD_ID = 1_100_000_000_000_000_100
 DEFAULT_CHANNEL_ID = 1_100_000_000_000_000_200
 EPHEMERAL = 1 << 6
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 ALL_PERMISSIONS = discord.Permissions.all().value
 MEMBER_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, embed_links=True, use_application_commands=True
@@ -292,7 +293,6 @@ class OfflineDiscord:
         self.bot_user = FakeUser(APPLICATION_ID, "tiktok-gift-bot", bot=True)
         self.adapter = CapturingAdapter(self.bot_user)
         self._ids = itertools.count(1_300_000_000_000_000_000)
-        self._started = False
 
     async def start(self) -> None:
         """Do what `Client.login` does, minus the network: set the bot user, run setup_hook."""
@@ -305,7 +305,6 @@ class OfflineDiscord:
         except BaseException:
             await self.bot.close()  # an opened database would keep the process alive
             raise
-        self._started = True
 
     async def close(self) -> None:
         await self.bot.close()
@@ -336,22 +335,15 @@ class OfflineDiscord:
         the option's Discord type. A user option takes a `FakeUser`; it is resolved as a member
         when it is in `members` (the server's members), else as a plain user.
         """
-        command = self._find(path)
+        command = self.find_command(path)
         root = command.root_parent or command
         converted, resolved = self._options(command, options or {}, focused, guild, members)
-        node: dict[str, Any] = {"type": 1, "name": command.name, "options": converted}
-        if command.parent is not None:
-            node = {"type": 1, "name": command.name, "options": converted}
+        tree: list[dict[str, Any]] = converted
+        if command.parent is not None:  # a subcommand, maybe inside a subcommand group
+            tree = [{"type": SUB_COMMAND, "name": command.name, "options": tree}]
             if command.parent.parent is not None:
-                node = {"type": 2, "name": command.parent.name, "options": [node]}
-            data = {"id": str(_command_id(root)), "name": root.name, "type": 1, "options": [node]}
-        else:
-            data = {
-                "id": str(_command_id(root)),
-                "name": root.name,
-                "type": 1,
-                "options": converted,
-            }
+                tree = [{"type": SUB_COMMAND_GROUP, "name": command.parent.name, "options": tree}]
+        data = {"id": str(_command_id(root)), "name": root.name, "type": 1, "options": tree}
         if resolved:
             data["resolved"] = resolved
         kind = 4 if focused else 2
@@ -424,7 +416,7 @@ class OfflineDiscord:
             )
         return payload
 
-    def _find(self, path: str) -> app_commands.Command[Any, ..., Any]:
+    def find_command(self, path: str) -> app_commands.Command[Any, ..., Any]:
         names = path.strip().lstrip("/").split()
         found = self.bot.tree.get_command(names[0]) if names else None
         for name in names[1:]:

@@ -129,7 +129,7 @@ async def test_a_locked_database_refuses_writes_privately_and_changes_nothing(
     try:
         for command, options in WRITES:
             try:
-                offline._find(command)
+                offline.find_command(command)
             except LookupError:
                 continue  # a cog not in this tree
             replies = await offline.command(

@@ -327,7 +327,7 @@ FUZZ_SETTINGS = settings(
 async def test_every_command_survives_hostile_options(
     fuzzed: Fuzzed, path: str, data: st.DataObject
 ) -> None:
-    command = fuzzed.driver._find(path)
+    command = fuzzed.driver.find_command(path)
     # Half the examples are what a real user sends, so success paths get fuzzed too; the
     # other half mix hostile values into any option.
     realistic = data.draw(st.booleans(), label="realistic")
@@ -428,7 +428,7 @@ async def test_an_echoed_unknown_gift_cannot_ping(fuzzed: Fuzzed) -> None:
 @pytest.mark.parametrize("path", ["group create", "group join", "settings gift-add"])
 async def test_echoed_names_cannot_ping(fuzzed: Fuzzed, path: str) -> None:
     try:
-        command = fuzzed.driver._find(path)
+        command = fuzzed.driver.find_command(path)
     except LookupError:
         pytest.skip(f"/{path} is not in this tree")
     options: dict[str, Any] = {"name": "@everyone <@800000000000000002>"}
