@@ -57,18 +57,17 @@ class Ask:
 
     def usd(self, amount: Decimal) -> str:
         """A USD amount, with the local currency beside it when that is not USD."""
-        text = format_money(amount, "USD", self.locale)
-        if self.currency != "USD":
-            local = convert(amount, "USD", self.currency, self.rates)
-            text += f" (≈ {format_money(local, self.currency, self.locale)})"
-        return text
+        return self._with_beside(amount, "USD", self.currency)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """An amount in its own currency, with USD beside it when that differs."""
+        return self._with_beside(amount, currency, "USD")
+
+    def _with_beside(self, amount: Decimal, currency: str, beside: str) -> str:
         text = format_money(amount, currency, self.locale)
-        if currency != "USD":
-            usd = convert(amount, currency, "USD", self.rates)
-            text += f" (≈ {format_money(usd, 'USD', self.locale)})"
+        if beside != currency:
+            other = convert(amount, currency, beside, self.rates)
+            text += f" (≈ {format_money(other, beside, self.locale)})"
         return text
 
     def unit_price(self, amount: Decimal, currency: str) -> str:
