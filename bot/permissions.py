@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from bot.render import safe
 from bot.tree import UserError
 
 
@@ -29,7 +30,7 @@ def require_manager(interaction: discord.Interaction) -> None:
 def require_member(interaction: discord.Interaction, user: discord.abc.User) -> discord.Member:
     """`user` must be a person in this server: not a bot, not someone outside it."""
     if not isinstance(user, discord.Member) or user.guild.id != interaction.guild_id:
-        raise UserError("error.not_a_member", name=discord.utils.escape_mentions(user.name))
+        raise UserError("error.not_a_member", name=safe(user.name))
     if user.bot:
-        raise UserError("error.is_a_bot", name=discord.utils.escape_mentions(user.name))
+        raise UserError("error.is_a_bot", name=safe(user.name))
     return user
