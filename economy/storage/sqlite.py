@@ -21,7 +21,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -179,6 +179,29 @@ class _Session:
         """Roll back if a transaction is open (SQLite may already have done so)."""
         with suppress(sqlite3.Error):
             await self._db.execute("ROLLBACK")
+
+
+@asynccontextmanager
+async def _atomic(
+    lock: asyncio.Lock, db: aiosqlite.Connection, begin: str
+) -> AsyncIterator[_Session]:
+    """`begin` ... COMMIT on `db` while holding its `lock`; any failure rolls back first.
+
+    sqlite3 errors (including those of BEGIN and COMMIT) come out as StorageError subclasses,
+    so StorageBusy / StorageFull always mean that nothing of the transaction was kept.
+    """
+    async with lock:
+        session = _Session(db)
+        try:
+            await session.run(begin)
+            yield session
+            await session.run("COMMIT")
+        except sqlite3.Error as exc:
+            await session.rollback()
+            raise _storage_error(exc) from exc
+        except BaseException:
+            await session.rollback()
+            raise
 
 
 async def _connect(path: Path, busy_timeout_ms: int, *, reader: bool) -> aiosqlite.Connection:
@@ -469,21 +492,9 @@ class SqliteStorage:
 
     # -- plumbing --------------------------------------------------------------------------
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[_Session]:
+    def _transaction(self) -> AbstractAsyncContextManager[_Session]:
         """BEGIN IMMEDIATE ... COMMIT under the writer lock; any failure rolls back."""
-        async with self._write_lock:
-            session = _Session(self._writer)
-            try:
-                await session.run("BEGIN IMMEDIATE")
-                yield session
-                await session.run("COMMIT")
-            except sqlite3.Error as exc:
-                await session.rollback()
-                raise _storage_error(exc) from exc
-            except BaseException:
-                await session.rollback()
-                raise
+        return _atomic(self._write_lock, self._writer, "BEGIN IMMEDIATE")
 
     async def _write_one(self, sql: str, params: Params) -> list[Row]:
         """One statement as its own atomic (autocommit) transaction under the writer lock."""
@@ -495,21 +506,9 @@ class SqliteStorage:
                 await session.rollback()
                 raise _storage_error(exc) from exc
 
-    @asynccontextmanager
-    async def _snapshot(self) -> AsyncIterator[_Session]:
+    def _snapshot(self) -> AbstractAsyncContextManager[_Session]:
         """Several reads from one committed snapshot (a read transaction on the reader)."""
-        async with self._read_lock:
-            session = _Session(self._reader)
-            try:
-                await session.run("BEGIN")
-                yield session
-                await session.run("COMMIT")
-            except sqlite3.Error as exc:
-                await session.rollback()
-                raise _storage_error(exc) from exc
-            except BaseException:
-                await session.rollback()
-                raise
+        return _atomic(self._read_lock, self._reader, "BEGIN")
 
     async def _read(self, sql: str, params: Params) -> list[Row]:
         """One read statement on the reader connection (committed data only)."""
