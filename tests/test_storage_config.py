@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from economy import profiles
 from economy.errors import AlreadyExists, InvalidValue, NotFound, OutOfRange
-from economy.storage import GuildConfig, SqliteStorage, StorageError, fx_key, override_key
+from economy.storage import (
+    GuildConfig,
+    SqliteStorage,
+    StorageError,
+    custom_gift_key,
+    fx_key,
+    override_key,
+)
 
 G1, G2 = 7001, 7002
 ADMIN, OTHER = 11, 12
@@ -135,6 +143,8 @@ async def test_custom_gifts_are_audited(storage: SqliteStorage) -> None:
         ("custom_gift:Apple", OTHER, None, "3"),
         ("custom_gift:Golden Mic", ADMIN, None, "250"),
     ]
+    assert history[0].key == custom_gift_key("Golden Mic")
+    assert profiles.custom_gift_key("Golden Mic") == custom_gift_key("Golden Mic")  # no drift
 
 
 async def test_settings_are_per_guild(storage: SqliteStorage) -> None:

@@ -20,7 +20,14 @@ from economy.storage.base import (
     period_key,
     period_keys,
 )
-from economy.storage.names import MAX_NAME_LENGTH, clean_name, fx_key, name_key, override_key
+from economy.storage.names import (
+    MAX_NAME_LENGTH,
+    clean_name,
+    custom_gift_key,
+    fx_key,
+    name_key,
+    override_key,
+)
 from economy.storage.sqlite import SqliteStorage, backup_database
 
 __all__ = [
@@ -44,6 +51,7 @@ __all__ = [
     "UserSummary",
     "backup_database",
     "clean_name",
+    "custom_gift_key",
     "fx_key",
     "name_key",
     "override_key",

@@ -21,6 +21,7 @@ KEY_TALLY_OTHERS = "tally_others"
 KEY_LEADERBOARD_ENABLED = "leaderboard_enabled"
 OVERRIDE_PREFIX = "override:"
 FX_PREFIX = "fx:"
+CUSTOM_GIFT_PREFIX = "custom_gift:"  # audit rows only: custom gifts have their own table
 TALLY_OTHERS_VALUES = ("managers", "everyone")
 BOOLEAN_VALUES = ("true", "false")
 
@@ -61,6 +62,11 @@ def override_key(figure: str) -> str:
 def fx_key(currency: str) -> str:
     """Setting key of an exchange-rate override, e.g. ``fx:IDR``."""
     return f"{FX_PREFIX}{currency}"
+
+
+def custom_gift_key(name: str) -> str:
+    """Audit key of a custom gift added or removed, e.g. ``custom_gift:Golden Mic``."""
+    return f"{CUSTOM_GIFT_PREFIX}{name}"
 
 
 def _check_decimal(key: str, value: str, *, positive: bool) -> None:

@@ -64,6 +64,7 @@ from economy.storage.names import (
     OVERRIDE_PREFIX,
     check_config,
     clean_name,
+    custom_gift_key,
     name_key,
 )
 
@@ -873,7 +874,7 @@ class SqliteStorage:
     async def add_custom_gift(
         self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
-        """Add a server-only gift and audit it (key ``custom_gift:<name>``)."""
+        """Add a server-only gift and audit it (key `custom_gift_key(name)`)."""
         clean = clean_name(name, "gift name")
         _check_range("coins", coins, 1, MAX_GIFT_COINS)
         moment = as_utc(now)
@@ -885,7 +886,7 @@ class SqliteStorage:
             )
             if not added:
                 raise AlreadyExists("custom gift", clean)
-            key = f"custom_gift:{clean}"
+            key = custom_gift_key(clean)
             await self._audit(tx, guild_id, actor_id, key, None, str(coins), moment)
         return CustomGift(clean, coins, actor_id, moment)
 
@@ -901,7 +902,7 @@ class SqliteStorage:
             )
             if removed is None:
                 raise NotFound("custom gift", name.strip())
-            key = f"custom_gift:{removed[0]}"
+            key = custom_gift_key(removed[0])
             await self._audit(tx, guild_id, actor_id, key, str(removed[1]), None, now)
 
     async def list_custom_gifts(self, guild_id: int) -> list[CustomGift]:
