@@ -61,11 +61,7 @@ class GiftLike(Protocol):
 
 def check_count(count: object, what: str = "count") -> int:
     """`count` as an int in 1..MAX_COUNT, else `OutOfRange` (`InvalidValue` if not whole)."""
-    if isinstance(count, bool) or not isinstance(count, int):
-        raise InvalidValue(what, "must be a whole number")
-    if not 1 <= count <= MAX_COUNT:
-        raise OutOfRange(what, count, 1, MAX_COUNT)
-    return count
+    return _check_whole(count, what, 1, MAX_COUNT)
 
 
 def check_amount(
@@ -85,10 +81,12 @@ def check_amount(
     return value
 
 
-def _check_whole(amount: object, what: str, minimum: int) -> int:
+def _check_whole(amount: object, what: str, minimum: int, maximum: int = MAX_AMOUNT) -> int:
+    """`amount` as an int in minimum..maximum, else `OutOfRange` (`InvalidValue` if not whole)."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise InvalidValue(what, "must be a whole number")
-    check_amount(amount, what, minimum)
+    if not minimum <= amount <= maximum:
+        raise OutOfRange(what, amount, minimum, maximum)
     return amount
 
 

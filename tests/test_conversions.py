@@ -467,3 +467,16 @@ def test_check_amount() -> None:
         check_amount(Decimal("NaN"))
     with pytest.raises(InvalidValue):
         check_amount(2.5)
+
+
+@pytest.mark.parametrize("bad", [Decimal(5), 2.5, True, "5"])
+def test_coins_diamonds_and_views_must_be_whole_numbers(bad: Any) -> None:
+    calls = [
+        lambda: diamonds_for(bad, SEED),
+        lambda: payout(bad, SEED),
+        lambda: views_estimate(bad, "creator-fund", SEED),
+        lambda: cheapest_purchase(bad, STORES["app/US"]),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidValue, match="whole number"):
+            call()
