@@ -189,6 +189,11 @@ def _payout_parts(diamonds: int, rates: RateCard) -> tuple[Decimal, Decimal, Dec
     return gross, cut, gross - cut
 
 
+def _ceil_div(numerator: int, denominator: int) -> int:
+    """`ceil(numerator / denominator)` in exact integer arithmetic (denominator > 0)."""
+    return -(-numerator // denominator)
+
+
 def _least(at_least: Callable[[int], bool], estimate: int) -> int:
     """The smallest k >= 0 with `at_least(k)` (monotone), searched from a close estimate."""
     k = max(0, estimate)
@@ -256,8 +261,8 @@ def goal(net_usd: Decimal | int, rates: RateCard, gift: GiftLike | None = None) 
     )
     gift_count = None
     if gift is not None:
-        gift_count = max(1, -(-coins // _gift_coins(gift)))
-    return Goal(Decimal(target), diamonds, coins, gift, gift_count)
+        gift_count = max(1, _ceil_div(coins, _gift_coins(gift)))
+    return Goal(target, diamonds, coins, gift, gift_count)
 
 
 def _gift_coins(gift: GiftLike) -> int:
@@ -342,7 +347,7 @@ def _copies_limit(bundle: Bundle, best: Bundle) -> int:
     """L_i: an optimal purchase holds fewer than this many copies of `bundle`."""
     cap = best.coins // math.gcd(bundle.coins, best.coins)
     for k in range(1, cap):
-        if -(-k * bundle.coins // best.coins) * best.price < k * bundle.price:
+        if _ceil_div(k * bundle.coins, best.coins) * best.price < k * bundle.price:
             return k
     return cap
 
@@ -411,7 +416,7 @@ def _custom_qs(n: int, y: int, best_coins: int, store: Store) -> Iterator[int]:
     high = (n - y - 1) // best_coins  # bundles alone stay below n
     low = 0
     if store.custom_max_coins is not None:
-        low = max(0, -(-(n - store.custom_max_coins - y) // best_coins))
+        low = max(0, _ceil_div(n - store.custom_max_coins - y, best_coins))
     if low > high:
         return
     kink = (n - store.custom_min_coins - y) // best_coins
@@ -420,7 +425,7 @@ def _custom_qs(n: int, y: int, best_coins: int, store: Store) -> Iterator[int]:
 
 def _options(n: int, y: int, best_coins: int, store: Store) -> list[tuple[int, int]]:
     """(copies of b*, custom coins) worth trying on top of other bundles summing to y."""
-    options = [(max(0, -(-(n - y) // best_coins)), 0)]
+    options = [(max(0, _ceil_div(n - y, best_coins)), 0)]
     if store.sells_custom:
         for q in _custom_qs(n, y, best_coins, store):
             options.append((q, max(store.custom_min_coins, n - y - q * best_coins)))
