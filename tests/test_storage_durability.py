@@ -18,6 +18,7 @@ from economy.storage import (
     StorageError,
     StorageFull,
     StorageVersionError,
+    UserSummary,
 )
 from economy.storage.sqlite import load_migrations, split_statements
 
@@ -263,6 +264,10 @@ async def test_full_disk_raises_storage_full_and_keeps_totals_exact(tmp_path: Pa
         assert len(written) == sum(
             [(await storage.user_summary(G, e.recipient_id)).entries_received for e in written]
         )  # the failed entry left neither a ledger row nor a total
+        failed = len(written)  # recipient of the refused entry; its sender is failed + 1
+        assert (await storage.user_summary(G, failed)).entries_received == 0
+        assert await storage.user_summary(G, failed + 1) == UserSummary(0, 0, 0, 0, None, 0, 0)
+        assert await storage.top_gifts(G, failed) == []
         assert await storage.verify() == []
 
 
