@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from economy import conversions, server_settings
 from economy.errors import InvalidValue, OutOfRange
 from economy.storage import (
     Entry,
@@ -22,6 +23,7 @@ from economy.storage import (
     period_key,
     period_keys,
 )
+from economy.storage.sqlite import MAX_AMOUNT, MAX_COUNT, MAX_GIFT_COINS
 
 G1, G2 = 111, 222
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday, ISO week 47
@@ -153,6 +155,20 @@ async def test_invalid_amounts_are_refused_and_write_nothing(storage: SqliteStor
     with pytest.raises(InvalidValue):
         await add(storage, 1, 2, 10, gift="  ")
     assert [e async for e in storage.export_rows(G1)] == []
+
+
+async def test_bounds_are_the_domains_and_inclusive(storage: SqliteStorage) -> None:
+    """The storage keeps its own copies of the bounds (it must not import the rate card):
+    they must agree with what the commands accept, or valid input would be refused here."""
+    assert (MAX_COUNT, MAX_AMOUNT) == (conversions.MAX_COUNT, conversions.MAX_AMOUNT)
+    assert MAX_GIFT_COINS == server_settings.MAX_GIFT_COINS
+    most = {"count": MAX_COUNT, "coins": MAX_AMOUNT, "diamonds": MAX_AMOUNT}
+    entry = await storage.add_entry(G1, 1, 2, gift_name="Rose", **most)
+    assert (entry.count, entry.coins, entry.diamonds) == (MAX_COUNT, MAX_AMOUNT, MAX_AMOUNT)
+    for field, limit in most.items():
+        with pytest.raises(OutOfRange):
+            await storage.add_entry(G1, 1, 2, gift_name="Rose", **{**most, field: limit + 1})
+    assert [e.id async for e in storage.export_rows(G1)] == [entry.id]
 
 
 async def test_top_gifts_orders_by_diamonds_and_follows_undo(storage: SqliteStorage) -> None:
