@@ -46,7 +46,8 @@ OVERRIDABLE_FIGURES: Mapping[str, str] = {
     "creator_rewards_high": "Creator Rewards Program: high USD per 1,000 views",
 }
 
-_VIEW_OVERRIDES: Mapping[str, tuple[str, str]] = {
+# Overridable figures that are one bound of a views program: figure -> (program, field).
+VIEW_FIGURES: Mapping[str, tuple[str, str]] = {
     "creator_fund_low": ("creator-fund", "low_per_1000"),
     "creator_fund_high": ("creator-fund", "high_per_1000"),
     "creator_rewards_low": ("creator-rewards", "low_per_1000"),
@@ -228,8 +229,8 @@ class RateCard(_Frozen):
         if name not in OVERRIDABLE_FIGURES:
             raise NotFound("figure", name)
         data = self.model_dump()
-        if name in _VIEW_OVERRIDES:
-            program, bound = _VIEW_OVERRIDES[name]
+        if name in VIEW_FIGURES:
+            program, bound = VIEW_FIGURES[name]
             entry = data["views"][program]
             entry.update({bound: value, "source": source, "as_of": as_of, "note": None})
         else:

@@ -22,7 +22,7 @@ from economy.catalog import Catalog, Gift
 from economy.errors import EconomyError, NotFound
 from economy.money import SUPPORTED_CURRENCIES
 from economy.profiles import Profile, build_profile, custom_gift, custom_gift_key
-from economy.rates import OVERRIDABLE_FIGURES, RateCard
+from economy.rates import OVERRIDABLE_FIGURES, VIEW_FIGURES, RateCard
 from economy.storage import GuildConfig, clean_name, fx_key, override_key
 from economy.storage.base import TallyOthers
 
@@ -40,17 +40,12 @@ USD_FIGURES = frozenset(
         "creator_rewards_high",
     }
 )
-VIEW_FIGURES: Mapping[str, tuple[str, str]] = {
-    "creator_fund_low": ("creator-fund", "low_per_1000"),
-    "creator_fund_high": ("creator-fund", "high_per_1000"),
-    "creator_rewards_low": ("creator-rewards", "low_per_1000"),
-    "creator_rewards_high": ("creator-rewards", "high_per_1000"),
-}
+# The other bound of the same views program: creator_fund_low <-> creator_fund_high.
 OTHER_BOUND: Mapping[str, str] = {
-    "creator_fund_low": "creator_fund_high",
-    "creator_fund_high": "creator_fund_low",
-    "creator_rewards_low": "creator_rewards_high",
-    "creator_rewards_high": "creator_rewards_low",
+    name: other
+    for name, (program, _) in VIEW_FIGURES.items()
+    for other, (other_program, _) in VIEW_FIGURES.items()
+    if other_program == program and other != name
 }
 FX_CURRENCIES = tuple(code for code in SUPPORTED_CURRENCIES if code != "USD")
 FX_SPREAD = Decimal(5)  # an exchange rate may be set within 1/5 .. 5x the shipped one
