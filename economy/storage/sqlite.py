@@ -682,7 +682,9 @@ class SqliteStorage:
             )
             if reset is None:
                 return 0
-            restored = await tx.run("UPDATE ledger SET archived = NULL WHERE archived = ?", reset)
+            restored = await tx.run(
+                "UPDATE ledger SET archived = NULL WHERE archived = ?", (reset[0],)
+            )
             await tx.run("UPDATE resets SET restored_at = ? WHERE id = ?", (now, reset[0]))
         return restored
 
