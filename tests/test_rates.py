@@ -270,6 +270,16 @@ def test_float_money_is_refused(tmp_path: Path) -> None:
         load_presets(write(tmp_path, data))
 
 
+@pytest.mark.parametrize("text", ["NaN", "inf", "+Infinity", "-inf", "sNaN", " nan "])
+def test_non_finite_figures_are_refused(tmp_path: Path, seed: RateCard, text: str) -> None:
+    data = raw()
+    data["presets"]["seed"]["usd_per_diamond"]["value"] = text
+    with pytest.raises(DataFileError, match=r"'seed'.*usd_per_diamond.*finite number"):
+        load_presets(write(tmp_path, data))
+    with pytest.raises(InvalidValue, match="finite number"):
+        seed.with_override("usd_per_diamond", Decimal(text.strip()), "x", TODAY)
+
+
 def test_duplicate_and_empty_bundles(tmp_path: Path) -> None:
     data = raw()
     data["shared"]["stores"][0]["bundles"].append({"coins": 65, "price": "1.00"})
