@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import Ask, ask_for
-from bot.render import answer
+from bot.render import answer, safe
 from commands._options import (
     LOOKUP_CONTEXTS,
     LOOKUP_INSTALLS,
@@ -57,7 +57,7 @@ def coins_embed(ask: Ask, amount: int, store_name: str, region: str | None = Non
         embed.add_field(
             name=ask.t("coins.buys"),
             value="\n".join(
-                ask.t("coins.buys_line", count=ask.number(n), gift=g.name) for g, n in buys
+                ask.t("coins.buys_line", count=ask.number(n), gift=safe(g.name)) for g, n in buys
             ),
             inline=False,
         )

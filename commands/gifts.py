@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.context import Ask, ask_for
 from bot.pager import Pager
-from bot.render import answer
+from bot.render import answer, safe
 from bot.transformers import GiftOption
 from commands._options import (
     LOOKUP_CONTEXTS,
@@ -33,7 +33,7 @@ def value_embed(
     wanted = region or ask.region
     store = ask.store(store_name, wanted)
     value = gift_value(gift, count, ask.rates, store)
-    embed = answer(ask, ask.t("gift.value.title", gift=gift.name, count=ask.number(count)))
+    embed = answer(ask, ask.t("gift.value.title", gift=safe(gift.name), count=ask.number(count)))
     embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(value.coins))
     embed.add_field(
         name=ask.t("gift.value.viewer_paid"),
@@ -106,7 +106,7 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         async def render(page: int) -> discord.Embed:
             shown = paginate(gifts, page, GIFTS_PER_PAGE)
             lines = [
-                ask.t("gift.list.line", gift=g.name, coins=ask.number(g.coins))
+                ask.t("gift.list.line", gift=safe(g.name), coins=ask.number(g.coins))
                 + (" ✝" if g.retired else "")
                 + (" ★" if g.custom else "")
                 for g in shown.items

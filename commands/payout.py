@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import Ask, ask_for
-from bot.render import answer
+from bot.render import answer, safe
 from bot.transformers import GiftOption
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS, PROGRAM_CHOICES, Amount, Money
 from economy.catalog import Gift
@@ -44,7 +44,7 @@ def goal_embed(ask: Ask, amount: Decimal, gift: Gift | None) -> discord.Embed:
         ask.t(
             "payout.goal.gift_line",
             count=ask.number(goal(net_usd, ask.rates, g).gift_count or 0),
-            gift=g.name,
+            gift=safe(g.name),
         )
         for g in gifts
     ]

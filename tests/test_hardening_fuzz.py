@@ -440,3 +440,31 @@ async def test_echoed_names_cannot_ping(fuzzed: Fuzzed, path: str) -> None:
     assert len([r for r in requests if r.callback_type is not None]) == 1
     check_mentions_are_inert(requests)
     assert any("everyone" in r.text() for r in requests), _describe(requests)
+
+
+# -- markdown: a server's own gift names are shown as typed, never as formatting ---------------
+
+MARKDOWN_GIFT = "**Big** _Party_ ||x||"
+MARKDOWN_SHOWN = "\\*\\*Big\\*\\* \\_Party\\_ \\|\\|x\\|\\|"
+
+
+@pytest.mark.parametrize(
+    ("path", "options"),
+    [
+        ("gift value", {"gift": MARKDOWN_GIFT}),
+        ("gift list", {"min_coins": 4321, "max_coins": 4321}),
+        ("payout goal", {"amount": 10, "gift": MARKDOWN_GIFT}),
+    ],
+)
+async def test_custom_gift_names_are_echoed_inert(
+    fuzzed: Fuzzed, path: str, options: dict[str, Any]
+) -> None:
+    await fuzzed.driver.bot.storage.add_custom_gift(GUILD.id, MARKDOWN_GIFT, 4321, MANAGER.id)
+    fuzzed.driver.bot.profiles.forget(GUILD.id)
+    requests = await fuzzed.send(
+        fuzzed.driver.command_payload(path, options, user=ALICE, guild=GUILD)
+    )
+    (reply,) = [r for r in requests if r.callback_type is not None]
+    assert not reply.ephemeral, reply.text()
+    assert MARKDOWN_SHOWN in reply.text(), reply.text()
+    assert MARKDOWN_GIFT not in reply.text().replace(MARKDOWN_SHOWN, "")
