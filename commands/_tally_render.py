@@ -1,4 +1,4 @@
-"""Helpers shared by /tally and /group: option checks, labels, the confirm view, the CSV."""
+"""Helpers shared by /tally and /group: option checks, labels, paging, the CSV export."""
 
 from __future__ import annotations
 
@@ -58,8 +58,7 @@ def require_person(user: discord.abc.User) -> discord.abc.User:
 def check_choice(value: str, allowed: tuple[str, ...]) -> str:
     """A choice option must be one of its choices (Discord checks; a stale client may not)."""
     if value not in allowed:
-        shown = discord.utils.escape_mentions(discord.utils.escape_markdown(str(value)))[:60]
-        raise UserError("error.bad_option", value=shown)
+        raise UserError("error.bad_option", value=safe(str(value))[:60])
     return value
 
 
@@ -119,8 +118,6 @@ def add_page_field(ask: Ask, embed: discord.Embed, page: int, pages: int) -> Non
             name="\u200b", value=ask.t("common.page", page=page, pages=pages), inline=False
         )
 
-
-# -- confirmation ----------------------------------------------------------------------------
 
 # -- export ----------------------------------------------------------------------------------
 
