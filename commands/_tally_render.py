@@ -51,7 +51,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def require_person(user: discord.abc.User) -> discord.abc.User:
     """Refuse bots (tallies are for people); former members are fine (their rows remain)."""
     if user.bot:
-        raise UserError("error.is_a_bot", name=discord.utils.escape_mentions(user.name))
+        raise UserError("error.is_a_bot", name=safe(user.name))
     return user
 
 
