@@ -142,10 +142,11 @@ class Catalog:
         notes: Sequence[str] = (),
         featured: Sequence[str] = (),
     ) -> None:
+        """Index `gifts`; `AlreadyExists` when two names or aliases normalise to one key."""
         self._gifts = tuple(gifts)
         clash = _find_clash(self._gifts)
         if clash is not None:
-            raise ValueError(f"{clash.field} {clash.value!r} is used twice")
+            raise AlreadyExists("gift", clash.value)
         self._as_of = as_of
         self._source = source
         self._notes = tuple(notes)
@@ -317,12 +318,8 @@ class Catalog:
         Raises `AlreadyExists` when a custom name or alias matches any gift already present.
         """
         customs = [g if g.custom else g.model_copy(update={"custom": True}) for g in gifts]
-        combined = (*self._gifts, *customs)
-        clash = _find_clash(combined)
-        if clash is not None:
-            raise AlreadyExists("gift", clash.value)
         return Catalog(
-            combined,
+            (*self._gifts, *customs),
             as_of=self._as_of,
             source=self._source,
             notes=self._notes,
