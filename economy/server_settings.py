@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 
 from pydantic import ValidationError
@@ -206,10 +206,7 @@ def plain(value: Decimal) -> str:
 
 def to_decimal(value: float) -> Decimal:
     """An option number as an exact decimal (its shortest repr); refuses NaN and infinity."""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        number = Decimal("NaN")
+    number = Decimal(str(value))
     if not number.is_finite():
         raise NotANumber()
     return number
