@@ -20,12 +20,18 @@ _FALLBACK_LOCALE = "en"
 _LOCALE_CURRENCY = {"id": "IDR", "pt_BR": "BRL"}
 _CURRENCY_REGION = {"IDR": "ID", "BRL": "BR", "GBP": "GB"}
 _PERCENT_STEP = Decimal("0.0001")  # fractions shown to 0.01 %
+UNIT_PRICE_EXTRA_DIGITS = 2  # `format_money(..., extra_digits=)` for prices per coin
+
+
+def _locale_tag(discord_locale: str | None) -> str:
+    """A Discord locale string in Babel's spelling (`pt-BR` -> `pt_BR`); "" when missing."""
+    return str(discord_locale or "").strip().replace("-", "_")
 
 
 @lru_cache(maxsize=64)
 def babel_locale(locale: str | None) -> Locale:
     """The Babel locale for a Discord locale string (`pt-BR` -> `pt_BR`); English if unknown."""
-    tag = str(locale or "").strip().replace("-", "_")
+    tag = _locale_tag(locale)
     if tag:
         try:
             return Locale.parse(tag)
@@ -44,9 +50,6 @@ def round_money(amount: Decimal | int, currency: str, extra_digits: int = 0) -> 
     """`amount` rounded half-up to the currency's digits (the one rounding step)."""
     step = Decimal(1).scaleb(-(currency_digits(currency) + extra_digits))
     return Decimal(amount).quantize(step, rounding=ROUND_HALF_UP)
-
-
-UNIT_PRICE_EXTRA_DIGITS = 2
 
 
 def format_money(
@@ -81,8 +84,7 @@ def format_percent(fraction: Decimal | int, locale: str | None = "en") -> str:
 
 def currency_for_locale(discord_locale: str | None) -> str:
     """The currency a user of this Discord locale most likely thinks in (`id` -> IDR)."""
-    tag = str(discord_locale or "").strip().replace("-", "_")
-    return _LOCALE_CURRENCY.get(tag, "USD")
+    return _LOCALE_CURRENCY.get(_locale_tag(discord_locale), "USD")
 
 
 def region_for_currency(currency: str) -> str:
