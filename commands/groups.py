@@ -390,12 +390,14 @@ class Groups(
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
+        groups = await self.storage.list_groups(interaction.guild_id)
         typed = name_key(current)
-        matches = [g for g in await self.storage.list_groups(interaction.guild_id)]
-        keyed = [(name_key(g.name), g) for g in matches]
-        found = [(not key.startswith(typed), key, g) for key, g in keyed if typed in key]
-        found.sort(key=lambda item: (item[0], item[1]))
-        return [app_commands.Choice(name=g.name, value=g.name) for _, _, g in found[:MAX_CHOICES]]
+        keyed = ((name_key(g.name), g.name) for g in groups)
+        # Names starting with what was typed first, then those containing it; by key within.
+        found = sorted(
+            (not key.startswith(typed), key, name) for key, name in keyed if typed in key
+        )
+        return [app_commands.Choice(name=name, value=name) for *_, name in found[:MAX_CHOICES]]
 
 
 async def setup(bot: commands.Bot) -> None:
