@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from economy.catalog import Gift
 from economy.conversions import (
     MAX_AMOUNT,
     MAX_COUNT,
@@ -33,22 +34,9 @@ from economy.errors import InvalidValue, NotFound, OutOfRange
 from economy.money import format_money
 from economy.rates import Bundle, RateCard, Store, default_presets
 
-try:
-    from economy.catalog import Gift
 
-    def make_gift(name: str, coins: int) -> Any:
-        return Gift(name=name, coins=coins, gift_id=None, aliases=(), streakable=False)
-
-except ImportError:  # pragma: no cover - the catalog is written in parallel
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class _Gift:
-        name: str
-        coins: int
-
-    def make_gift(name: str, coins: int) -> Any:
-        return _Gift(name, coins)
+def make_gift(name: str, coins: int) -> Gift:
+    return Gift(name=name, coins=coins, gift_id=None, aliases=(), streakable=False)
 
 
 TODAY = date(2026, 11, 22)
