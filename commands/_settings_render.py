@@ -121,7 +121,7 @@ def change_line(ask: Ask, key: str, before: str, after: str) -> str:
 def history_line(ask: Ask, row: AuditRow) -> str:
     return ask.t(
         "settings.history.line",
-        when=f"<t:{int(row.created_at.timestamp())}:f>",
+        when=discord.utils.format_dt(row.created_at, "f"),
         who=f"<@{row.actor_id}>",
         setting=setting_label(ask, row.key),
         old=stored_value(ask, row.key, row.old_value),

@@ -55,7 +55,7 @@ from economy.server_settings import (
     to_decimal,
     would_be_profile,
 )
-from economy.storage import GuildConfig, Storage, fx_key, override_key
+from economy.storage import MAX_NAME_LENGTH, GuildConfig, Storage, fx_key, override_key
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
@@ -405,7 +405,7 @@ class Settings(
     async def gift_add(
         self,
         interaction: discord.Interaction,
-        name: app_commands.Range[str, 1, 32],
+        name: app_commands.Range[str, 1, MAX_NAME_LENGTH],
         coins: app_commands.Range[int, 1, MAX_GIFT_COINS],
     ) -> None:
         ask = await ask_for(interaction)
