@@ -57,7 +57,7 @@ class InvalidValue(EconomyError):
 
 
 class NotFound(EconomyError):
-    """A named thing (group, entry, currency) that does not exist in this server."""
+    """A named thing that does not exist: a group or entry, a figure, store, rate or preset."""
 
     key = "error.not_found"
 
