@@ -160,3 +160,24 @@ async def test_settings_are_per_guild(storage: SqliteStorage) -> None:
     await storage.remove_custom_gift(G2, "LOCAL", actor_id=OTHER)
     assert [g.coins for g in await storage.list_custom_gifts(G1)] == [10]
     assert (await storage.get_guild_config(G1)).preset == "seed"
+
+
+async def test_several_settings_change_together_or_not_at_all(storage: SqliteStorage) -> None:
+    await storage.set_config_value(G1, override_key("cashout_cut"), "0.3", ADMIN, now=NOW)
+    await storage.set_config_value(G1, fx_key("IDR"), "16000", ADMIN, now=NOW)
+    with pytest.raises(InvalidValue):
+        await storage.set_config_values(
+            G1, {override_key("cashout_cut"): None, "currency": "not a currency"}, ADMIN
+        )
+    untouched = await storage.get_guild_config(G1)
+    assert (
+        untouched.overrides == {"cashout_cut": "0.3"} and len(await storage.config_history(G1)) == 2
+    )
+
+    rows = await storage.set_config_values(
+        G1, {override_key("cashout_cut"): None, fx_key("IDR"): None}, ADMIN, now=NOW
+    )
+    assert [(r.old_value, r.new_value) for r in rows] == [("0.3", None), ("16000", None)]
+    cleared = await storage.get_guild_config(G1)
+    assert cleared.overrides == {} and cleared.fx_overrides == {}
+    assert len(await storage.config_history(G1)) == 4

@@ -318,6 +318,16 @@ class Storage(Protocol):
         """Set (or clear with None) one setting and audit it in one transaction."""
         ...
 
+    async def set_config_values(
+        self,
+        guild_id: int,
+        changes: Mapping[str, str | None],
+        actor_id: int,
+        now: datetime | None = None,
+    ) -> list[AuditRow]:
+        """Set or clear several settings, each audited, all in one transaction (or none)."""
+        ...
+
     async def config_history(self, guild_id: int, limit: int = 20) -> list[AuditRow]:
         """The server's latest setting changes, newest first."""
         ...

@@ -20,7 +20,7 @@ import asyncio
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -824,24 +824,40 @@ class SqliteStorage:
         now: datetime | None = None,
     ) -> AuditRow:
         """Set or clear (None) one setting and write its audit row, in one transaction."""
-        check_config(key, value)
+        (row,) = await self.set_config_values(guild_id, {key: value}, actor_id, now)
+        return row
+
+    async def set_config_values(
+        self,
+        guild_id: int,
+        changes: Mapping[str, str | None],
+        actor_id: int,
+        now: datetime | None = None,
+    ) -> list[AuditRow]:
+        """Set or clear several settings, each audited, all in one transaction (or none)."""
+        for key, value in changes.items():
+            check_config(key, value)
+        rows: list[AuditRow] = []
         async with self._transaction() as tx:
-            old = await tx.row(
-                "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?",
-                (guild_id, key),
-            )
-            if value is None:
-                await tx.run(
-                    "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+            for key, value in changes.items():
+                old = await tx.row(
+                    "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?",
+                    (guild_id, key),
                 )
-            else:
-                await tx.run(
-                    "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
-                    " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
-                    (guild_id, key, value),
-                )
-            previous = old[0] if old else None
-            return await self._audit(tx, guild_id, actor_id, key, previous, value, now)
+                if value is None:
+                    await tx.run(
+                        "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?",
+                        (guild_id, key),
+                    )
+                else:
+                    await tx.run(
+                        "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
+                        " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                        (guild_id, key, value),
+                    )
+                previous = old[0] if old else None
+                rows.append(await self._audit(tx, guild_id, actor_id, key, previous, value, now))
+        return rows
 
     async def _audit(
         self,
