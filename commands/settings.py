@@ -174,9 +174,10 @@ class Settings(
             presets=self.profiles.presets,
         )
 
-    async def _save(self, interaction: discord.Interaction, key: str, value: str | None) -> None:
+    async def _save(self, interaction: discord.Interaction, changes: dict[str, str | None]) -> None:
+        """Write validated settings (all in one audited transaction); drop the cached profile."""
         guild_id = require_guild(interaction)
-        await self.storage.set_config_value(guild_id, key, value, interaction.user.id)
+        await self.storage.set_config_values(guild_id, changes, interaction.user.id)
         self.profiles.forget(guild_id)
 
     @staticmethod
@@ -192,7 +193,7 @@ class Settings(
     ) -> None:
         """Write one validated setting and announce it (in force before -> after)."""
         before = in_force(ask, key)
-        await self._save(interaction, key, value)
+        await self._save(interaction, {key: value})
         after = await fresh_ask(interaction)
         line = change_line(after, key, before, in_force(after, key))
         await self._announce(interaction, after, "settings.changed_title", [line])
@@ -298,8 +299,7 @@ class Settings(
                 config, customs, replaced(config, overrides={}, fx_overrides={}), customs
             )
         before = {key: in_force(ask, key) for key in keys}
-        for key in keys:
-            await self._save(interaction, key, None)
+        await self._save(interaction, dict.fromkeys(keys))
         after = await fresh_ask(interaction)
         lines = [change_line(after, key, before[key], in_force(after, key)) for key in keys]
         await self._announce(interaction, after, "settings.reset_title", lines)
