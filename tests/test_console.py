@@ -88,3 +88,10 @@ def test_console_prompt_reads_lines_until_quit(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "console", stdin="/coins amount:1000\n:quit\n")
     assert result.returncode == 0, result.stderr
     assert "Buying 1,000 coins" in result.stdout
+
+
+async def test_readme_console_example_is_what_the_console_prints(session) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```\n> ", 1)[1].split("\n```", 1)[0]
+    command, expected = block.split("\n", 1)
+    assert await session.handle(command) == expected
