@@ -18,7 +18,7 @@ from commands._options import (
     Count,
 )
 from commands._purchase import describe_purchase
-from economy.catalog import Gift
+from economy.catalog import Caveat, Gift
 from economy.conversions import gift_value
 from economy.errors import InvalidValue
 from economy.paging import paginate
@@ -46,9 +46,21 @@ def value_embed(
         name=ask.t("gift.value.net", cut=ask.number(ask.rates.cashout_cut.value * 100)),
         value=ask.usd(value.net_usd),
     )
-    if gift.retired:
-        embed.description = ask.t("gift.value.retired")
+    notes = [ask.t("gift.value.retired")] if gift.retired else []
+    if gift.caveat is not None:
+        notes.append(caveat_text(ask, gift.caveat))
+    embed.description = " ".join(notes) or None
     return embed
+
+
+def caveat_text(ask: Ask, caveat: Caveat) -> str:
+    """What a user should know about a gift's price, in their language."""
+    return ask.t(
+        f"gift.caveat.{caveat.key}",
+        coins=ask.number(caveat.coins or 0),
+        since=caveat.since.isoformat() if caveat.since else "",
+        other=safe(caveat.other or ""),
+    )
 
 
 @LOOKUP_CONTEXTS

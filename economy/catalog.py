@@ -43,6 +43,20 @@ Scorer = Callable[..., float]
 GiftName = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, max_length=100)]
 
 
+class Caveat(BaseModel):
+    """Something a user should know about a gift's price: a message key and its figures.
+
+    The text lives in the bot's message catalogs (`gift.caveat.<key>`), in every language.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    coins: Annotated[int, Field(strict=True, gt=0)] | None = None
+    since: date | None = None
+    other: str | None = None
+
+
 class Gift(BaseModel):
     """One gift: its display name, coin price and how TikTok sends it."""
 
@@ -55,6 +69,7 @@ class Gift(BaseModel):
     streakable: Annotated[bool, Field(strict=True)]
     retired: Annotated[bool, Field(strict=True)] = False
     note: str | None = None
+    caveat: Caveat | None = None
     custom: Annotated[bool, Field(strict=True)] = False
 
     @field_validator("name")

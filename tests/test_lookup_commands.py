@@ -205,3 +205,34 @@ async def test_refusals_echo_user_text_inert(offline: OfflineDiscord) -> None:
     assert reply.ephemeral and "\\*\\*boom\\*\\*" in reply.content
     assert "@everyone" not in reply.content.replace("@\u200beveryone", "")
     assert reply.allowed_mentions == {"parse": []}
+
+
+async def test_disputed_prices_say_so_in_the_users_language(offline: OfflineDiscord) -> None:
+    english = embed_of(
+        only_reply(await offline.command("gift value", {"gift": "universe"}, user=ALICE))
+    )
+    assert english["title"] == "TikTok Universe × 1"
+    assert "since 2023-10-02" in english["description"] and "34,999" in english["description"]
+    portuguese = embed_of(
+        only_reply(
+            await offline.command("gift value", {"gift": "wolf"}, user=ALICE, locale="pt-BR")
+        )
+    )
+    assert (
+        "As fontes divergem" in portuguese["description"] and "5.000" in portuguese["description"]
+    )
+    plain = embed_of(
+        only_reply(await offline.command("gift value", {"gift": "galaxy"}, user=ALICE))
+    )
+    assert "description" not in plain or not plain["description"]
+
+
+def test_every_caveat_in_the_catalog_has_text_in_every_language() -> None:
+    from bot.i18n import SUPPORTED_LOCALES, catalogs
+    from economy.catalog import default_catalog
+
+    keys = {gift.caveat.key for gift in default_catalog() if gift.caveat is not None}
+    assert keys, "the shipped catalog should explain its disputed prices"
+    for locale in SUPPORTED_LOCALES:
+        missing = {k for k in keys if f"gift.caveat.{k}" not in catalogs()[locale]}
+        assert not missing, f"{locale} lacks {missing}"
