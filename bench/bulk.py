@@ -38,6 +38,7 @@ from economy.conversions import diamonds_for
 from economy.rates import default_presets
 from economy.storage.base import period_keys
 
+Key = tuple[int, str, str]  # (user, month key, week key)
 DAYS = 180
 MEMBER_BASE = 1_800_000_000_000_000_000
 
@@ -127,22 +128,8 @@ class Loader:
                 else:
                     totals[0] += count
                     totals[1] += diamonds
-            key = (recipient, month, week)
-            totals = received.get(key)
-            if totals is None:
-                received[key] = [diamonds, coins, 1]
-            else:
-                totals[0] += diamonds
-                totals[1] += coins
-                totals[2] += 1
-            key = (sender, month, week)
-            totals = sent.get(key)
-            if totals is None:
-                sent[key] = [diamonds, coins, 1]
-            else:
-                totals[0] += diamonds
-                totals[1] += coins
-                totals[2] += 1
+            _count(received, (recipient, month, week), diamonds, coins)
+            _count(sent, (sender, month, week), diamonds, coins)
             yield (
                 self.guild_id,
                 recipient,
@@ -227,3 +214,11 @@ def spot_check(path: Path, guild_id: int, users: list[int]) -> list[str]:
     finally:
         db.close()
     return problems
+
+
+def _count(totals: dict[Key, list[int]], key: Key, diamonds: int, coins: int) -> None:
+    """Add one entry to a running [diamonds, coins, entries] total."""
+    row = totals.setdefault(key, [0, 0, 0])
+    row[0] += diamonds
+    row[1] += coins
+    row[2] += 1

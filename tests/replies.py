@@ -8,6 +8,7 @@ from bot.offline import CapturedRequest
 
 CHANNEL_MESSAGE = 4
 UPDATE_MESSAGE = 7
+FOOTER = "not affiliated with TikTok"
 
 
 def only_reply(replies: list[CapturedRequest]) -> CapturedRequest:
@@ -45,3 +46,13 @@ def buttons(reply: CapturedRequest) -> dict[str, dict[str, Any]]:
         for item in row.get("components", [])
         if item.get("type") == 2
     }
+
+
+def public_embed(replies: list[CapturedRequest]) -> dict[str, Any]:
+    """A public answer in the house style: one embed, footer with assumptions, no pings."""
+    reply = only_reply(replies)
+    assert reply.callback_type == CHANNEL_MESSAGE and not reply.ephemeral, reply.text()
+    assert reply.allowed_mentions == {"parse": []}
+    embed = embed_of(reply)
+    assert FOOTER in embed["footer"]["text"]
+    return embed

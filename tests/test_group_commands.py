@@ -11,25 +11,21 @@ from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.errors import NotFound
 from tests.conftest import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
-from tests.replies import CHANNEL_MESSAGE, UPDATE_MESSAGE, buttons, embed_of, field, only_reply
+from tests.replies import (
+    UPDATE_MESSAGE,
+    buttons,
+    embed_of,
+    field,
+    only_reply,
+    public_embed,
+)
 from tests.replies import refusal as refusal_of
-
-FOOTER = "not affiliated with TikTok"
 
 
 async def group(offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD):
     return await offline.command(
         f"group {path}", options or {}, user=user, guild=guild, members=MEMBERS
     )
-
-
-def public_embed(replies) -> dict:
-    reply = only_reply(replies)
-    assert reply.callback_type == CHANNEL_MESSAGE and not reply.ephemeral, reply.text()
-    assert reply.allowed_mentions == {"parse": []}
-    embed = embed_of(reply)
-    assert FOOTER in embed["footer"]["text"]
-    return embed
 
 
 def refusal(replies) -> str:

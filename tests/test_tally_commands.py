@@ -27,16 +27,14 @@ from tests.conftest import (
     OUTSIDER,
 )
 from tests.replies import (
-    CHANNEL_MESSAGE,
     UPDATE_MESSAGE,
     buttons,
     embed_of,
     field,
     only_reply,
+    public_embed,
     refusal,
 )
-
-FOOTER = "not affiliated with TikTok"
 
 
 async def ledger(offline: OfflineDiscord, guild=GUILD) -> list[Entry]:
@@ -50,15 +48,6 @@ async def received(offline: OfflineDiscord, user: FakeUser, guild=GUILD) -> int:
 
 async def tally(offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD):
     return await offline.command(path, options or {}, user=user, guild=guild, members=MEMBERS)
-
-
-def public_embed(replies) -> dict:
-    reply = only_reply(replies)
-    assert reply.callback_type == CHANNEL_MESSAGE and not reply.ephemeral, reply.text()
-    assert reply.allowed_mentions == {"parse": []}
-    embed = embed_of(reply)
-    assert FOOTER in embed["footer"]["text"]
-    return embed
 
 
 @pytest.fixture
