@@ -8,25 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.client import GiftBot, create_bot
-from bot.offline import ALL_PERMISSIONS, FakeGuild, FakeUser, OfflineDiscord
+from bot.offline import FakeUser, OfflineDiscord
 from bot.settings import Settings
-
-GUILD = FakeGuild(id=900_000_000_000_000_001)
-OTHER_GUILD = FakeGuild(id=900_000_000_000_000_002)
-ALICE = FakeUser(800_000_000_000_000_001, "alice")
-BOB = FakeUser(800_000_000_000_000_002, "bob")
-MANAGER = FakeUser(800_000_000_000_000_003, "manager", permissions=ALL_PERMISSIONS)
-OUTSIDER = FakeUser(800_000_000_000_000_004, "outsider")
-A_BOT = FakeUser(800_000_000_000_000_005, "somebot", bot=True)
-MEMBERS = {u.id: u for u in (ALICE, BOB, MANAGER, A_BOT)}
-
-
-def settings_for(tmp_path: Path) -> Settings:
-    return Settings(
-        discord_token=None,
-        database_path=tmp_path / "bot.sqlite3",
-        _env_file=None,  # type: ignore[call-arg]
-    )
+from tests.support.bots import settings_for
+from tests.support.people import MEMBERS
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,13 +15,6 @@ from economy.storage import MAX_NAME_LENGTH, MemberTotal, SqliteStorage, clean_n
 
 G1, G2 = 1001, 1002
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
-    store = await SqliteStorage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def test_group_lifecycle(storage: SqliteStorage) -> None:

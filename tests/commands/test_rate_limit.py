@@ -17,8 +17,8 @@ from discord.ext import commands
 import bot.ratelimit as ratelimit
 from bot.offline import OfflineDiscord
 from bot.ratelimit import BURST, PER_SECONDS, WriteLimiter, write_limited
-from tests.conftest import ALICE, BOB, GUILD, MEMBERS, OTHER_GUILD
-from tests.replies import CHANNEL_MESSAGE, only_reply, refusal
+from tests.support.people import ALICE, BOB, GUILD, MEMBERS, OTHER_GUILD
+from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
 START = 1_800_000_000.0
 WAIT = re.compile(r"Try again in (\d+) s")

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from bot.offline import OfflineDiscord
-from tests.conftest import ALICE, BOB, GUILD
-from tests.replies import (
+from tests.support.people import ALICE, BOB, GUILD
+from tests.support.replies import (
     CHANNEL_MESSAGE,
     UPDATE_MESSAGE,
     buttons,

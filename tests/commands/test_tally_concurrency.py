@@ -6,8 +6,12 @@ import asyncio
 import time
 from collections import Counter
 
+import pytest
+
 from bot.offline import FakeUser, OfflineDiscord
-from tests.conftest import GUILD
+from tests.support.people import GUILD
+
+pytestmark = pytest.mark.slow  # a thousand concurrent interactions
 
 USERS = [FakeUser(830_000_000_000_000_000 + i, f"viewer{i}") for i in range(500)]
 GIFTS = [("galaxy", 3, 1500), ("lion", 1, 14_999)]  # (gift, count, diamonds per entry)

@@ -1,6 +1,6 @@
 """Helper for the crash test: write tally entries forever, printing each committed entry id.
 
-Usage: ``python tests/storage_crash_writer.py DB_PATH``. Besides single-statement entries it
+Usage: ``python tests/storage/storage_crash_writer.py DB_PATH``. Besides single-statement entries it
 also undoes, archives and restores (multi-statement transactions), so the test's SIGKILL can
 land in any of them. A line is printed only after its entry's commit returned.
 """

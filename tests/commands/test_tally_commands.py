@@ -16,17 +16,8 @@ from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from bot.translator import command_texts
 from economy.storage import Entry
-from tests.conftest import (
-    A_BOT,
-    ALICE,
-    BOB,
-    GUILD,
-    MANAGER,
-    MEMBERS,
-    OTHER_GUILD,
-    OUTSIDER,
-)
-from tests.replies import (
+from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
+from tests.support.replies import (
     UPDATE_MESSAGE,
     buttons,
     embed_of,

@@ -11,8 +11,8 @@ import pytest
 from bot.offline import FakeGuild, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.storage import GuildConfig, fx_key, override_key
-from tests.conftest import ALICE, GUILD, MANAGER, OTHER_GUILD
-from tests.replies import CHANNEL_MESSAGE, embed_of, field, only_reply, refusal
+from tests.support.people import ALICE, GUILD, MANAGER, OTHER_GUILD
+from tests.support.replies import CHANNEL_MESSAGE, embed_of, field, only_reply, refusal
 
 
 @pytest.fixture

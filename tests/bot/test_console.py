@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +9,9 @@ import pytest
 from bot.client import create_bot
 from bot.console import ConsoleInputError, ConsoleSession, parse_command
 from bot.offline import OfflineDiscord
+from tests.support.processes import run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_parse_command_reads_options_with_spaces_and_quotes() -> None:
@@ -61,20 +59,6 @@ async def test_console_speaks_the_chosen_language(session: ConsoleSession) -> No
     await session.handle(":dm")
     text = await session.handle("/diamonds amount:1000")
     assert "Você recebe" in text and "R$" in text
-
-
-def run_cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    env.update(DATABASE_PATH=str(tmp_path / "console.sqlite3"), PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_ask_prints_one_reply_and_exits(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import pytest
 from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.errors import NotFound
-from tests.conftest import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
-from tests.replies import (
+from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
+from tests.support.replies import (
     UPDATE_MESSAGE,
     buttons,
     embed_of,
@@ -19,7 +19,7 @@ from tests.replies import (
     only_reply,
     public_embed,
 )
-from tests.replies import refusal as refusal_of
+from tests.support.replies import refusal as refusal_of
 
 
 async def group(offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD):

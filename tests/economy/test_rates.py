@@ -22,7 +22,7 @@ from economy.rates import (
     load_presets,
 )
 
-PACKAGED = Path(__file__).resolve().parents[1] / "economy" / "data" / "rates.json"
+PACKAGED = Path(__file__).resolve().parents[2] / "economy" / "data" / "rates.json"
 TODAY = date(2026, 11, 22)
 SCALARS = (
     "diamonds_per_coin",

@@ -16,7 +16,7 @@ import pytest
 from bench.bulk import Loader
 from bot.offline import CapturedRequest, OfflineDiscord
 from economy.storage import Entry, StorageBusy
-from tests.conftest import GUILD, MANAGER, MEMBERS
+from tests.support.people import GUILD, MANAGER, MEMBERS
 
 DEFERRED = 5
 DISCORD_DEADLINE_S = 3.0

@@ -81,7 +81,7 @@ def test_placeholders_match_between_languages() -> None:
 
 def test_every_key_the_code_names_exists() -> None:
     english = catalogs()[DEFAULT_LOCALE]
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     used: dict[str, str] = {}
     for folder in CODE_DIRS:
         for path in (root / folder).rglob("*.py"):

@@ -35,7 +35,8 @@ from bot.offline import CapturedRequest, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from bot.settings import Settings
 from economy.storage import override_key
-from tests.conftest import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OUTSIDER, settings_for
+from tests.support.bots import settings_for
+from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OUTSIDER
 
 EXAMPLES_PER_COMMAND = 60
 AUTOCOMPLETE_EXAMPLES = 20

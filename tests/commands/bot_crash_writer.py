@@ -1,6 +1,6 @@
 """Helper for the crash test: the real bot, offline, recording gifts until it is killed.
 
-Usage: ``python tests/bot_crash_writer.py DB_PATH``. It builds the bot exactly as
+Usage: ``python tests/commands/bot_crash_writer.py DB_PATH``. It builds the bot exactly as
 ``python -m bot`` does (create_bot, setup_hook opening the database and loading every cog)
 and drives it with `bot.offline`: 16 interactions in flight, mostly ``/tally add`` with a
 count unique to the interaction, some ``/tally undo`` (a write that changes totals too).

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # child processes
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -24,7 +26,7 @@ def test_signal_closes_the_database_and_exits_0(tmp_path: Path, signum: int) -> 
         "PYTHONPATH": str(ROOT),
     }
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "signal_runner.py")],
+        [sys.executable, str(ROOT / "tests" / "bot" / "signal_runner.py")],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

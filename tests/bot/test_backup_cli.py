@@ -21,10 +21,13 @@ import pytest
 from bot.client import create_bot
 from bot.offline import OfflineDiscord
 from economy.storage import SqliteStorage
-from tests.conftest import ALICE, BOB, GUILD, settings_for
-from tests.replies import embed_of, field, only_reply
+from tests.support.bots import settings_for
+from tests.support.people import ALICE, BOB, GUILD
+from tests.support.replies import embed_of, field, only_reply
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # child processes
+
+REPO = Path(__file__).resolve().parents[2]
 WRITER_GUILD = 1  # the guild tests/storage_crash_writer.py writes to
 
 
@@ -77,7 +80,7 @@ def writer(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     live = tmp_path / "live" / "bot.sqlite3"
     live.parent.mkdir()
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "tests" / "storage_crash_writer.py"), str(live)],
+        [sys.executable, str(REPO / "tests" / "storage" / "storage_crash_writer.py"), str(live)],
         cwd=tmp_path,
         env=environment(live),
         stdout=subprocess.PIPE,

@@ -9,8 +9,8 @@ import pytest
 from bot.offline import OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.rates import default_presets
-from tests.conftest import ALICE, GUILD, MANAGER, OTHER_GUILD
-from tests.replies import embed_of, field, only_reply
+from tests.support.people import ALICE, GUILD, MANAGER, OTHER_GUILD
+from tests.support.replies import embed_of, field, only_reply
 
 NBSP = "\xa0"
 

@@ -6,7 +6,6 @@ import asyncio
 import random
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,13 +26,6 @@ from economy.storage.sqlite import MAX_AMOUNT, MAX_COUNT, MAX_GIFT_COINS
 
 G1, G2 = 111, 222
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday, ISO week 47
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
-    store = await SqliteStorage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def add(

@@ -21,10 +21,13 @@ from bot.client import create_bot
 from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.storage import SqliteStorage
-from tests.conftest import ALICE, BOB, GUILD, MANAGER, MEMBERS, settings_for
-from tests.replies import CHANNEL_MESSAGE, only_reply, refusal
+from tests.support.bots import settings_for
+from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
+from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # child processes
+
+REPO = Path(__file__).resolve().parents[2]
 BUSY = "database is busy right now"
 FULL = "storage is full"
 
@@ -52,7 +55,7 @@ async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after
     }
     bot = await asyncio.create_subprocess_exec(
         sys.executable,
-        str(REPO / "tests" / "bot_crash_writer.py"),
+        str(REPO / "tests" / "commands" / "bot_crash_writer.py"),
         str(path),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

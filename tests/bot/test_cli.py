@@ -11,7 +11,7 @@ import pytest
 
 import bot.__main__ as cli
 from bot.logs import setup_logging
-from tests.test_console import run_cli
+from tests.support.processes import run_cli
 
 TOKEN = "MTEx.fake-token-for-tests.abcdefghijklmnop"
 

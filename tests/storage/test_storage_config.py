@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,13 +22,6 @@ from economy.storage import (
 G1, G2 = 7001, 7002
 ADMIN, OTHER = 11, 12
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
-    store = await SqliteStorage.open(tmp_path / "bot.sqlite")
-    yield store
-    await store.close()
 
 
 async def test_defaults_when_nothing_is_set(storage: SqliteStorage) -> None:

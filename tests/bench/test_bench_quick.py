@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+import pytest
+
+pytestmark = pytest.mark.slow  # child processes
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_quick_benchmark_writes_a_complete_report(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from economy.storage import (
 )
 from economy.storage.sqlite import load_migrations, split_statements
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 G = 5
 
 
@@ -171,7 +171,7 @@ async def test_crash_mid_storm_loses_no_committed_entry(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     writer = await asyncio.create_subprocess_exec(
         sys.executable,
-        str(REPO / "tests" / "storage_crash_writer.py"),
+        str(REPO / "tests" / "storage" / "storage_crash_writer.py"),
         str(path),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.client import create_bot
 from bot.offline import OfflineDiscord
 from bot.settings import Settings
-from tests.conftest import ALICE, BOB, GUILD, MANAGER, MEMBERS
-from tests.replies import embed_of, field, only_reply
+from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
+from tests.support.replies import embed_of, field, only_reply
 
 
 async def answers(driver: OfflineDiscord) -> list[dict]:

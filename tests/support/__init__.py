@@ -1,0 +1,1 @@
+"""Helpers the tests share: the people they play, how replies are read."""
