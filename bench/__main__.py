@@ -316,13 +316,13 @@ async def storage_reads(driver: Any, plan: Plan, n: int, seed: int) -> list[Resu
 
     async def board(i: int) -> None:
         by = ("received", "sent")[i % 2]
-        await storage.leaderboard(guild, by, periods[i % 3], 10)
-        await storage.rank(guild, people[i], by, periods[i % 3])
+        await storage.ledger.leaderboard(guild, by, periods[i % 3], 10)
+        await storage.ledger.rank(guild, people[i], by, periods[i % 3])
 
     async def show(i: int) -> None:
         for period in periods:
-            await storage.user_summary(guild, people[i], period)
-        await storage.top_gifts(guild, people[i], 5)
+            await storage.ledger.user_summary(guild, people[i], period)
+        await storage.ledger.top_gifts(guild, people[i], 5)
 
     return [
         await timed_calls(STORAGE_READS[0], board, n),

@@ -36,7 +36,7 @@ from pathlib import Path
 from economy.catalog import default_catalog
 from economy.conversions import diamonds_for
 from economy.rates import default_presets
-from economy.storage.base import period_keys
+from economy.storage import period_keys
 
 Key = tuple[int, str, str]  # (user, month key, week key)
 DAYS = 180

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.stats import Result
-from bot.client import GiftBot, create_bot
+from bot.client import GiftBot
+from bot.config import BotConfig
 from bot.offline import CapturedRequest, CapturingAdapter, FakeGuild, OfflineDiscord
-from bot.settings import Settings
+from bot.services import open_services
 
 BENCH_GUILD = FakeGuild(id=1_700_000_000_000_000_001)
 
@@ -37,18 +38,19 @@ class TrackingAdapter(CapturingAdapter):
         return answer
 
 
-def bench_settings(path: Path) -> Settings:
-    return Settings(discord_token=None, database_path=path, _env_file=None)  # type: ignore[call-arg]
+def bench_config(path: Path) -> BotConfig:
+    return BotConfig(discord_token=None, database_path=path, _env_file=None)  # type: ignore[call-arg]
 
 
 @asynccontextmanager
 async def bench_bot(path: Path) -> AsyncIterator[OfflineDiscord]:
     """A started bot on the SQLite file `path`, closed afterwards."""
-    bot: GiftBot = create_bot(bench_settings(path))
-    driver = OfflineDiscord(bot)
-    driver.adapter = TrackingAdapter(driver.bot_user)
-    async with driver:
-        yield driver
+    config = bench_config(path)
+    async with open_services(config) as services:
+        driver = OfflineDiscord(GiftBot(config, services))
+        driver.adapter = TrackingAdapter(driver.bot_user)
+        async with driver:
+            yield driver
 
 
 Payload = dict[str, Any]

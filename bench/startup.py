@@ -31,16 +31,20 @@ def command_count(bot: Any) -> int:
 async def start_once(
     path: Path, reads: int = 0, members: int = 5000
 ) -> tuple[float, int, float, dict[str, Any]]:
-    """Seconds for create_bot + OfflineDiscord.start (setup_hook: database, cogs), the number
+    """Seconds for opening the services + OfflineDiscord.start (setup_hook: cogs), the number
     of commands loaded, the perf_counter moment they were, and memory after `reads`."""
-    from bench.harness import TrackingAdapter, bench_settings, run_interactions
+    from bench.harness import TrackingAdapter, bench_config, run_interactions
     from bench.machine import memory_mib
     from bench.scenarios import has_command, tally_read_payloads
-    from bot.client import create_bot
+    from bot.client import GiftBot
     from bot.offline import OfflineDiscord
+    from bot.services import open_services
 
     begin = time.perf_counter()
-    bot = create_bot(bench_settings(path))
+    config = bench_config(path)
+    opened = open_services(config)
+    services = await opened.__aenter__()
+    bot = GiftBot(config, services)
     driver = OfflineDiscord(bot)
     driver.adapter = TrackingAdapter(driver.bot_user)
     await driver.start()
@@ -57,6 +61,7 @@ async def start_once(
             memory.update(memory_mib())
     finally:
         await driver.close()
+        await opened.__aexit__(None, None, None)
     return loaded - begin, count, loaded, memory
 
 

@@ -23,9 +23,8 @@ from bench.stats import Result
 from economy.catalog import default_catalog
 from economy.conversions import diamonds_for
 from economy.rates import default_presets
-from economy.storage import SqliteStorage
-from economy.storage.base import period_keys
-from economy.storage.sqlite import load_migrations
+from economy.storage import SqliteStorage, period_keys
+from economy.storage.sqlite.migrations import load_migrations
 
 GUILD = 1_700_000_000_000_000_001
 SENDERS = 100
@@ -102,7 +101,7 @@ async def storage_writes(path: Path, plan: list[Write]) -> Result:
 
         async def write(item: Write) -> None:
             recipient, sender, gift, count, coins, diamonds = item
-            await storage.add_entry(
+            await storage.ledger.add_entry(
                 GUILD,
                 recipient,
                 sender,

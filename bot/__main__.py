@@ -13,9 +13,10 @@ from pathlib import Path
 import discord
 from pydantic import ValidationError
 
-from bot.client import create_bot
+from bot.client import GiftBot
+from bot.config import BotConfig
 from bot.logs import setup_logging
-from bot.settings import Settings
+from bot.services import open_services
 
 log = logging.getLogger("bot")
 
@@ -63,37 +64,37 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def load_settings() -> Settings | None:
+def load_config() -> BotConfig | None:
     try:
-        return Settings()
+        return BotConfig()
     except ValidationError as error:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in error.errors())
-        print(f"Invalid settings ({fields}); see .env.example.", file=sys.stderr)
+        print(f"Invalid configuration ({fields}); see .env.example.", file=sys.stderr)
         return None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    settings = load_settings()
-    if settings is None:
+    config = load_config()
+    if config is None:
         return 2
     action = args.action or "run"
     if action in ("console", "ask"):
         from bot.console import run_console
 
-        setup_logging("WARNING", [settings.token() or ""])
-        return asyncio.run(run_console(settings, getattr(args, "text", None)))
-    setup_logging(settings.log_level, [settings.token() or ""])
+        setup_logging("WARNING", [config.token() or ""])
+        return asyncio.run(run_console(config, getattr(args, "text", None)))
+    setup_logging(config.log_level, [config.token() or ""])
     if action == "backup":
-        return asyncio.run(backup(settings, args.path))
-    if settings.token() is None:
+        return asyncio.run(backup(config, args.path))
+    if config.token() is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     try:
         if action == "sync":
-            guild = None if args.everywhere else (args.guild or settings.dev_guild_id)
-            return asyncio.run(sync(settings, guild))
-        return asyncio.run(run(settings))
+            guild = None if args.everywhere else (args.guild or config.dev_guild_id)
+            return asyncio.run(sync(config, guild))
+        return asyncio.run(run(config))
     except discord.LoginFailure:
         print(BAD_TOKEN, file=sys.stderr)
         return 2
@@ -104,27 +105,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-async def run(settings: Settings) -> int:
+async def run(config: BotConfig) -> int:
     """Connect and serve until SIGINT or SIGTERM; the database is closed on the way out."""
-    bot = create_bot(settings)
     runner = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, runner.cancel)  # type: ignore[union-attr]
     try:
-        async with bot:
-            await bot.start(settings.token() or "")
+        async with open_services(config) as services, GiftBot(config, services) as bot:
+            await bot.start(config.token() or "")
     except asyncio.CancelledError:
         log.info("Shutting down")
     return 0
 
 
-async def sync(settings: Settings, guild_id: int | None) -> int:
+async def sync(config: BotConfig, guild_id: int | None) -> int:
     """Publish the commands: instantly to one server, or globally (up to an hour to show)."""
-    bot = create_bot(settings)
-    async with bot:
-        await bot.login(settings.token() or "")
+    async with open_services(config) as services, GiftBot(config, services) as bot:
+        await bot.login(config.token() or "")
         target = discord.Object(id=guild_id) if guild_id else None
         if target is not None:
             bot.tree.copy_global_to(guild=target)
@@ -134,7 +133,7 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
     return 0
 
 
-async def backup(settings: Settings, target: Path) -> int:
+async def backup(config: BotConfig, target: Path) -> int:
     """A consistent copy through SQLite's online backup API; safe while the bot runs.
 
     The live file is only read: no migration runs on it, whatever version wrote it.
@@ -142,11 +141,11 @@ async def backup(settings: Settings, target: Path) -> int:
     from economy.storage import StorageError, backup_database
 
     try:
-        await asyncio.to_thread(backup_database, settings.database_path, target)
+        await asyncio.to_thread(backup_database, config.database_path, target)
     except (OSError, ValueError, StorageError) as error:
         print(f"Backup failed: {error}. Nothing was changed.", file=sys.stderr)
         return 2
-    print(f"Backed up {settings.database_path} to {target}.")
+    print(f"Backed up {config.database_path} to {target}.")
     return 0
 
 

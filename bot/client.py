@@ -1,4 +1,4 @@
-"""The bot: built without connecting; `setup_hook` opens the database and loads every cog."""
+"""The bot: built around services opened in `main()`; `setup_hook` loads every cog."""
 
 from __future__ import annotations
 
@@ -6,21 +6,24 @@ import asyncio
 import importlib
 import logging
 import pkgutil
+import weakref
 
 import discord
 from discord.ext.commands import Bot, when_mentioned
 
+from bot.config import BotConfig
+from bot.errors import reply_ephemeral
 from bot.i18n import t
 from bot.ratelimit import WriteLimiter
-from bot.settings import Settings
+from bot.services import Services
 from bot.translator import CatalogTranslator
-from bot.tree import GiftTree, reply_ephemeral
-from economy.catalog import default_catalog
+from bot.tree import GiftTree
 from economy.profiles import Profiles
-from economy.rates import default_presets
-from economy.storage import SqliteStorage, Storage
+from economy.storage import Storage
 
 log = logging.getLogger(__name__)
+
+VIEW_ID_SEPARATOR = ":"
 
 
 def extension_names() -> list[str]:
@@ -43,10 +46,28 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 
-class GiftBot(Bot):
-    """Holds the shared services the cogs use: storage and per-server profiles."""
+class LiveViews:
+    """The views whose buttons still answer, by the id their buttons' custom_ids end with."""
 
-    def __init__(self, settings: Settings, *, storage: Storage | None = None) -> None:
+    def __init__(self) -> None:
+        self._views: weakref.WeakValueDictionary[str, discord.ui.View] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def add(self, view_id: str, view: discord.ui.View) -> None:
+        self._views[view_id] = view
+
+    def answers(self, custom_id: str) -> bool:
+        """Whether a button with `custom_id` belongs to a view that still listens."""
+        _, _, view_id = custom_id.rpartition(VIEW_ID_SEPARATOR)
+        view = self._views.get(view_id)
+        return view is not None and not view.is_finished()
+
+
+class GiftBot(Bot):
+    """The Discord client; its services (storage, profiles, limits) are injected."""
+
+    def __init__(self, config: BotConfig, services: Services) -> None:
         super().__init__(
             command_prefix=when_mentioned,
             intents=minimal_intents(),
@@ -54,23 +75,21 @@ class GiftBot(Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-        self.settings = settings
-        self._storage = storage
-        self._owns_storage = storage is None
-        self.profiles: Profiles | None = None
+        self.config = config
+        self.services = services
+        self.live_views = LiveViews()
         self.write_limiter = WriteLimiter()
         self._expired_replies: set[asyncio.Task[None]] = set()
 
     @property
     def storage(self) -> Storage:
-        if self._storage is None:
-            raise RuntimeError("the database is opened in setup_hook")
-        return self._storage
+        return self.services.storage
+
+    @property
+    def profiles(self) -> Profiles:
+        return self.services.profiles
 
     async def setup_hook(self) -> None:
-        if self._storage is None:
-            self._storage = await SqliteStorage.open(self.settings.database_path)
-        self.profiles = Profiles(self._storage, default_catalog(), default_presets())
         await self.tree.set_translator(CatalogTranslator())
         for name in extension_names():
             await self.load_extension(name)
@@ -82,38 +101,21 @@ class GiftBot(Bot):
         super().dispatch(event_name, *args, **kwargs)
         if event_name == "interaction" and isinstance(args[0], discord.Interaction):
             interaction = args[0]
-            if is_stale_component(self, interaction):
+            if self.is_stale_component(interaction):
                 self._expired_replies.add(task := asyncio.create_task(answer_expired(interaction)))
                 task.add_done_callback(self._expired_replies.discard)
 
-    async def close(self) -> None:
-        try:
-            await super().close()
-        finally:
-            if self._storage is not None and self._owns_storage:
-                await self._storage.close()
-                self._storage = None
-                log.info("Database closed")
+    def is_stale_component(self, interaction: discord.Interaction[GiftBot]) -> bool:
+        """A press on one of our buttons whose view no longer listens."""
+        if interaction.type is not discord.InteractionType.component:
+            return False
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        return not self.live_views.answers(custom_id)
 
 
-def is_stale_component(bot: Bot, interaction: discord.Interaction) -> bool:
-    """A button press on a message no live view is attached to."""
-    message = interaction.message
-    return (
-        interaction.type is discord.InteractionType.component
-        and message is not None
-        and not bot._connection._view_store.is_message_tracked(message.id)
-    )
-
-
-async def answer_expired(interaction: discord.Interaction) -> None:
+async def answer_expired(interaction: discord.Interaction[GiftBot]) -> None:
     """Tell the presser the buttons expired, instead of Discord's "interaction failed"."""
     try:
         await reply_ephemeral(interaction, t(interaction.locale, "common.expired"))
     except discord.HTTPException:
         log.info("Could not answer an expired button press %s", interaction.id)
-
-
-def create_bot(settings: Settings, *, storage: Storage | None = None) -> GiftBot:
-    """Build the bot without connecting to Discord."""
-    return GiftBot(settings, storage=storage)

@@ -15,7 +15,8 @@ from typing import Any
 
 import discord
 
-from bot.client import create_bot
+from bot.client import GiftBot
+from bot.config import BotConfig
 from bot.offline import (
     ALL_PERMISSIONS,
     MEMBER_PERMISSIONS,
@@ -24,7 +25,7 @@ from bot.offline import (
     FakeUser,
     OfflineDiscord,
 )
-from bot.settings import Settings
+from bot.services import open_services
 
 OPTION = re.compile(r"^([a-z0-9_-]+):(.*)$", re.DOTALL)
 CONSOLE_GUILD = FakeGuild(id=1_100_000_000_000_000_777, locale="en-US")
@@ -225,10 +226,12 @@ def _buttons(reply: CapturedRequest) -> list[tuple[str, str, str]]:
     ]
 
 
-async def run_console(settings: Settings, one_shot: str | None = None) -> int:
+async def run_console(config: BotConfig, one_shot: str | None = None) -> int:
     """The prompt (or one answer with `one_shot`), on the bot's own database."""
-    bot = create_bot(settings)
-    async with OfflineDiscord(bot) as offline:
+    async with (
+        open_services(config) as services,
+        OfflineDiscord(GiftBot(config, services)) as offline,
+    ):
         session = ConsoleSession(offline)
         if one_shot is not None:
             print(await session.handle(one_shot))

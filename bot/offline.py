@@ -495,9 +495,21 @@ class OfflineDiscord:
         replies = await self.send(self.command_payload(path, options, focused=option, **kw))
         return replies[-1].choices if replies else []
 
-    async def press(self, message_id: int | str, custom_id: str, **kw: Any):
-        """Press a button on a message the bot sent."""
+    async def press(self, message_id: int | str, button: str, **kw: Any):
+        """Press a button on a message the bot sent: `button` is its custom_id, or the custom_id
+        without the view id views append (`pager:next` for `pager:next:3f9a...`)."""
+        custom_id = self.button_id(message_id, button)
         return await self.send(self.component_payload(message_id, custom_id, **kw))
+
+    def button_id(self, message_id: int | str, button: str) -> str:
+        """The full custom_id of the button `button` names on a message (itself if none)."""
+        rows = self.adapter.message(message_id).get("components") or []
+        for row in rows:
+            for item in row.get("components", []):
+                found = str(item.get("custom_id") or "")
+                if found == button or found.startswith(button + ":"):
+                    return found
+        return button
 
 
 def _command_id(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> int:

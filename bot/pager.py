@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.i18n import t
 from bot.views import CallerView
+
+if TYPE_CHECKING:
+    from bot.client import GiftBot
 
 PageRenderer = Callable[[int], Awaitable[discord.Embed]]
 TIMEOUT_SECONDS = 180.0
@@ -36,10 +39,10 @@ class Pager(CallerView):
         self.next.label = t(locale, "common.next")
         self._sync_buttons()
 
-    async def start(self, interaction: discord.Interaction, **send: Any) -> None:
+    async def start(self, interaction: discord.Interaction[GiftBot], **send: Any) -> None:
         """Send page 1 (buttons only when there is more than one page)."""
         embed = await self.render(1)
-        self.origin = interaction
+        self.listen(interaction)
         if self.pages > 1:
             await interaction.response.send_message(embed=embed, view=self, **send)
         else:
@@ -50,7 +53,7 @@ class Pager(CallerView):
         self.previous.disabled = self.page <= 1
         self.next.disabled = self.page >= self.pages
 
-    async def _show(self, interaction: discord.Interaction, page: int) -> None:
+    async def _show(self, interaction: discord.Interaction[GiftBot], page: int) -> None:
         self.page = min(max(page, 1), self.pages)
         self._sync_buttons()
         await interaction.response.edit_message(embed=await self.render(self.page), view=self)
@@ -58,11 +61,15 @@ class Pager(CallerView):
     @discord.ui.button(
         label="Previous", style=discord.ButtonStyle.secondary, custom_id="pager:prev"
     )
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def previous(
+        self, interaction: discord.Interaction[GiftBot], _: discord.ui.Button[Pager]
+    ) -> None:
         await self._show(interaction, self.page - 1)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="pager:next")
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def next(
+        self, interaction: discord.Interaction[GiftBot], _: discord.ui.Button[Pager]
+    ) -> None:
         await self._show(interaction, self.page + 1)
 
     async def on_timeout(self) -> None:

@@ -26,8 +26,3 @@ def progress_bar(fraction: Decimal, width: int = BAR_WIDTH) -> str:
     filled = int(bounded * width)
     percent = int(bounded * 100)
     return f"{'▰' * filled}{'▱' * (width - filled)} {percent}%"
-
-
-def safe(text: str) -> str:
-    """User text made inert: no markdown, no mentions."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 
 from bot.context import ask_for
 from economy.catalog import Gift
+from economy.limits import AUTOCOMPLETE_CHOICES
 
-MAX_CHOICES = 25
+if TYPE_CHECKING:
+    from bot.client import GiftBot
 
 
 def gift_label(gift: Gift, coins: str) -> str:
@@ -20,12 +24,12 @@ def gift_label(gift: Gift, coins: str) -> str:
 class GiftTransformer(app_commands.Transformer):
     """`gift:` options: autocomplete over names and aliases, resolved to a `Gift`."""
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Gift:
+    async def transform(self, interaction: discord.Interaction[GiftBot], value: str) -> Gift:
         ask = await ask_for(interaction)
         return ask.catalog.get(value)
 
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: discord.Interaction, value: str
+    async def autocomplete(  # type: ignore[override]  # discord.py types `value` as int | float | str
+        self, interaction: discord.Interaction[GiftBot], value: str
     ) -> list[app_commands.Choice[str]]:
         ask = await ask_for(interaction)
         return [
@@ -33,7 +37,7 @@ class GiftTransformer(app_commands.Transformer):
                 name=gift_label(gift, ask.t("common.coin_count", coins=ask.number(gift.coins))),
                 value=gift.name[:100],
             )
-            for gift in ask.catalog.search(value, limit=MAX_CHOICES)
+            for gift in ask.catalog.search(value, limit=AUTOCOMPLETE_CHOICES)
         ]
 
 

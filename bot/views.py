@@ -1,18 +1,27 @@
-"""Buttons only the person who ran the command may press, routed to the one error handler."""
+"""Buttons only the person who ran the command may press, routed to the one error handler.
+
+Each view's buttons carry the view's own id at the end of their custom_id, and the view is
+registered with the bot (`GiftBot.live_views`) when it is sent, so a press on a button whose
+view has stopped (timed out, finished, or from before a restart) is answered "expired".
+"""
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.errors import report_error
 from bot.i18n import t
-from bot.tree import report_error
+
+if TYPE_CHECKING:
+    from bot.client import GiftBot
 
 CONFIRM_TIMEOUT_SECONDS = 60.0
-EmbedMaker = Callable[[discord.Interaction], Awaitable[discord.Embed]]
+EmbedMaker = Callable[[discord.Interaction["GiftBot"]], Awaitable[discord.Embed]]
 
 
 class CallerView(discord.ui.View):
@@ -21,9 +30,18 @@ class CallerView(discord.ui.View):
     def __init__(self, owner_id: int, *, timeout: float | None) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
-        self.origin: discord.Interaction | None = None
+        self.origin: discord.Interaction[GiftBot] | None = None
+        self.view_id = secrets.token_hex(8)
+        for item in self.children:
+            if isinstance(item, discord.ui.Button) and item.custom_id:
+                item.custom_id = f"{item.custom_id}:{self.view_id}"
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    def listen(self, interaction: discord.Interaction[GiftBot]) -> None:
+        """Remember the interaction the view answers, and tell the bot it listens."""
+        self.origin = interaction
+        interaction.client.live_views.add(self.view_id, self)
+
+    async def interaction_check(self, interaction: discord.Interaction[GiftBot]) -> bool:
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
@@ -32,7 +50,10 @@ class CallerView(discord.ui.View):
         return False
 
     async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+        self,
+        interaction: discord.Interaction[GiftBot],
+        error: Exception,
+        item: discord.ui.Item[Any],
     ) -> None:
         await report_error(interaction, error)
 
@@ -59,13 +80,18 @@ class ConfirmView(CallerView):
         self.confirm.label = confirm_label
         self.cancel.label = t(locale, "common.cancel")
 
-    async def start(self, interaction: discord.Interaction, embed: discord.Embed) -> None:
-        self.origin = interaction
+    async def start(self, interaction: discord.Interaction[GiftBot], embed: discord.Embed) -> None:
+        self.listen(interaction)
         await interaction.response.send_message(embed=embed, view=self)
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger, custom_id="confirm:yes")
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction[GiftBot], _: discord.ui.Button[ConfirmView]
+    ) -> None:
         if self.finished:
+            await interaction.response.send_message(
+                t(interaction.locale, "common.already_done"), ephemeral=True
+            )
             return
         self.finished = True
         try:
@@ -77,8 +103,13 @@ class ConfirmView(CallerView):
         await interaction.response.edit_message(embed=embed, view=None)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="confirm:no")
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction[GiftBot], _: discord.ui.Button[ConfirmView]
+    ) -> None:
         if self.finished:
+            await interaction.response.send_message(
+                t(interaction.locale, "common.already_done"), ephemeral=True
+            )
             return
         self.finished = True
         self.stop()

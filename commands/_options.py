@@ -1,14 +1,19 @@
-"""Option types and choices shared by several cogs."""
+"""Option types, fixed choices and install contexts shared by several cogs.
+
+An option with fixed choices is annotated `app_commands.Choice[str]`, so discord.py itself
+refuses any value that is not one of them (a stale client, a hand-made request).
+"""
 
 from __future__ import annotations
 
 from discord import app_commands
 
-from economy.conversions import MAX_AMOUNT, MAX_COUNT
+from economy.limits import MAX_AMOUNT, MAX_COUNT
 
 Count = app_commands.Range[int, 1, MAX_COUNT]
 Amount = app_commands.Range[int, 1, MAX_AMOUNT]
 Money = app_commands.Range[float, 0.01, float(MAX_AMOUNT)]
+Choice = app_commands.Choice[str]
 
 STORE_CHOICES = [
     app_commands.Choice(name="App (in-app purchase)", value="app"),
@@ -25,6 +30,25 @@ PROGRAM_CHOICES = [
     app_commands.Choice(name="Creator Rewards Program", value="creator-rewards"),
     app_commands.Choice(name="Creator Fund (ended 2023)", value="creator-fund"),
 ]
+BY_CHOICES = [
+    app_commands.Choice(name="Diamonds received", value="received"),
+    app_commands.Choice(name="Coins sent", value="sent"),
+]
+PERIOD_CHOICES = [
+    app_commands.Choice(name="All time", value="all"),
+    app_commands.Choice(name="This month", value="month"),
+    app_commands.Choice(name="This week", value="week"),
+]
+SORT_CHOICES = [
+    app_commands.Choice(name="Coins", value="coins"),
+    app_commands.Choice(name="Name", value="name"),
+]
 
 LOOKUP_CONTEXTS = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 LOOKUP_INSTALLS = app_commands.allowed_installs(guilds=True, users=True)
+GUILD_CONTEXTS = app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+
+
+def chosen(choice: Choice | None, default: str) -> str:
+    """The value picked for an optional choice option, else `default`."""
+    return default if choice is None else choice.value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import Ask
 from bot.i18n import has
-from economy.conversions import Purchase
+from economy.quotes import PurchaseQuote
 from economy.rates import Store
 
 
@@ -23,24 +23,22 @@ def store_name(ask: Ask, store: Store) -> str:
     )
 
 
-def describe_purchase(
-    ask: Ask, purchase: Purchase, store: Store, wanted_region: str | None = None
-) -> str:
+def describe_purchase(ask: Ask, quote: PurchaseQuote) -> str:
     """`$26.97 · 6 × 330 + 1 × 65 · app store, United States`.
 
-    When `wanted_region` has no such store (so `store` is the US fallback), a second line says
-    so.
+    When the asked region has no such store (so another region's prices are used), a second
+    line says so.
     """
+    purchase, store = quote.purchase, quote.choice.store
     parts = [f"{ask.number(qty)} × {ask.number(bundle.coins)}" for bundle, qty in purchase.bundles]
     if purchase.custom_coins:
         parts.append(ask.t("coins.custom_amount", coins=ask.number(purchase.custom_coins)))
-    text = f"{ask.money(purchase.price, purchase.currency)} · {' + '.join(parts)} · "
-    text += store_name(ask, store)
-    if wanted_region and wanted_region.upper() != store.region:
+    text = f"{ask.shown(quote.price)} · {' + '.join(parts)} · {store_name(ask, store)}"
+    if quote.choice.fell_back:
         text += "\n" + ask.t(
             "coins.fallback",
             store=ask.t(f"coins.store_{store.name}"),
-            wanted=region_name(ask, wanted_region.upper()),
+            wanted=region_name(ask, quote.choice.wanted_region),
             used=region_name(ask, store.region),
         )
     return text

@@ -6,58 +6,49 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import GiftBot
 from bot.context import Ask, ask_for
-from bot.render import answer, safe
+from bot.render import answer
+from bot.text import safe
 from commands._options import (
     LOOKUP_CONTEXTS,
     LOOKUP_INSTALLS,
     REGION_CHOICES,
     STORE_CHOICES,
     Amount,
+    Choice,
+    chosen,
 )
 from commands._purchase import describe_purchase
-from economy.catalog import Catalog, Gift
-from economy.conversions import cheapest_purchase
-
-SHOWN = 4
+from economy.quotes import CoinsQuote, coins_quote
 
 
-def affordable_showcase(catalog: Catalog, coins: int) -> list[tuple[Gift, int]]:
-    """Up to four featured gifts the coins buy, priciest first, with how many."""
-    affordable = sorted((g for g in catalog.featured if g.coins <= coins), key=lambda g: -g.coins)
-    return [(gift, coins // gift.coins) for gift in affordable[:SHOWN]]
-
-
-def coins_embed(ask: Ask, amount: int, store_name: str, region: str | None = None) -> discord.Embed:
-    """The cheapest purchase of `amount` coins in a store of `region` (default: the asker's)."""
-    wanted = region or ask.region
-    store = ask.store(store_name, wanted)
-    purchase = cheapest_purchase(amount, store)
-    embed = answer(ask, ask.t("coins.title", coins=ask.number(amount)))
+def coins_embed(ask: Ask, quote: CoinsQuote) -> discord.Embed:
+    """The cheapest purchase of an amount of coins, its price per coin, and what it buys."""
+    purchase = quote.viewer.purchase
+    embed = answer(ask, ask.t("coins.title", coins=ask.number(quote.coins)))
     embed.add_field(
-        name=ask.t("coins.cheapest"),
-        value=describe_purchase(ask, purchase, store, wanted),
-        inline=False,
+        name=ask.t("coins.cheapest"), value=describe_purchase(ask, quote.viewer), inline=False
     )
-    if purchase.coins_received > amount:
+    if quote.extra_coins:
         embed.add_field(
             name=ask.t("coins.received"),
             value=ask.t(
                 "coins.received_value",
                 coins=ask.number(purchase.coins_received),
-                extra=ask.number(purchase.coins_received - amount),
+                extra=ask.number(quote.extra_coins),
             ),
         )
     embed.add_field(
         name=ask.t("coins.per_coin"),
-        value=ask.unit_price(purchase.price_per_coin, purchase.currency),
+        value=ask.unit_price(quote.viewer.price_per_coin, purchase.currency),
     )
-    buys = affordable_showcase(ask.catalog, amount)
-    if buys:
+    if quote.buys:
         embed.add_field(
             name=ask.t("coins.buys"),
             value="\n".join(
-                ask.t("coins.buys_line", count=ask.number(n), gift=safe(g.name)) for g, n in buys
+                ask.t("coins.buys_line", count=ask.number(n), gift=safe(g.name))
+                for g, n in quote.buys
             ),
             inline=False,
         )
@@ -80,14 +71,16 @@ class Coins(commands.Cog):
     @LOOKUP_INSTALLS
     async def coins(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[GiftBot],
         amount: Amount,
-        store: str = "app",
-        region: str | None = None,
+        store: Choice | None = None,
+        region: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        await interaction.response.send_message(embed=coins_embed(ask, amount, store, region))
+        choice = ask.store(chosen(store, "app"), region.value if region else None)
+        quote = coins_quote(amount, ask.rates, ask.catalog, choice)
+        await interaction.response.send_message(embed=coins_embed(ask, quote))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: GiftBot) -> None:
     await bot.add_cog(Coins())

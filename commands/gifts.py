@@ -6,49 +6,51 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import GiftBot
 from bot.context import Ask, ask_for
+from bot.errors import UserError
 from bot.pager import Pager
-from bot.render import answer, safe
+from bot.render import answer
+from bot.text import safe
 from bot.transformers import GiftOption
 from commands._options import (
     LOOKUP_CONTEXTS,
     LOOKUP_INSTALLS,
     REGION_CHOICES,
+    SORT_CHOICES,
     STORE_CHOICES,
+    Choice,
     Count,
+    chosen,
 )
 from commands._purchase import describe_purchase
-from economy.catalog import Caveat, Gift
-from economy.conversions import gift_value
-from economy.errors import InvalidValue
+from economy.catalog import Caveat, Gift, SortOrder
 from economy.paging import paginate
+from economy.quotes import GiftQuote, gift_quote
 
 GIFTS_PER_PAGE = 15
 
 
-def value_embed(
-    ask: Ask, gift: Gift, count: int, store_name: str, region: str | None = None
-) -> discord.Embed:
-    """What `count` of `gift` cost the viewer (in `region`'s store) and pay the creator."""
-    wanted = region or ask.region
-    store = ask.store(store_name, wanted)
-    value = gift_value(gift, count, ask.rates, store)
-    embed = answer(ask, ask.t("gift.value.title", gift=safe(gift.name), count=ask.number(count)))
-    embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(value.coins))
+def value_embed(ask: Ask, quote: GiftQuote) -> discord.Embed:
+    """What `count` of a gift cost the viewer and pay the creator."""
+    embed = answer(
+        ask, ask.t("gift.value.title", gift=safe(quote.gift.name), count=ask.number(quote.count))
+    )
+    embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(quote.coins))
     embed.add_field(
         name=ask.t("gift.value.viewer_paid"),
-        value=describe_purchase(ask, value.purchase, store, wanted),
+        value=describe_purchase(ask, quote.viewer),
         inline=False,
     )
-    embed.add_field(name=ask.t("gift.value.diamonds"), value=ask.number(value.diamonds))
-    embed.add_field(name=ask.t("gift.value.gross"), value=ask.usd(value.gross_usd))
+    embed.add_field(name=ask.t("gift.value.diamonds"), value=ask.number(quote.diamonds))
+    embed.add_field(name=ask.t("gift.value.gross"), value=ask.shown(quote.gross))
     embed.add_field(
-        name=ask.t("gift.value.net", cut=ask.number(ask.rates.cashout_cut.value * 100)),
-        value=ask.usd(value.net_usd),
+        name=ask.t("gift.value.net", cut=ask.percent(quote.cashout_cut)),
+        value=ask.shown(quote.net),
     )
-    notes = [ask.t("gift.value.retired")] if gift.retired else []
-    if gift.caveat is not None:
-        notes.append(caveat_text(ask, gift.caveat))
+    notes = [ask.t("gift.value.retired")] if quote.gift.retired else []
+    if quote.gift.caveat is not None:
+        notes.append(caveat_text(ask, quote.gift.caveat))
     embed.description = " ".join(notes) or None
     return embed
 
@@ -61,6 +63,12 @@ def caveat_text(ask: Ask, caveat: Caveat) -> str:
         since=caveat.since.isoformat() if caveat.since else "",
         other=safe(caveat.other or ""),
     )
+
+
+def list_line(ask: Ask, gift: Gift) -> str:
+    """`**Galaxy** · 1,000 coins`, marked when retired (✝) or the server's own (★)."""
+    line = ask.t("gift.list.line", gift=safe(gift.name), coins=ask.number(gift.coins))
+    return line + (" ✝" if gift.retired else "") + (" ★" if gift.custom else "")
 
 
 @LOOKUP_CONTEXTS
@@ -80,15 +88,16 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
     @app_commands.choices(store=STORE_CHOICES, region=REGION_CHOICES)
     async def value(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[GiftBot],
         gift: GiftOption,
         count: Count = 1,
-        store: str = "app",
-        region: str | None = None,
+        store: Choice | None = None,
+        region: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        embed = value_embed(ask, gift, count, store, region)
-        await interaction.response.send_message(embed=embed)
+        choice = ask.store(chosen(store, "app"), region.value if region else None)
+        quote = gift_quote(gift, count, ask.rates, choice, ask.currency)
+        await interaction.response.send_message(embed=value_embed(ask, quote))
 
     @app_commands.command(name="list", description="Browse the gift catalog, page by page")
     @app_commands.describe(
@@ -96,35 +105,25 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         min_coins="Only gifts costing at least this many coins",
         max_coins="Only gifts costing at most this many coins",
     )
-    @app_commands.choices(
-        sort=[
-            app_commands.Choice(name="Coins", value="coins"),
-            app_commands.Choice(name="Name", value="name"),
-        ]
-    )
+    @app_commands.choices(sort=SORT_CHOICES)
     async def list_gifts(
         self,
-        interaction: discord.Interaction,
-        sort: str = "coins",
+        interaction: discord.Interaction[GiftBot],
+        sort: Choice | None = None,
         min_coins: app_commands.Range[int, 1, 10**9] | None = None,
         max_coins: app_commands.Range[int, 1, 10**9] | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        gifts = ask.catalog.listing(sort=sort, min_coins=min_coins, max_coins=max_coins)
+        order: SortOrder = "name" if chosen(sort, "coins") == "name" else "coins"
+        gifts = ask.catalog.listing(sort=order, min_coins=min_coins, max_coins=max_coins)
         if not gifts:
-            raise InvalidValue("coins", ask.t("gift.list.none_in_range"))
+            raise UserError("gift.list.none_in_range")
         first = paginate(gifts, 1, GIFTS_PER_PAGE)
 
         async def render(page: int) -> discord.Embed:
             shown = paginate(gifts, page, GIFTS_PER_PAGE)
-            lines = [
-                ask.t("gift.list.line", gift=safe(g.name), coins=ask.number(g.coins))
-                + (" ✝" if g.retired else "")
-                + (" ★" if g.custom else "")
-                for g in shown.items
-            ]
             embed = answer(ask, ask.t("gift.list.title", total=ask.number(len(gifts))))
-            embed.description = "\n".join(lines)
+            embed.description = "\n".join(list_line(ask, g) for g in shown.items)
             embed.add_field(
                 name="\u200b", value=ask.t("common.page", page=shown.page, pages=shown.pages)
             )
@@ -134,5 +133,5 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         await pager.start(interaction)
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Gifts(bot))
+async def setup(bot: GiftBot) -> None:
+    await bot.add_cog(Gifts())

@@ -2,106 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.context import Ask, ask_for
+from bot.client import GiftBot
+from bot.context import ask_for
+from bot.errors import UserError
 from bot.pager import Pager
 from bot.permissions import is_manager, require_guild, require_member
 from bot.ratelimit import write_limited
-from bot.render import answer, safe
-from bot.tree import UserError
-from commands._tally_render import (
-    GUILD_CONTEXTS,
-    PERIOD_CHOICES,
-    add_page_field,
-    check_period,
-    mention,
-    page_count,
-    period_label,
-)
-from economy.conversions import convert, payout
-from economy.errors import AlreadyExists, InvalidValue, NotFound
-from economy.money import currency_digits, format_money, format_percent
-from economy.splits import split_proportionally
-from economy.storage import MAX_NAME_LENGTH, Group, MemberTotal, Storage, clean_name, name_key
-
-if TYPE_CHECKING:
-    from bot.client import GiftBot
+from bot.render import answer
+from bot.text import safe
+from commands._options import GUILD_CONTEXTS, PERIOD_CHOICES, Choice, chosen
+from commands._tally_render import add_page_field, mention, period_label
+from economy.group_payout import agency_fraction, split_payout
+from economy.limits import AUTOCOMPLETE_CHOICES, MAX_NAME_LENGTH
+from economy.names import name_key
+from economy.paging import page_count
+from economy.storage import Group, GroupStore, Period
 
 GroupName = app_commands.Range[str, 1, MAX_NAME_LENGTH]
 AgencyCut = app_commands.Range[float, 0.0, 100.0]
 PER_PAGE = 20
-MAX_CHOICES = 25
 
 
-def group_name(raw: str) -> str:
-    """A trimmed group name, or a clear refusal (1-32 characters, no control characters)."""
-    try:
-        return clean_name(raw, "group name")
-    except InvalidValue:
-        raise UserError("group.bad_name", max=MAX_NAME_LENGTH) from None
-
-
-@contextmanager
-def group_errors(name: str, member: str | None = None) -> Iterator[None]:
-    """Storage's NotFound / AlreadyExists as messages that echo names safely."""
-    try:
-        yield
-    except NotFound as error:
-        if error.what == "group":
-            raise UserError("group.not_found", name=safe(name)) from None
-        if member is None:
-            raise UserError("group.not_in_self", name=safe(name)) from None
-        raise UserError("group.not_in", name=safe(name), member=member) from None
-    except AlreadyExists as error:
-        if error.what == "group":
-            raise UserError("group.exists", name=safe(name)) from None
-        if member is None:
-            raise UserError("group.already_in_self", name=safe(name)) from None
-        raise UserError("group.already_in", name=safe(name), member=member) from None
-
-
-def require_creator_or_manager(interaction: discord.Interaction, group: Group) -> None:
+def require_creator_or_manager(interaction: discord.Interaction[GiftBot], group: Group) -> None:
     if group.creator_id != interaction.user.id and not is_manager(interaction):
-        raise UserError("group.not_creator", name=safe(group.name))
-
-
-def agency_fraction(ask: Ask, agency_cut: float | None) -> Decimal:
-    """The agency cut as a fraction: the option (a percentage), else the rate card's default."""
-    if agency_cut is None:
-        return ask.rates.agency_cut_default.value
-    if not 0 <= agency_cut <= 100:  # also refuses NaN
-        raise UserError("group.payout.bad_agency_cut")
-    return Decimal(str(agency_cut)) / 100
-
-
-class Split:
-    """A group payout in the display currency: the shares add up exactly to `net_local`."""
-
-    def __init__(
-        self, ask: Ask, members: list[MemberTotal], fraction: Decimal, currency: str
-    ) -> None:
-        self.diamonds = sum(m.diamonds_received for m in members)
-        self.result = payout(self.diamonds, ask.rates)
-        self.fraction = fraction
-        self.agency_usd = self.result.net_usd * fraction
-        self.net_usd = self.result.net_usd - self.agency_usd
-        self.currency = currency
-        local = (
-            self.net_usd if currency == "USD" else convert(self.net_usd, "USD", currency, ask.rates)
-        )
-        quantum = Decimal(1).scaleb(-currency_digits(currency))
-        self.shares = split_proportionally(
-            local, {m.user_id: m.diamonds_received for m in members}, quantum
-        )
-        self.net_local = sum(self.shares.values(), Decimal(0))
+        raise UserError("group.not_creator", name=group.name)
 
 
 @app_commands.guild_only()
@@ -115,24 +46,18 @@ class Groups(
         self.bot = bot
 
     @property
-    def storage(self) -> Storage:
-        return self.bot.storage
-
-    async def _group(self, guild_id: int, name: str) -> Group:
-        with group_errors(name):
-            return await self.storage.get_group(guild_id, name)
+    def groups(self) -> GroupStore:
+        return self.bot.storage.groups
 
     # -- writing -----------------------------------------------------------------------------
 
     @app_commands.command(name="create", description="Create a group")
     @app_commands.describe(name="The group's name (1-32 characters)")
     @write_limited()
-    async def create(self, interaction: discord.Interaction, name: GroupName) -> None:
+    async def create(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        clean = group_name(name)
-        with group_errors(clean):
-            group = await self.storage.create_group(guild_id, clean, interaction.user.id)
+        group = await self.groups.create_group(guild_id, name, interaction.user.id)
         embed = answer(
             ask, ask.t("group.created.title"), ask.t("group.created", name=safe(group.name))
         )
@@ -141,13 +66,12 @@ class Groups(
     @app_commands.command(name="delete", description="Delete a group (creator or Manage Server)")
     @app_commands.describe(name="The group")
     @write_limited()
-    async def delete(self, interaction: discord.Interaction, name: GroupName) -> None:
+    async def delete(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        group = await self._group(guild_id, group_name(name))
+        group = await self.groups.get_group(guild_id, name)
         require_creator_or_manager(interaction, group)
-        with group_errors(group.name):
-            await self.storage.delete_group(guild_id, group.name)
+        await self.groups.delete_group(guild_id, group.name)
         embed = answer(
             ask, ask.t("group.deleted.title"), ask.t("group.deleted", name=safe(group.name))
         )
@@ -156,12 +80,11 @@ class Groups(
     @app_commands.command(name="join", description="Join a group")
     @app_commands.describe(name="The group")
     @write_limited()
-    async def join(self, interaction: discord.Interaction, name: GroupName) -> None:
+    async def join(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        group = await self._group(guild_id, group_name(name))
-        with group_errors(group.name):
-            await self.storage.add_member(guild_id, group.name, interaction.user.id)
+        group = await self.groups.get_group(guild_id, name)
+        await self.groups.add_member(guild_id, group.name, interaction.user.id)
         embed = answer(
             ask,
             ask.t("group.joined.title"),
@@ -172,12 +95,11 @@ class Groups(
     @app_commands.command(name="leave", description="Leave a group")
     @app_commands.describe(name="The group")
     @write_limited()
-    async def leave(self, interaction: discord.Interaction, name: GroupName) -> None:
+    async def leave(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        group = await self._group(guild_id, group_name(name))
-        with group_errors(group.name):
-            await self.storage.remove_member(guild_id, group.name, interaction.user.id)
+        group = await self.groups.get_group(guild_id, name)
+        await self.groups.remove_member(guild_id, group.name, interaction.user.id)
         embed = answer(
             ask,
             ask.t("group.left.title"),
@@ -191,15 +113,14 @@ class Groups(
     @app_commands.describe(name="The group", member="Who to add")
     @write_limited()
     async def add(
-        self, interaction: discord.Interaction, name: GroupName, member: discord.User
+        self, interaction: discord.Interaction[GiftBot], name: GroupName, member: discord.User
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         target = require_member(interaction, member)
-        group = await self._group(guild_id, group_name(name))
+        group = await self.groups.get_group(guild_id, name)
         require_creator_or_manager(interaction, group)
-        with group_errors(group.name, mention(target.id)):
-            await self.storage.add_member(guild_id, group.name, target.id)
+        await self.groups.add_member(guild_id, group.name, target.id)
         embed = answer(
             ask,
             ask.t("group.added.title"),
@@ -218,15 +139,14 @@ class Groups(
     @app_commands.describe(name="The group", member="Who to take out")
     @write_limited()
     async def remove(
-        self, interaction: discord.Interaction, name: GroupName, member: discord.User
+        self, interaction: discord.Interaction[GiftBot], name: GroupName, member: discord.User
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        group = await self._group(guild_id, group_name(name))
+        group = await self.groups.get_group(guild_id, name)
         require_creator_or_manager(interaction, group)
         # Former members are fine here: people who left the server must be removable.
-        with group_errors(group.name, mention(member.id)):
-            await self.storage.remove_member(guild_id, group.name, member.id)
+        await self.groups.remove_member(guild_id, group.name, member.id)
         embed = answer(
             ask,
             ask.t("group.removed.title"),
@@ -242,9 +162,9 @@ class Groups(
     # -- reading -----------------------------------------------------------------------------
 
     @app_commands.command(name="list", description="This server's groups")
-    async def list_groups(self, interaction: discord.Interaction) -> None:
+    async def list_groups(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
-        groups = await self.storage.list_groups(require_guild(interaction))
+        groups = await self.groups.list_groups(require_guild(interaction))
         pages = page_count(len(groups), PER_PAGE)
 
         async def render(page: int) -> discord.Embed:
@@ -270,12 +190,11 @@ class Groups(
 
     @app_commands.command(name="show", description="A group's members and their diamonds")
     @app_commands.describe(name="The group")
-    async def show(self, interaction: discord.Interaction, name: GroupName) -> None:
+    async def show(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        group = await self._group(guild_id, group_name(name))
-        with group_errors(group.name):
-            members = await self.storage.group_members(guild_id, group.name)
+        group = await self.groups.get_group(guild_id, name)
+        members = await self.groups.group_members(guild_id, group.name)
         total = sum(m.diamonds_received for m in members)
         pages = page_count(len(members), PER_PAGE)
 
@@ -311,25 +230,22 @@ class Groups(
     @app_commands.choices(period=PERIOD_CHOICES)
     async def payout(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[GiftBot],
         name: GroupName,
         agency_cut: AgencyCut | None = None,
-        period: str = "all",
+        period: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        period_value = check_period(period)
-        fraction = agency_fraction(ask, agency_cut)
-        group = await self._group(guild_id, group_name(name))
-        with group_errors(group.name):
-            members = await self.storage.group_members(guild_id, group.name, period_value)
+        period_value = cast(Period, chosen(period, "all"))
+        percent = None if agency_cut is None else Decimal(str(agency_cut))
+        fraction = agency_fraction(percent, ask.rates)
+        group = await self.groups.get_group(guild_id, name)
+        members = await self.groups.group_members(guild_id, group.name, period_value)
         if not members:
-            raise UserError("group.payout.empty", name=safe(group.name))
-        split = Split(ask, members, fraction, ask.currency)
+            raise UserError("group.payout.empty", name=group.name)
+        split = split_payout(members, ask.rates, ask.currency, fraction)
         pages = page_count(len(members), PER_PAGE)
-
-        def local(amount: Decimal) -> str:
-            return format_money(amount, split.currency, ask.locale)
 
         async def render(page: int) -> discord.Embed:
             shown = members[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -338,7 +254,7 @@ class Groups(
                     "group.payout.share_line",
                     member=mention(m.user_id),
                     diamonds=ask.number(m.diamonds_received),
-                    share=local(split.shares[m.user_id]),
+                    share=ask.money(split.shares[m.user_id], split.currency),
                 )
                 for m in shown
             ]
@@ -352,22 +268,16 @@ class Groups(
                 "\n".join(lines),
             )
             embed.add_field(name=ask.t("group.payout.diamonds"), value=ask.number(split.diamonds))
-            embed.add_field(name=ask.t("group.payout.gross"), value=ask.usd(split.result.gross_usd))
+            embed.add_field(name=ask.t("group.payout.gross"), value=ask.shown(split.gross))
             embed.add_field(
-                name=ask.t(
-                    "group.payout.platform",
-                    cut=format_percent(ask.rates.cashout_cut.value, ask.locale),
-                ),
-                value=ask.usd(split.result.cut_usd),
+                name=ask.t("group.payout.platform", cut=ask.percent(split.platform_fraction)),
+                value=ask.shown(split.platform_cut),
             )
             embed.add_field(
-                name=ask.t("group.payout.agency", cut=format_percent(split.fraction, ask.locale)),
-                value=ask.usd(split.agency_usd),
+                name=ask.t("group.payout.agency", cut=ask.percent(split.agency_fraction)),
+                value=ask.shown(split.agency_cut),
             )
-            net = local(split.net_local)
-            if split.currency != "USD":
-                net += f" (≈ {format_money(split.net_usd, 'USD', ask.locale)})"
-            embed.add_field(name=ask.t("group.payout.net"), value=net)
+            embed.add_field(name=ask.t("group.payout.net"), value=ask.shown(split.net))
             embed.add_field(
                 name=ask.t("group.payout.how"), value=ask.t("group.payout.how_value"), inline=False
             )
@@ -386,19 +296,20 @@ class Groups(
     @show.autocomplete("name")
     @payout.autocomplete("name")
     async def name_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[GiftBot], current: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        groups = await self.storage.list_groups(interaction.guild_id)
+        groups = await self.groups.list_groups(interaction.guild_id)
         typed = name_key(current)
         keyed = ((name_key(g.name), g.name) for g in groups)
         # Names starting with what was typed first, then those containing it; by key within.
         found = sorted(
             (not key.startswith(typed), key, name) for key, name in keyed if typed in key
         )
-        return [app_commands.Choice(name=name, value=name) for *_, name in found[:MAX_CHOICES]]
+        shown = found[:AUTOCOMPLETE_CHOICES]
+        return [app_commands.Choice(name=name, value=name) for *_, name in shown]
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Groups(bot))  # type: ignore[arg-type]
+async def setup(bot: GiftBot) -> None:
+    await bot.add_cog(Groups(bot))

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from importlib import metadata
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.context import ask_for, rates_as_of
+from bot.client import GiftBot
+from bot.context import ask_for
 from bot.render import answer
 from bot.translator import localized_description, localized_path
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
 
 
-def walk(tree: app_commands.CommandTree) -> list[app_commands.Command]:
+def walk(tree: app_commands.CommandTree[GiftBot]) -> list[app_commands.Command[Any, ..., Any]]:
     """Every runnable slash command, in name order."""
-    found: list[app_commands.Command] = []
+    found: list[app_commands.Command[Any, ..., Any]] = []
     for command in tree.walk_commands():
         if isinstance(command, app_commands.Command):
             found.append(command)
@@ -33,13 +35,13 @@ def version() -> str:
 class Info(commands.Cog):
     """What the bot can do and where its figures come from."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="Every command, one line each")
     @LOOKUP_CONTEXTS
     @LOOKUP_INSTALLS
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         lines = [
             f"`/{localized_path(c, ask.locale)}` {localized_description(c, ask.locale)}"
@@ -51,7 +53,7 @@ class Info(commands.Cog):
     @app_commands.command(name="about", description="Version, sources and the figures in use")
     @LOOKUP_CONTEXTS
     @LOOKUP_INSTALLS
-    async def about(self, interaction: discord.Interaction) -> None:
+    async def about(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         embed = answer(ask, ask.t("info.about.title"), ask.t("info.about.description"))
         embed.add_field(name=ask.t("info.about.version"), value=version())
@@ -60,7 +62,7 @@ class Info(commands.Cog):
             value=ask.t(
                 "info.about.rates_value",
                 preset=ask.rates.preset,
-                as_of=rates_as_of(ask.rates).isoformat(),
+                as_of=ask.rates.as_of.isoformat(),
             ),
         )
         embed.add_field(
@@ -77,5 +79,5 @@ class Info(commands.Cog):
         await interaction.response.send_message(embed=embed)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: GiftBot) -> None:
     await bot.add_cog(Info(bot))

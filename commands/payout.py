@@ -8,57 +8,45 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import GiftBot
 from bot.context import Ask, ask_for
-from bot.render import answer, safe
+from bot.render import answer
+from bot.text import safe
 from bot.transformers import GiftOption
-from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS, PROGRAM_CHOICES, Amount, Money
-from economy.catalog import Gift
-from economy.conversions import convert, goal, views_estimate
+from commands._options import (
+    LOOKUP_CONTEXTS,
+    LOOKUP_INSTALLS,
+    PROGRAM_CHOICES,
+    Amount,
+    Choice,
+    Money,
+)
+from economy.quotes import GoalQuote, ViewsQuote, goal_quote, views_quotes
 
 PROGRAMS = ("creator-rewards", "creator-fund")
-EXAMPLES = 4
 
 
-def views_embed(ask: Ask, views: int, program: str | None) -> discord.Embed:
+def views_embed(ask: Ask, views: int, quotes: list[ViewsQuote]) -> discord.Embed:
     embed = answer(ask, ask.t("payout.views.title", views=ask.number(views)))
-    for name in (program,) if program else PROGRAMS:
-        estimate = views_estimate(views, name, ask.rates)
+    for quote in quotes:
         embed.add_field(
-            name=ask.t(f"payout.program.{name}"),
-            value=ask.t(
-                "payout.views.range", low=ask.usd(estimate.low_usd), high=ask.usd(estimate.high_usd)
-            ),
+            name=ask.t(f"payout.program.{quote.estimate.program}"),
+            value=ask.t("payout.views.range", low=ask.shown(quote.low), high=ask.shown(quote.high)),
             inline=False,
         )
     return embed
 
 
-def goal_embed(ask: Ask, amount: Decimal, gift: Gift | None) -> discord.Embed:
-    net_usd = convert(amount, ask.currency, "USD", ask.rates)
-    result = goal(net_usd, ask.rates, gift)
-    embed = answer(ask, ask.t("payout.goal.title", amount=ask.money(amount, ask.currency)))
-    embed.add_field(name=ask.t("payout.goal.diamonds"), value=ask.number(result.diamonds))
-    embed.add_field(name=ask.t("payout.goal.coins"), value=ask.number(result.coins))
-    gifts = [gift] if gift else price_spread(ask.catalog.featured, EXAMPLES)
+def goal_embed(ask: Ask, quote: GoalQuote) -> discord.Embed:
+    embed = answer(ask, ask.t("payout.goal.title", amount=ask.shown(quote.amount)))
+    embed.add_field(name=ask.t("payout.goal.diamonds"), value=ask.number(quote.goal.diamonds))
+    embed.add_field(name=ask.t("payout.goal.coins"), value=ask.number(quote.goal.coins))
     lines = [
-        ask.t(
-            "payout.goal.gift_line",
-            count=ask.number(goal(net_usd, ask.rates, g).gift_count or 0),
-            gift=safe(g.name),
-        )
-        for g in gifts
+        ask.t("payout.goal.gift_line", count=ask.number(count), gift=safe(gift.name))
+        for gift, count in quote.gifts
     ]
     embed.add_field(name=ask.t("payout.goal.gifts"), value="\n".join(lines), inline=False)
     return embed
-
-
-def price_spread(gifts: tuple[Gift, ...], count: int) -> list[Gift]:
-    """`count` gifts from cheapest to priciest, evenly spaced by rank."""
-    ordered = sorted(gifts, key=lambda g: g.coins)
-    if len(ordered) <= count:
-        return ordered
-    step = (len(ordered) - 1) / (count - 1)
-    return [ordered[round(i * step)] for i in range(count)]
 
 
 @LOOKUP_CONTEXTS
@@ -70,10 +58,15 @@ class Payout(commands.GroupCog, group_name="payout", group_description="Creator 
     @app_commands.describe(views="How many views", program="Which program (default: both)")
     @app_commands.choices(program=PROGRAM_CHOICES)
     async def views(
-        self, interaction: discord.Interaction, views: Amount, program: str | None = None
+        self,
+        interaction: discord.Interaction[GiftBot],
+        views: Amount,
+        program: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        await interaction.response.send_message(embed=views_embed(ask, views, program))
+        programs = (program.value,) if program else PROGRAMS
+        quotes = views_quotes(views, programs, ask.rates, ask.currency)
+        await interaction.response.send_message(embed=views_embed(ask, views, quotes))
 
     @app_commands.command(
         name="goal", description="Diamonds, coins and gifts needed to take home an amount"
@@ -83,12 +76,16 @@ class Payout(commands.GroupCog, group_name="payout", group_description="Creator 
         gift="Count it in this gift (optional)",
     )
     async def goal(
-        self, interaction: discord.Interaction, amount: Money, gift: GiftOption | None = None
+        self,
+        interaction: discord.Interaction[GiftBot],
+        amount: Money,
+        gift: GiftOption | None = None,
     ) -> None:
         ask = await ask_for(interaction)
         value = Decimal(str(amount))
-        await interaction.response.send_message(embed=goal_embed(ask, value, gift))
+        quote = goal_quote(value, ask.currency, ask.rates, ask.catalog, gift)
+        await interaction.response.send_message(embed=goal_embed(ask, quote))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: GiftBot) -> None:
     await bot.add_cog(Payout())

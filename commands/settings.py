@@ -6,7 +6,7 @@ anything is written, written with its audit row in one transaction, and then the
 is dropped so the next command uses it. Changes are announced publicly; refusals and the two
 read-only views (`show`, `history`) are ephemeral.
 
-The rules a change must keep live in `economy.server_settings`; how settings and refusals read
+The rules a change must keep live in `economy.guild_settings`; how settings and refusals read
 lives in `commands._settings_render`. This module parses options and wires the two together.
 """
 
@@ -14,40 +14,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import GiftBot
 from bot.context import ASK_KEY, Ask, ask_for
+from bot.errors import UserError
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
-from bot.render import answer, safe
-from bot.tree import UserError
+from bot.render import answer
+from bot.text import safe
+from commands._options import Choice
 from commands._settings_render import (
     change_line,
-    figure_label,
     history_line,
     in_force,
-    refusals_shown,
-    setting_label,
+    setting_name,
     show_embed,
-    show_figure,
+    stored_value,
 )
 from economy.catalog import Gift
-from economy.conversions import gift_value
-from economy.money import SUPPORTED_CURRENCIES
-from economy.profiles import Profile, Profiles
-from economy.rates import DEFAULT_PRESET, OVERRIDABLE_FIGURES, PRESET_NAMES
-from economy.server_settings import (
-    FX_CURRENCIES,
-    MAX_GIFT_COINS,
-    TALLY_OTHERS,
+from economy.guild_settings import (
     check_fx,
     check_order,
     check_reset,
     check_room_for_gift,
+    figure_label,
+    figure_quantity,
     figure_value,
     new_custom_gift,
     plain,
@@ -55,10 +51,12 @@ from economy.server_settings import (
     to_decimal,
     would_be_profile,
 )
-from economy.storage import MAX_NAME_LENGTH, GuildConfig, Storage, fx_key, override_key
-
-if TYPE_CHECKING:
-    from bot.client import GiftBot
+from economy.limits import AUTOCOMPLETE_CHOICES, MAX_GIFT_COINS, MAX_NAME_LENGTH
+from economy.money import SUPPORTED_CURRENCIES
+from economy.profiles import Profile, Profiles
+from economy.quotes import single_gift_value
+from economy.rates import DEFAULT_PRESET
+from economy.storage import GuildSettings, GuildSettingsStore, fx_key, override_key
 
 T = TypeVar("T")
 
@@ -82,12 +80,10 @@ FIGURE_CHOICES = [
         name="Creator Rewards, high (USD per 1,000 views)", value="creator_rewards_high"
     ),
 ]
-assert [c.value for c in FIGURE_CHOICES] == list(OVERRIDABLE_FIGURES)
 PRESET_CHOICES = [
     app_commands.Choice(name="Seed (default estimates)", value="seed"),
     app_commands.Choice(name="One-to-one (1 coin = 1 diamond)", value="one-to-one"),
 ]
-assert tuple(c.value for c in PRESET_CHOICES) == PRESET_NAMES
 CURRENCY_NAMES = {
     "USD": "US dollar",
     "IDR": "Indonesian rupiah",
@@ -119,7 +115,7 @@ SWITCH_CHOICES = [
 def manager_only() -> Callable[[T], T]:
     """`require_manager` as a check, so a refusal comes before (and costs no) write budget."""
 
-    async def predicate(interaction: discord.Interaction) -> bool:
+    async def predicate(interaction: discord.Interaction[GiftBot]) -> bool:
         require_guild(interaction)
         require_manager(interaction)
         return True
@@ -127,7 +123,7 @@ def manager_only() -> Callable[[T], T]:
     return app_commands.check(predicate)
 
 
-async def fresh_ask(interaction: discord.Interaction) -> Ask:
+async def fresh_ask(interaction: discord.Interaction[GiftBot]) -> Ask:
     """The interaction's Ask rebuilt after a change (the cached one holds the old profile)."""
     interaction.extras.pop(ASK_KEY, None)
     return await ask_for(interaction)
@@ -136,7 +132,7 @@ async def fresh_ask(interaction: discord.Interaction) -> Ask:
 @app_commands.guild_only()
 @app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_guild=True)
-class Settings(
+class SettingsCog(
     commands.GroupCog,
     group_name="settings",
     group_description="This server's figures, currency and switches (Manage Server)",
@@ -147,21 +143,20 @@ class Settings(
         self.bot = bot
 
     @property
-    def storage(self) -> Storage:
-        return self.bot.storage
+    def store(self) -> GuildSettingsStore:
+        return self.bot.storage.guild_settings
 
     @property
     def profiles(self) -> Profiles:
-        assert self.bot.profiles is not None
         return self.bot.profiles
 
     # -- helpers ------------------------------------------------------------------------------
 
     def _validate(
         self,
-        before: GuildConfig,
+        before: GuildSettings,
         before_customs: list[Gift],
-        config: GuildConfig,
+        config: GuildSettings,
         customs: list[Gift],
     ) -> Profile:
         """The would-be profile; its EconomyError (a clear refusal) when the change breaks it."""
@@ -174,22 +169,24 @@ class Settings(
             presets=self.profiles.presets,
         )
 
-    async def _save(self, interaction: discord.Interaction, changes: dict[str, str | None]) -> None:
+    async def _save(
+        self, interaction: discord.Interaction[GiftBot], changes: dict[str, str | None]
+    ) -> None:
         """Write validated settings (all in one audited transaction); drop the cached profile."""
         guild_id = require_guild(interaction)
-        await self.storage.set_config_values(guild_id, changes, interaction.user.id)
+        await self.store.change_settings(guild_id, changes, interaction.user.id)
         self.profiles.forget(guild_id)
 
     @staticmethod
     async def _announce(
-        interaction: discord.Interaction, ask: Ask, title_key: str, lines: list[str]
+        interaction: discord.Interaction[GiftBot], ask: Ask, title_key: str, lines: list[str]
     ) -> None:
         """The public answer to a change, built from the new profile (`ask` after it)."""
         body = "\n".join([*lines, "", ask.t("settings.applies_next")])
         await interaction.response.send_message(embed=answer(ask, ask.t(title_key), body))
 
     async def _change(
-        self, interaction: discord.Interaction, ask: Ask, key: str, value: str | None
+        self, interaction: discord.Interaction[GiftBot], ask: Ask, key: str, value: str | None
     ) -> None:
         """Write one validated setting and announce it (in force before -> after)."""
         before = in_force(ask, key)
@@ -201,17 +198,17 @@ class Settings(
     # -- read-only ----------------------------------------------------------------------------
 
     @app_commands.command(name="show", description="Every figure and switch this server uses")
-    async def show(self, interaction: discord.Interaction) -> None:
+    async def show(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
-        customs = await self.storage.list_custom_gifts(require_guild(interaction))
+        customs = await self.store.list_custom_gifts(require_guild(interaction))
         preset_card = self.profiles.presets.get(ask.rates.preset, ask.rates)
         embed = show_embed(ask, len(customs), preset_card)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="history", description="Who changed which setting, newest first")
-    async def history(self, interaction: discord.Interaction) -> None:
+    async def history(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
-        rows = await self.storage.config_history(require_guild(interaction), HISTORY_ROWS)
+        rows = await self.store.settings_history(require_guild(interaction), HISTORY_ROWS)
         lines = [history_line(ask, row) for row in rows]
         text = "\n".join(lines) if lines else ask.t("settings.history.empty")
         embed = answer(ask, ask.t("settings.history.title"), text[:4000])
@@ -224,17 +221,16 @@ class Settings(
     @app_commands.choices(name=PRESET_CHOICES)
     @write_limited()
     @manager_only()
-    async def preset(self, interaction: discord.Interaction, name: str) -> None:
+    async def preset(self, interaction: discord.Interaction[GiftBot], name: Choice) -> None:
         ask = await ask_for(interaction)
-        if name not in PRESET_NAMES:
-            raise UserError("error.bad_option", value=safe(name))
+        preset = name.value
         config, customs = await self.profiles.stored(require_guild(interaction))
-        if name == (config.preset or DEFAULT_PRESET):
+        if preset == (config.preset or DEFAULT_PRESET):
             raise UserError(
-                "settings.error.unchanged", setting=setting_label(ask, "preset"), value=name
+                "settings.error.unchanged", setting=setting_name("preset"), value=preset
             )
-        self._validate(config, customs, replaced(config, preset=name), customs)
-        await self._change(interaction, ask, "preset", name)
+        self._validate(config, customs, replaced(config, preset=preset), customs)
+        await self._change(interaction, ask, "preset", preset)
 
     @app_commands.command(name="set", description="Override one figure for this server")
     @app_commands.describe(
@@ -244,52 +240,47 @@ class Settings(
     @app_commands.choices(figure=FIGURE_CHOICES)
     @write_limited()
     @manager_only()
-    async def set_figure(self, interaction: discord.Interaction, figure: str, value: float) -> None:
+    async def set_figure(
+        self, interaction: discord.Interaction[GiftBot], figure: Choice, value: float
+    ) -> None:
         ask = await ask_for(interaction)
-        if figure not in OVERRIDABLE_FIGURES:
-            raise UserError("error.bad_option", value=safe(figure))
-        with refusals_shown(ask):
-            stored = figure_value(figure, to_decimal(value))
+        name = figure.value
+        stored = figure_value(name, to_decimal(value))
         config, customs = await self.profiles.stored(require_guild(interaction))
-        old = config.overrides.get(figure)
+        old = config.overrides.get(name)
         if old is not None and Decimal(old) == stored:
             raise UserError(
                 "settings.error.unchanged",
-                setting=figure_label(ask, figure),
-                value=show_figure(ask, figure, stored),
+                setting=figure_label(name),
+                value=figure_quantity(name, stored),
             )
-        with refusals_shown(ask):
-            check_order(ask.rates, figure, stored)
+        check_order(ask.rates, name, stored)
         self._validate(
             config,
             customs,
-            replaced(config, overrides={**config.overrides, figure: plain(stored)}),
+            replaced(config, overrides={**config.overrides, name: plain(stored)}),
             customs,
         )
-        await self._change(interaction, ask, override_key(figure), plain(stored))
+        await self._change(interaction, ask, override_key(name), plain(stored))
 
     @app_commands.command(name="reset", description="Back to the preset: one figure, or all")
     @app_commands.describe(figure="Which figure (default: every override, exchange rates too)")
     @app_commands.choices(figure=FIGURE_CHOICES)
     @write_limited()
     @manager_only()
-    async def reset(self, interaction: discord.Interaction, figure: str | None = None) -> None:
+    async def reset(
+        self, interaction: discord.Interaction[GiftBot], figure: Choice | None = None
+    ) -> None:
         ask = await ask_for(interaction)
         config, customs = await self.profiles.stored(require_guild(interaction))
         if figure is not None:
-            if figure not in OVERRIDABLE_FIGURES:
-                raise UserError("error.bad_option", value=safe(figure))
-            if figure not in config.overrides:
-                raise UserError("settings.error.not_overridden", setting=figure_label(ask, figure))
-            with refusals_shown(ask):
-                check_reset(
-                    config,
-                    customs,
-                    figure,
-                    catalog=self.profiles.catalog,
-                    presets=self.profiles.presets,
-                )
-            keys = [override_key(figure)]
+            name = figure.value
+            if name not in config.overrides:
+                raise UserError("settings.error.not_overridden", setting=figure_label(name))
+            check_reset(
+                config, customs, name, catalog=self.profiles.catalog, presets=self.profiles.presets
+            )
+            keys = [override_key(name)]
         else:
             keys = [override_key(name) for name in sorted(config.overrides)]
             keys += [fx_key(code) for code in sorted(config.fx_overrides)]
@@ -309,19 +300,17 @@ class Settings(
     @app_commands.choices(code=CURRENCY_CHOICES)
     @write_limited()
     @manager_only()
-    async def currency(self, interaction: discord.Interaction, code: str) -> None:
+    async def currency(self, interaction: discord.Interaction[GiftBot], code: Choice) -> None:
         ask = await ask_for(interaction)
-        if code not in SUPPORTED_CURRENCIES:
-            raise UserError("error.bad_option", value=safe(code))
+        currency = code.value
         config, customs = await self.profiles.stored(require_guild(interaction))
-        if code == (config.currency or "USD"):
+        if currency == (config.currency or "USD"):
             raise UserError(
-                "settings.error.unchanged", setting=setting_label(ask, "currency"), value=code
+                "settings.error.unchanged", setting=setting_name("currency"), value=currency
             )
-        self._validate(config, customs, replaced(config, currency=code), customs).rates.fx_rate(
-            code
-        )
-        await self._change(interaction, ask, "currency", code)
+        profile = self._validate(config, customs, replaced(config, currency=currency), customs)
+        profile.rates.fx_rate(currency)
+        await self._change(interaction, ask, "currency", currency)
 
     @app_commands.command(name="fx", description="Override an exchange rate (units per 1 USD)")
     @app_commands.describe(
@@ -332,32 +321,26 @@ class Settings(
     @write_limited()
     @manager_only()
     async def fx(
-        self, interaction: discord.Interaction, code: str, rate: float | None = None
+        self, interaction: discord.Interaction[GiftBot], code: Choice, rate: float | None = None
     ) -> None:
         ask = await ask_for(interaction)
-        if code not in FX_CURRENCIES:
-            raise UserError("error.bad_option", value=safe(code))
-        key = fx_key(code)
+        currency = code.value
+        key = fx_key(currency)
         config, customs = await self.profiles.stored(require_guild(interaction))
-        old = config.fx_overrides.get(code)
+        old = config.fx_overrides.get(currency)
         if rate is None:
             if old is None:
-                raise UserError("settings.error.not_overridden", setting=setting_label(ask, key))
-            overrides = {k: v for k, v in config.fx_overrides.items() if k != code}
+                raise UserError("settings.error.not_overridden", setting=setting_name(key))
+            overrides = {k: v for k, v in config.fx_overrides.items() if k != currency}
             value = None
         else:
-            shipped = self.profiles.presets[DEFAULT_PRESET].fx.get(code)
-            with refusals_shown(ask):
-                number = to_decimal(rate)
-                check_fx(code, number, shipped.value if shipped is not None else None)
+            shipped = self.profiles.presets[DEFAULT_PRESET].fx.get(currency)
+            number = to_decimal(rate)
+            check_fx(currency, number, shipped.value if shipped is not None else None)
             if old is not None and Decimal(old) == number:
-                raise UserError(
-                    "settings.error.unchanged",
-                    setting=setting_label(ask, key),
-                    value=ask.number(number),
-                )
+                raise UserError("settings.error.unchanged", setting=setting_name(key), value=number)
             value = plain(number)
-            overrides = {**config.fx_overrides, code: value}
+            overrides = {**config.fx_overrides, currency: value}
         self._validate(config, customs, replaced(config, fx_overrides=overrides), customs)
         await self._change(interaction, ask, key, value)
 
@@ -366,36 +349,32 @@ class Settings(
     @app_commands.choices(who=TALLY_CHOICES)
     @write_limited()
     @manager_only()
-    async def tally_others(self, interaction: discord.Interaction, who: str) -> None:
+    async def tally_others(self, interaction: discord.Interaction[GiftBot], who: Choice) -> None:
         ask = await ask_for(interaction)
-        if who not in TALLY_OTHERS:
-            raise UserError("error.bad_option", value=safe(who))
         config, _ = await self.profiles.stored(require_guild(interaction))
-        if who == config.tally_others:
+        if who.value == config.tally_others:
             raise UserError(
                 "settings.error.unchanged",
-                setting=setting_label(ask, "tally_others"),
-                value=ask.t(f"settings.tally.{who}"),
+                setting=setting_name("tally_others"),
+                value=stored_value("tally_others", who.value),
             )
-        await self._change(interaction, ask, "tally_others", who)
+        await self._change(interaction, ask, "tally_others", who.value)
 
     @app_commands.command(name="leaderboard", description="Turn the leaderboard on or off")
     @app_commands.describe(enabled="On or off")
     @app_commands.choices(enabled=SWITCH_CHOICES)
     @write_limited()
     @manager_only()
-    async def leaderboard(self, interaction: discord.Interaction, enabled: str) -> None:
+    async def leaderboard(self, interaction: discord.Interaction[GiftBot], enabled: Choice) -> None:
         ask = await ask_for(interaction)
-        if enabled not in SWITCH:
-            raise UserError("error.bad_option", value=safe(enabled))
         config, _ = await self.profiles.stored(require_guild(interaction))
-        if (enabled == "on") == config.leaderboard_enabled:
+        value = "true" if enabled.value == "on" else "false"
+        if (value == "true") == config.leaderboard_enabled:
             raise UserError(
                 "settings.error.unchanged",
-                setting=setting_label(ask, "leaderboard_enabled"),
-                value=ask.t(f"settings.switch.{enabled}"),
+                setting=setting_name("leaderboard_enabled"),
+                value=stored_value("leaderboard_enabled", value),
             )
-        value = "true" if enabled == "on" else "false"
         await self._change(interaction, ask, "leaderboard_enabled", value)
 
     @app_commands.command(name="gift-add", description="Add a gift only this server knows")
@@ -404,28 +383,25 @@ class Settings(
     @manager_only()
     async def gift_add(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[GiftBot],
         name: app_commands.Range[str, 1, MAX_NAME_LENGTH],
         coins: app_commands.Range[int, 1, MAX_GIFT_COINS],
     ) -> None:
-        ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        with refusals_shown(ask):
-            gift = new_custom_gift(name, coins)
+        gift = new_custom_gift(name, coins)
         config, customs = await self.profiles.stored(guild_id)
-        with refusals_shown(ask):
-            check_room_for_gift(len(customs))
+        check_room_for_gift(len(customs))
         self._validate(config, customs, config, [*customs, gift])
-        await self.storage.add_custom_gift(guild_id, gift.name, coins, interaction.user.id)
+        await self.store.add_custom_gift(guild_id, gift.name, coins, interaction.user.id)
         self.profiles.forget(guild_id)
         after = await fresh_ask(interaction)
-        value = gift_value(gift, 1, after.rates, after.store("app"))
+        diamonds, gross = single_gift_value(gift, after.rates, after.currency)
         line = after.t(
             "settings.gift_added",
             gift=safe(gift.name),
             coins=after.number(coins),
-            diamonds=after.number(value.diamonds),
-            gross=after.usd(value.gross_usd),
+            diamonds=after.number(diamonds),
+            gross=after.shown(gross),
         )
         await self._announce(interaction, after, "settings.gift_added_title", [line])
 
@@ -433,28 +409,32 @@ class Settings(
     @app_commands.describe(name="Which custom gift")
     @write_limited()
     @manager_only()
-    async def gift_remove(self, interaction: discord.Interaction, name: str) -> None:
+    async def gift_remove(
+        self,
+        interaction: discord.Interaction[GiftBot],
+        name: app_commands.Range[str, 1, MAX_NAME_LENGTH],
+    ) -> None:
         guild_id = require_guild(interaction)
-        await self.storage.remove_custom_gift(guild_id, name, interaction.user.id)
+        removed = await self.store.remove_custom_gift(guild_id, name, interaction.user.id)
         self.profiles.forget(guild_id)
         ask = await fresh_ask(interaction)
-        line = ask.t("settings.gift_removed", gift=safe(name.strip()))
+        line = ask.t("settings.gift_removed", gift=safe(removed.name))
         await self._announce(interaction, ask, "settings.gift_removed_title", [line])
 
     @gift_remove.autocomplete("name")
     async def _custom_gift_names(
-        self, interaction: discord.Interaction, typed: str
+        self, interaction: discord.Interaction[GiftBot], typed: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
         wanted = typed.strip().casefold()
-        gifts = await self.storage.list_custom_gifts(interaction.guild_id)
+        gifts = await self.store.list_custom_gifts(interaction.guild_id)
         return [
             app_commands.Choice(name=gift.name, value=gift.name)
             for gift in gifts
             if wanted in gift.name.casefold()
-        ][:25]
+        ][:AUTOCOMPLETE_CHOICES]
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Settings(bot))  # type: ignore[arg-type]
+async def setup(bot: GiftBot) -> None:
+    await bot.add_cog(SettingsCog(bot))

@@ -22,12 +22,8 @@ from functools import lru_cache, wraps
 from typing import ParamSpec, Protocol, TypeVar
 
 from economy.errors import InvalidValue, OutOfRange
+from economy.limits import MAX_AMOUNT, MAX_CONVERT, MAX_COUNT, MIN_GOAL_USD
 from economy.rates import Bundle, RateCard, Store
-
-MAX_COUNT = 1_000_000
-MAX_AMOUNT = 10**12
-MIN_GOAL_USD = Decimal("0.01")
-MAX_CONVERT = 10**15  # room for computed amounts, e.g. Rp2.4e14 for 10^12 coins
 
 _CONTEXT = Context(prec=80, traps=[InvalidOperation, DivisionByZero, Overflow])
 _PLAIN = Context(prec=28)  # for quotients that do not terminate

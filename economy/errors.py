@@ -1,9 +1,52 @@
-"""Errors the domain raises. User-fixable problems carry a message key and display-ready params."""
+"""Errors the domain raises. A user-fixable problem carries a message key and raw values.
+
+Params are raw: user text as `str`, numbers as `int`/`Decimal`, and the typed values below for
+what the bot must translate or format (a label, a quantity with its unit, a range, a person).
+The bot turns any of them into the user's language in one place (`bot.errors.explain`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Unit = Literal["number", "percent", "usd", "coins"]
+
+
+@dataclass(frozen=True)
+class Label:
+    """Something the bot names in the user's language: the message key of its name, and the
+    raw values that name takes (`Label("settings.key.fx", {"currency": "IDR"})`)."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit, formatted the user's way (`50%`, `0.005 USD`, `1,000 coins`)."""
+
+    value: Decimal | int
+    unit: Unit = "number"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A range of quantities; an open end excludes its bound."""
+
+    low: Quantity
+    high: Quantity
+    low_open: bool = False
+    high_open: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Discord user, shown as a mention (embeds and ephemeral replies never ping)."""
+
+    user_id: int
 
 
 class EconomyError(Exception):
@@ -57,23 +100,26 @@ class InvalidValue(EconomyError):
 
 
 class NotFound(EconomyError):
-    """A named thing that does not exist: a group or entry, a figure, store, rate or preset."""
+    """A named thing that does not exist: a group or entry, a figure, store, rate or preset.
+
+    The bot prefers a message keyed `error.not_found.<what>` (spaces as `_`) when it has one.
+    """
 
     key = "error.not_found"
 
-    def __init__(self, what: str, name: object) -> None:
+    def __init__(self, what: str, name: object, **more: Any) -> None:
         self.what = what
-        super().__init__(f"No {what} called {name}.", what=what, name=name)
+        super().__init__(f"No {what} called {name}.", what=what, name=name, **more)
 
 
 class AlreadyExists(EconomyError):
-    """A name that is already taken in this server."""
+    """A name that is already taken in this server (`error.already_exists.<what>` if any)."""
 
     key = "error.already_exists"
 
-    def __init__(self, what: str, name: object) -> None:
+    def __init__(self, what: str, name: object, **more: Any) -> None:
         self.what = what
-        super().__init__(f"A {what} called {name} already exists.", what=what, name=name)
+        super().__init__(f"A {what} called {name} already exists.", what=what, name=name, **more)
 
 
 class NotAllowed(EconomyError):

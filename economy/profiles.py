@@ -16,7 +16,13 @@ from decimal import Decimal
 from economy.catalog import Catalog, Gift
 from economy.errors import EconomyError, NotFound
 from economy.rates import DEFAULT_PRESET, RateCard
-from economy.storage import GuildConfig, Storage, fx_key, override_key
+from economy.storage import (
+    GuildSettings,
+    GuildSettingsStore,
+    custom_gift_key,
+    fx_key,
+    override_key,
+)
 
 SERVER_OVERRIDE_SOURCE = "server override"
 HISTORY_FOR_DATES = 100  # audit rows read to date the overrides (older ones: dated today)
@@ -35,13 +41,8 @@ class Profile:
     rates: RateCard
     catalog: Catalog
     currency: str | None
-    config: GuildConfig | None
+    config: GuildSettings | None
     ignored: tuple[str, ...] = ()
-
-
-def custom_gift_key(name: str) -> str:
-    """The setting key custom gifts are audited (and reported in `Profile.ignored`) under."""
-    return f"custom_gift:{name}"
 
 
 def custom_gift(name: str, coins: int) -> Gift:
@@ -50,7 +51,7 @@ def custom_gift(name: str, coins: int) -> Gift:
 
 
 def build_profile(
-    config: GuildConfig | None,
+    config: GuildSettings | None,
     custom_gifts: list[Gift],
     catalog: Catalog,
     presets: dict[str, RateCard],
@@ -131,7 +132,9 @@ def _with_custom(
 class Profiles:
     """Builds and caches one profile per server; DMs share the default profile."""
 
-    def __init__(self, storage: Storage, catalog: Catalog, presets: dict[str, RateCard]) -> None:
+    def __init__(
+        self, storage: GuildSettingsStore, catalog: Catalog, presets: dict[str, RateCard]
+    ) -> None:
         self._storage = storage
         self.catalog = catalog
         self.presets = presets
@@ -143,17 +146,14 @@ class Profiles:
     def default(self) -> Profile:
         return self._default
 
-    async def stored(self, guild_id: int) -> tuple[GuildConfig, list[Gift]]:
-        """A server's stored config and custom gifts, read fresh (not cached)."""
-        config = await self._storage.get_guild_config(guild_id)
-        custom = [
-            custom_gift(g.name, g.coins) for g in await self._storage.list_custom_gifts(guild_id)
-        ]
-        return config, custom
+    async def stored(self, guild_id: int) -> tuple[GuildSettings, list[Gift]]:
+        """A server's stored settings and custom gifts, read fresh (not cached)."""
+        stored = await self._storage.stored_settings(guild_id, HISTORY_FOR_DATES)
+        return stored.settings, [custom_gift(g.name, g.coins) for g in stored.custom_gifts]
 
     def build(
         self,
-        config: GuildConfig,
+        config: GuildSettings,
         custom_gifts: list[Gift],
         *,
         dates: Mapping[str, date] | None = None,
@@ -172,11 +172,10 @@ class Profiles:
         if cached is not None:
             return cached
         epoch = self._epoch
-        config, custom = await self.stored(guild_id)
-        dates: dict[str, date] = {}
-        if config.overrides or config.fx_overrides:
-            for row in await self._storage.config_history(guild_id, HISTORY_FOR_DATES):
-                dates.setdefault(row.key, row.created_at.date())
+        stored = await self._storage.stored_settings(guild_id, HISTORY_FOR_DATES)
+        custom = [custom_gift(g.name, g.coins) for g in stored.custom_gifts]
+        dates = {key: moment.date() for key, moment in stored.set_on.items()}
+        config = stored.settings
         profile = self.build(config, custom, dates=dates, strict=False)
         if epoch == self._epoch:
             self._cache[guild_id] = profile

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Context, Decimal
 from functools import cache
@@ -32,6 +33,7 @@ from economy.errors import DataFileError, InvalidValue, NotFound
 PRESET_NAMES: tuple[str, ...] = ("seed", "one-to-one")
 DEFAULT_PRESET = "seed"
 VIEW_PROGRAMS: tuple[str, ...] = ("creator-fund", "creator-rewards")
+FALLBACK_REGION = "US"  # whose coin prices answer for a region with no store of its own
 
 OVERRIDABLE_FIGURES: Mapping[str, str] = {
     "diamonds_per_coin": "Diamonds a creator receives per coin spent on a gift",
@@ -158,6 +160,19 @@ class ViewsRange(_Frozen):
         return self
 
 
+@dataclass(frozen=True)
+class StoreChoice:
+    """The store a price comes from, and the region that was asked for."""
+
+    store: Store
+    wanted_region: str
+
+    @property
+    def fell_back(self) -> bool:
+        """Whether the asked region has no such store, so another region's prices are used."""
+        return self.store.region != self.wanted_region
+
+
 def _check(figure: Figure, ok: bool, rule: str) -> Figure:
     if not ok:
         raise ValueError(f"{rule} (got {figure.value})")
@@ -246,6 +261,27 @@ class RateCard(_Frozen):
             if store.name == name and store.region == region.upper():
                 return store
         raise NotFound("store", f"{name}/{region}")
+
+    def store_for(self, name: str, region: str) -> StoreChoice:
+        """The store to price coins in for `region`: its own, else the US one (said so)."""
+        wanted = region.upper()
+        for candidate in dict.fromkeys((wanted, FALLBACK_REGION)):
+            for store in self.stores:
+                if store.name == name and store.region == candidate:
+                    return StoreChoice(store, wanted)
+        raise NotFound("store", f"{name}/{wanted}")
+
+    @property
+    def as_of(self) -> date:
+        """The newest date among the scalar figures: how fresh the rate card is."""
+        figures = (
+            self.diamonds_per_coin,
+            self.usd_per_diamond,
+            self.cashout_cut,
+            self.minimum_withdrawal_usd,
+            self.daily_cap_usd,
+        )
+        return max(figure.as_of for figure in figures)
 
     def stores_for(self, region: str) -> tuple[Store, ...]:
         """Every store in `region` (possibly none)."""

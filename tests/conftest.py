@@ -7,23 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import GiftBot, create_bot
+from bot.config import BotConfig
 from bot.offline import FakeUser, OfflineDiscord
-from bot.settings import Settings
-from tests.support.bots import settings_for
+from tests.support.bots import config_for, offline_bot
 from tests.support.people import MEMBERS
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return settings_for(tmp_path)
+def config(tmp_path: Path) -> BotConfig:
+    return config_for(tmp_path)
 
 
 @pytest.fixture
-async def offline(settings: Settings) -> AsyncIterator[OfflineDiscord]:
+async def offline(config: BotConfig) -> AsyncIterator[OfflineDiscord]:
     """A started bot whose replies are captured; closed (database too) after the test."""
-    bot: GiftBot = create_bot(settings)
-    async with OfflineDiscord(bot) as driver:
+    async with offline_bot(config) as driver:
         yield driver
 
 

@@ -1,59 +1,71 @@
-"""Storage of tallies, leaderboards, groups and per-server settings (plain int ids only)."""
+"""Storage of tallies, groups and per-server settings, keyed by plain int Discord ids.
 
-from economy.storage.base import (
+Protocols per aggregate (`ledger`, `groups`, `guild_settings`) behind one `Storage`
+handle (`store`); records, periods, errors and setting keys shared by every backend;
+`SqliteStorage` is the embedded backend.
+"""
+
+from economy.storage.errors import StorageBusy, StorageError, StorageFull, StorageVersionError
+from economy.storage.groups import GroupStore
+from economy.storage.guild_settings import GuildSettingsStore
+from economy.storage.keys import custom_gift_key, fx_key, override_key
+from economy.storage.ledger import LedgerStore
+from economy.storage.periods import PERIOD_VALUES, Period, as_utc, period_key, period_keys
+from economy.storage.records import (
+    BY_VALUES,
+    TALLY_OTHERS,
     AuditRow,
     By,
     CustomGift,
     Entry,
     GiftCount,
     Group,
-    GuildConfig,
+    GuildSettings,
     LeaderboardRow,
+    MemberTally,
     MemberTotal,
-    Period,
-    Storage,
-    StorageBusy,
-    StorageError,
-    StorageFull,
-    StorageVersionError,
+    Recorded,
+    Standings,
+    StoredSettings,
+    TallyOthers,
     UserSummary,
-    period_key,
-    period_keys,
-)
-from economy.storage.names import (
-    MAX_NAME_LENGTH,
-    clean_name,
-    custom_gift_key,
-    fx_key,
-    name_key,
-    override_key,
 )
 from economy.storage.sqlite import SqliteStorage, backup_database
+from economy.storage.store import Storage
 
 __all__ = [
-    "MAX_NAME_LENGTH",
+    "BY_VALUES",
+    "PERIOD_VALUES",
+    "TALLY_OTHERS",
     "AuditRow",
     "By",
     "CustomGift",
     "Entry",
     "GiftCount",
     "Group",
-    "GuildConfig",
+    "GroupStore",
+    "GuildSettings",
+    "GuildSettingsStore",
     "LeaderboardRow",
+    "LedgerStore",
+    "MemberTally",
     "MemberTotal",
     "Period",
+    "Recorded",
     "SqliteStorage",
+    "Standings",
     "Storage",
     "StorageBusy",
     "StorageError",
     "StorageFull",
     "StorageVersionError",
+    "StoredSettings",
+    "TallyOthers",
     "UserSummary",
+    "as_utc",
     "backup_database",
-    "clean_name",
     "custom_gift_key",
     "fx_key",
-    "name_key",
     "override_key",
     "period_key",
     "period_keys",

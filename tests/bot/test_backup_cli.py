@@ -18,10 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import create_bot
-from bot.offline import OfflineDiscord
 from economy.storage import SqliteStorage
-from tests.support.bots import settings_for
+from tests.support.bots import config_for, offline_bot
 from tests.support.people import ALICE, BOB, GUILD
 from tests.support.replies import embed_of, field, only_reply
 
@@ -60,7 +58,7 @@ def ledger_ids(path: Path) -> set[int]:
 async def seed(path: Path, entries: int = 500) -> None:
     async with await SqliteStorage.open(path) as storage:
         for i in range(entries):
-            await storage.add_entry(
+            await storage.ledger.add_entry(
                 GUILD.id,
                 ALICE.id if i % 3 else BOB.id,
                 BOB.id,
@@ -69,9 +67,9 @@ async def seed(path: Path, entries: int = 500) -> None:
                 coins=1000,
                 diamonds=500,
             )
-        await storage.create_group(GUILD.id, "Night shift", ALICE.id)
-        await storage.add_member(GUILD.id, "night shift", ALICE.id)
-        await storage.set_config_value(GUILD.id, "currency", "IDR", actor_id=BOB.id)
+        await storage.groups.create_group(GUILD.id, "Night shift", ALICE.id)
+        await storage.groups.add_member(GUILD.id, "night shift", ALICE.id)
+        await storage.guild_settings.change_settings(GUILD.id, {"currency": "IDR"}, actor_id=BOB.id)
 
 
 @pytest.fixture
@@ -119,9 +117,9 @@ async def test_backup_while_another_process_writes_is_consistent(tmp_path: Path,
     assert before <= copied <= after and len(after) > len(before)  # a snapshot mid-writing
     async with await SqliteStorage.open(target) as storage:
         assert await storage.verify() == []  # its totals match its own ledger exactly
-        assert (await storage.get_group(GUILD.id, "NIGHT SHIFT")).member_count == 1
-        assert (await storage.get_guild_config(GUILD.id)).currency == "IDR"
-        assert (await storage.user_summary(GUILD.id, ALICE.id)).entries_received == 333
+        assert (await storage.groups.get_group(GUILD.id, "NIGHT SHIFT")).member_count == 1
+        assert (await storage.guild_settings.get_settings(GUILD.id)).currency == "IDR"
+        assert (await storage.ledger.user_summary(GUILD.id, ALICE.id)).entries_received == 333
 
 
 async def test_restore_a_backup_and_the_bot_answers_from_it(tmp_path: Path) -> None:
@@ -131,7 +129,7 @@ async def test_restore_a_backup_and_the_bot_answers_from_it(tmp_path: Path) -> N
     assert run_backup(live, target, tmp_path / "run").returncode == 0
     async with await SqliteStorage.open(live) as storage:  # later changes, to be rolled back
         for _ in range(5):
-            await storage.add_entry(
+            await storage.ledger.add_entry(
                 GUILD.id, ALICE.id, BOB.id, gift_name=None, count=1, coins=0, diamonds=10**6
             )
         # A bot that crashed leaves its -wal and -shm files beside the database.
@@ -145,13 +143,13 @@ async def test_restore_a_backup_and_the_bot_answers_from_it(tmp_path: Path) -> N
             old.rename(old.with_name(old.name + ".before-restore"))
     shutil.copy2(target, live)
 
-    bot = create_bot(settings_for(tmp_path).model_copy(update={"database_path": live}))
-    async with OfflineDiscord(bot) as offline:
+    config = config_for(tmp_path).model_copy(update={"database_path": live})
+    async with offline_bot(config) as offline:
         embed = embed_of(
             only_reply(await offline.command("tally show", {}, user=ALICE, guild=GUILD))
         )
         assert field(embed, "Diamonds received") == "10,000"  # 20 Galaxy entries, not the rest
-        assert await bot.storage.verify() == []
+        assert await offline.bot.storage.verify() == []
 
 
 def test_backup_without_a_database_says_so(tmp_path: Path) -> None:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import create_bot
 from bot.console import ConsoleInputError, ConsoleSession, parse_command
-from bot.offline import OfflineDiscord
+from tests.support.bots import offline_bot
 from tests.support.processes import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +26,8 @@ def test_parse_command_reads_options_with_spaces_and_quotes() -> None:
 
 
 @pytest.fixture
-async def session(settings):
-    async with OfflineDiscord(create_bot(settings)) as offline:
+async def session(config):
+    async with offline_bot(config) as offline:
         yield ConsoleSession(offline)
 
 

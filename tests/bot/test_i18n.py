@@ -227,8 +227,9 @@ def test_name_check_accepts_what_discord_accepts(name: str) -> None:
 
 def test_keys_built_at_run_time_exist() -> None:
     from commands._options import PROGRAM_CHOICES, REGION_CHOICES, STORE_CHOICES
-    from commands.settings import SWITCH, TALLY_OTHERS
+    from commands.settings import SWITCH
     from economy.rates import OVERRIDABLE_FIGURES
+    from economy.storage import TALLY_OTHERS
 
     english = catalogs()[DEFAULT_LOCALE]
     keys = [f"settings.figure.{name}" for name in OVERRIDABLE_FIGURES]

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from bot.client import create_bot, extension_names, minimal_intents
+from bot.client import extension_names, minimal_intents
 from bot.offline import OfflineDiscord
 from bot.translator import CatalogTranslator
+from tests.support.bots import offline_bot
 
 NAME = re.compile(r"^[-_'\w]{1,32}$")
 SOFT_COMMAND_CHARACTERS = 4_000  # Discord allows 8,000 but warns above 4,000
@@ -80,12 +81,12 @@ async def test_lookup_commands_work_in_dms_and_payloads_are_localized(payloads) 
         assert set(by_name[name]["description_localizations"]) >= {"id", "pt-BR"}
 
 
-async def test_bot_loads_every_cog_without_connecting(settings) -> None:
-    bot = create_bot(settings)
+async def test_bot_loads_every_cog_without_connecting(config) -> None:
     assert not minimal_intents().members and not minimal_intents().message_content
-    assert not bot.intents.presences
-    async with OfflineDiscord(bot):
+    async with offline_bot(config) as offline:
+        bot = offline.bot
+        assert not bot.intents.presences
         assert set(bot.extensions) == set(extension_names())
-        assert settings.database_path.exists()
+        assert config.database_path.exists()
         assert bot.is_ready() is False
-    assert bot._storage is None
+    assert bot.is_closed()

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import create_bot
 from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.storage import SqliteStorage
-from tests.support.bots import settings_for
+from tests.support.bots import config_for, offline_bot
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
@@ -84,7 +83,7 @@ async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after
     db.close()
     async with await SqliteStorage.open(path) as storage:
         stored = set()
-        async for entry in storage.export_rows(1_900_000_000_000_000_001):
+        async for entry in storage.ledger.export_rows(1_900_000_000_000_000_001):
             stored.add((entry.sender_id, entry.count))
         missing = set(confirmed) - stored
         assert not missing, f"{len(missing)} confirmed entries lost, e.g. {sorted(missing)[:5]}"
@@ -98,10 +97,9 @@ async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after
 async def short_wait(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
     """A bot whose storage gives up on a lock after 50 ms (the default waits 5 s)."""
     storage = await SqliteStorage.open(tmp_path / "bot.sqlite3", busy_timeout_ms=50)
-    bot = create_bot(settings_for(tmp_path), storage=storage)
-    bot.write_limiter = WriteLimiter(burst=10**9)
     try:
-        async with OfflineDiscord(bot) as driver:
+        async with offline_bot(config_for(tmp_path), storage=storage) as driver:
+            driver.bot.write_limiter = WriteLimiter(burst=10**9)
             yield driver
     finally:
         await storage.close()
@@ -156,8 +154,8 @@ async def test_a_full_disk_refuses_writes_privately_and_keeps_totals_exact(
     offline = short_wait
     storage = offline.bot.storage
     # White-box stand-in for a full disk: cap the file a few pages above its size.
-    (pages,) = (await storage._writer.execute_fetchall("PRAGMA page_count"))[0]
-    await storage._writer.execute(f"PRAGMA max_page_count = {pages + 3}")
+    (pages,) = (await storage._db._writer.execute_fetchall("PRAGMA page_count"))[0]
+    await storage._db._writer.execute(f"PRAGMA max_page_count = {pages + 3}")
 
     confirmed = full = 0
     for i in range(3000):
@@ -175,11 +173,11 @@ async def test_a_full_disk_refuses_writes_privately_and_keeps_totals_exact(
         else:
             confirmed += 1
     assert full == 5 and confirmed > 0
-    rows = [e async for e in storage.export_rows(GUILD.id)]
+    rows = [e async for e in storage.ledger.export_rows(GUILD.id)]
     assert len(rows) == confirmed  # every refusal wrote nothing
     assert await storage.verify() == []
 
-    await storage._writer.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    await storage._db._writer.execute("PRAGMA max_page_count = 1073741823")  # space freed
     after = only_reply(await offline.command("tally add", {"gift": "rose"}, user=BOB, guild=GUILD))
     assert not after.ephemeral
     assert await storage.verify() == []

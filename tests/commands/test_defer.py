@@ -39,8 +39,8 @@ def timed_requests(offline: OfflineDiscord) -> list[tuple[float, CapturedRequest
 
 def slow_export(offline: OfflineDiscord, delay: float, log: list[str]) -> None:
     """Make the ledger read slow, and note whether the deferral was already sent."""
-    storage = offline.bot.storage
-    original = storage.export_rows
+    ledger = offline.bot.storage.ledger
+    original = ledger.export_rows
 
     async def export_rows(guild_id: int) -> AsyncIterator[Entry]:
         deferred = any(r.callback_type == DEFERRED for r in offline.adapter.requests)
@@ -49,7 +49,7 @@ def slow_export(offline: OfflineDiscord, delay: float, log: list[str]) -> None:
         async for entry in original(guild_id):
             yield entry
 
-    storage.export_rows = export_rows  # type: ignore[method-assign]
+    ledger.export_rows = export_rows  # type: ignore[method-assign]
 
 
 async def export(offline: OfflineDiscord, **payload_changes: Any) -> list[CapturedRequest]:
@@ -61,7 +61,7 @@ async def export(offline: OfflineDiscord, **payload_changes: Any) -> list[Captur
 
 
 async def test_export_defers_within_the_deadline_then_follows_up(offline) -> None:
-    await offline.bot.storage.add_entry(
+    await offline.bot.storage.ledger.add_entry(
         GUILD.id, 1, 2, gift_name="Rose", count=1, coins=1, diamonds=0
     )
     log: list[str] = []
@@ -111,7 +111,7 @@ async def test_a_failure_after_deferring_is_a_private_follow_up(offline, monkeyp
         raise StorageBusy("locked")
         yield  # pragma: no cover  (makes this an async generator)
 
-    monkeypatch.setattr(offline.bot.storage, "export_rows", busy)
+    monkeypatch.setattr(offline.bot.storage.ledger, "export_rows", busy)
     requests = await export(offline)
     callbacks = [r for r in requests if r.callback_type is not None]
     assert [r.callback_type for r in callbacks] == [DEFERRED]  # answered once

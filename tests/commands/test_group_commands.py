@@ -35,11 +35,11 @@ def refusal(replies) -> str:
 
 
 async def members_of(offline: OfflineDiscord, name: str, guild=GUILD) -> list[int]:
-    return [m.user_id for m in await offline.bot.storage.group_members(guild.id, name)]
+    return [m.user_id for m in await offline.bot.storage.groups.group_members(guild.id, name)]
 
 
 async def names(offline: OfflineDiscord, guild=GUILD) -> list[str]:
-    return [g.name for g in await offline.bot.storage.list_groups(guild.id)]
+    return [g.name for g in await offline.bot.storage.groups.list_groups(guild.id)]
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscor
     created = public_embed(await group(offline, "create", {"name": "  Night Shift  "}))
     assert created["title"] == "Group created"
     assert "**Night Shift**" in created["description"]
-    [stored] = await offline.bot.storage.list_groups(GUILD.id)
+    [stored] = await offline.bot.storage.groups.list_groups(GUILD.id)
     assert (stored.name, stored.creator_id, stored.member_count) == ("Night Shift", ALICE.id, 0)
 
     joined = public_embed(await group(offline, "join", {"name": "night shift"}, user=BOB))
@@ -66,7 +66,7 @@ async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscor
     assert await members_of(offline, "Night Shift") == sorted([BOB.id, MANAGER.id])
 
     storage = offline.bot.storage
-    await storage.add_entry(GUILD.id, BOB.id, BOB.id, gift_name=None, count=1, coins=0,
+    await storage.ledger.add_entry(GUILD.id, BOB.id, BOB.id, gift_name=None, count=1, coins=0,
                             diamonds=700)  # fmt: skip
     shown = public_embed(await group(offline, "show", {"name": "Night Shift"}, user=OUTSIDER))
     assert shown["title"] == "Group Night Shift"
@@ -89,8 +89,8 @@ async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscor
     deleted = public_embed(await group(offline, "delete", {"name": "night SHIFT"}))
     assert "**Night Shift** is gone" in deleted["description"]
     assert await names(offline) == []
-    assert await storage.user_summary(GUILD.id, BOB.id) is not None  # tallies are untouched
-    assert (await storage.user_summary(GUILD.id, BOB.id)).diamonds_received == 700
+    assert await storage.ledger.user_summary(GUILD.id, BOB.id) is not None  # tallies are untouched
+    assert (await storage.ledger.user_summary(GUILD.id, BOB.id)).diamonds_received == 700
 
 
 async def test_join_twice_leave_twice_and_unknown_groups(unlimited: OfflineDiscord) -> None:
@@ -189,7 +189,7 @@ async def test_add_refuses_bots_and_people_outside_the_server(offline: OfflineDi
 async def test_someone_who_left_the_server_can_still_be_removed(unlimited) -> None:
     offline = unlimited
     await group(offline, "create", {"name": "Crew"})
-    await offline.bot.storage.add_member(GUILD.id, "Crew", OUTSIDER.id)
+    await offline.bot.storage.groups.add_member(GUILD.id, "Crew", OUTSIDER.id)
     public_embed(await group(offline, "remove", {"name": "Crew", "member": OUTSIDER}))
     assert await members_of(offline, "Crew") == []
 
@@ -224,7 +224,7 @@ async def test_a_server_sees_and_changes_nothing_of_anothers_groups(offline) -> 
     assert await names(offline) == ["Home"]
     assert await members_of(offline, "Home") == [BOB.id]
     with pytest.raises(NotFound):
-        await offline.bot.storage.get_group(OTHER_GUILD.id, "Home")
+        await offline.bot.storage.groups.get_group(OTHER_GUILD.id, "Home")
 
 
 # -- list / autocomplete ---------------------------------------------------------------------
@@ -233,9 +233,9 @@ async def test_a_server_sees_and_changes_nothing_of_anothers_groups(offline) -> 
 async def test_list_pages_and_autocomplete_offers_at_most_25(offline: OfflineDiscord) -> None:
     storage = offline.bot.storage
     for i in range(30):
-        await storage.create_group(GUILD.id, f"team-{i:02d}", ALICE.id)
-    await storage.create_group(GUILD.id, "Alpha team-ish", ALICE.id)
-    await storage.create_group(OTHER_GUILD.id, "team-elsewhere", ALICE.id)
+        await storage.groups.create_group(GUILD.id, f"team-{i:02d}", ALICE.id)
+    await storage.groups.create_group(GUILD.id, "Alpha team-ish", ALICE.id)
+    await storage.groups.create_group(OTHER_GUILD.id, "team-elsewhere", ALICE.id)
 
     reply = only_reply(await group(offline, "list"))
     embed = embed_of(reply)
@@ -278,11 +278,11 @@ def shares(embed: dict) -> dict[int, Decimal]:
 
 async def seed_crew(offline: OfflineDiscord, diamonds: dict[FakeUser, int]) -> None:
     storage = offline.bot.storage
-    await storage.create_group(GUILD.id, "Crew", ALICE.id)
+    await storage.groups.create_group(GUILD.id, "Crew", ALICE.id)
     for user, count in diamonds.items():
-        await storage.add_member(GUILD.id, "Crew", user.id)
+        await storage.groups.add_member(GUILD.id, "Crew", user.id)
         if count:
-            await storage.add_entry(
+            await storage.ledger.add_entry(
                 GUILD.id, user.id, user.id, gift_name=None, count=1, coins=0, diamonds=count
             )
 
@@ -329,7 +329,9 @@ async def test_payout_with_an_agency_cut_and_a_period(offline: OfflineDiscord) -
 
 
 async def test_payout_in_the_servers_currency_splits_whole_rupiah(offline) -> None:
-    await offline.bot.storage.set_config_value(GUILD.id, "currency", "IDR", MANAGER.id)
+    await offline.bot.storage.guild_settings.change_settings(
+        GUILD.id, {"currency": "IDR"}, MANAGER.id
+    )
     offline.bot.profiles.forget(GUILD.id)
     await seed_crew(offline, {ALICE: 1_000, BOB: 1_000, MANAGER: 1_001})
     embed = public_embed(await group(offline, "payout", {"name": "Crew", "agency_cut": 10}))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +31,10 @@ from discord import app_commands
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.client import GiftBot, create_bot, extension_names
 from bot.offline import CapturedRequest, OfflineDiscord
 from bot.ratelimit import WriteLimiter
-from bot.settings import Settings
 from economy.storage import override_key
-from tests.support.bots import settings_for
+from tests.support.bots import config_for, offline_bot
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OUTSIDER
 
 EXAMPLES_PER_COMMAND = 60
@@ -48,10 +47,10 @@ def _leaf_commands() -> list[app_commands.Command[Any, ..., Any]]:
     """Every slash command of every cog, loaded on a throwaway bot (no database needed)."""
 
     async def load() -> list[app_commands.Command[Any, ..., Any]]:
-        bot = create_bot(Settings(discord_token=None, _env_file=None))  # type: ignore[call-arg]
-        for name in extension_names():
-            await bot.load_extension(name)
-        return [c for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)]
+        with tempfile.TemporaryDirectory() as folder:
+            async with offline_bot(config_for(Path(folder))) as driver:
+                tree = driver.bot.tree
+                return [c for c in tree.walk_commands() if isinstance(c, app_commands.Command)]
 
     return asyncio.run(load())
 
@@ -252,19 +251,21 @@ class Fuzzed:
 @pytest.fixture
 async def fuzzed(tmp_path: Path) -> AsyncIterator[Fuzzed]:
     """One bot per test function (hypothesis reuses it for every example)."""
-    bot: GiftBot = create_bot(settings_for(tmp_path))
-    bot.write_limiter = WriteLimiter(burst=10**9)  # fuzz the commands, not the rate limit
     errors = ErrorRecords()
     logging.getLogger().addHandler(errors)
     try:
-        async with OfflineDiscord(bot) as driver:
+        async with offline_bot(config_for(tmp_path)) as driver:
+            bot = driver.bot
+            bot.write_limiter = WriteLimiter(burst=10**9)  # fuzz the commands, not the limit
             storage = bot.storage
-            await storage.create_group(GUILD.id, SEEDED_GROUP, MANAGER.id)
-            await storage.add_member(GUILD.id, SEEDED_GROUP, ALICE.id)
-            await storage.add_custom_gift(GUILD.id, SEEDED_GIFT, 7, MANAGER.id)
-            await storage.set_config_value(GUILD.id, override_key("cashout_cut"), "0.4", MANAGER.id)
+            await storage.groups.create_group(GUILD.id, SEEDED_GROUP, MANAGER.id)
+            await storage.groups.add_member(GUILD.id, SEEDED_GROUP, ALICE.id)
+            await storage.guild_settings.add_custom_gift(GUILD.id, SEEDED_GIFT, 7, MANAGER.id)
+            await storage.guild_settings.change_settings(
+                GUILD.id, {override_key("cashout_cut"): "0.4"}, MANAGER.id
+            )
             for user, sender in ((ALICE, BOB), (BOB, ALICE), (ALICE, MANAGER)):
-                await storage.add_entry(
+                await storage.ledger.add_entry(
                     GUILD.id, user.id, sender.id, gift_name="Rose", count=3, coins=3, diamonds=1
                 )
             database = sqlite3.connect(f"file:{storage.path}?mode=ro", uri=True)
@@ -457,7 +458,9 @@ MARKDOWN_SHOWN = "\\*\\*Big\\*\\* \\_Party\\_ \\|\\|x\\|\\|"
 async def test_custom_gift_names_are_echoed_inert(
     fuzzed: Fuzzed, path: str, options: dict[str, Any]
 ) -> None:
-    await fuzzed.driver.bot.storage.add_custom_gift(GUILD.id, MARKDOWN_GIFT, 4321, MANAGER.id)
+    await fuzzed.driver.bot.storage.guild_settings.add_custom_gift(
+        GUILD.id, MARKDOWN_GIFT, 4321, MANAGER.id
+    )
     fuzzed.driver.bot.profiles.forget(GUILD.id)
     requests = await fuzzed.send(
         fuzzed.driver.command_payload(path, options, user=ALICE, guild=GUILD)

@@ -175,7 +175,7 @@ async def test_unexpected_error_gives_a_reference_that_is_logged(
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(diamonds_cog, "payout", broken)
+    monkeypatch.setattr(diamonds_cog, "payout_quote", broken)
     with caplog.at_level(logging.ERROR):
         message = refusal(await offline.command("diamonds", {"amount": 5}, user=ALICE))
     reference = re.search(r"Reference: ([0-9A-F]{6})", message).group(1)

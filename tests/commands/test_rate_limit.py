@@ -61,7 +61,7 @@ def wait_seconds(replies) -> int:
 
 
 async def ledger_rows(offline: OfflineDiscord, guild=GUILD) -> int:
-    return len([e async for e in offline.bot.storage.export_rows(guild.id)])
+    return len([e async for e in offline.bot.storage.ledger.export_rows(guild.id)])
 
 
 async def test_ten_quick_writes_then_wait_then_write_again(

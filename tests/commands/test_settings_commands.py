@@ -10,7 +10,7 @@ import pytest
 
 from bot.offline import FakeGuild, OfflineDiscord
 from bot.ratelimit import WriteLimiter
-from economy.storage import GuildConfig, fx_key, override_key
+from economy.storage import GuildSettings, fx_key, override_key
 from tests.support.people import ALICE, GUILD, MANAGER, OTHER_GUILD
 from tests.support.replies import CHANNEL_MESSAGE, embed_of, field, only_reply, refusal
 
@@ -49,9 +49,9 @@ async def galaxy_x2(bot: OfflineDiscord, guild: FakeGuild | None) -> dict[str, A
 async def stored(bot: OfflineDiscord, guild: FakeGuild = GUILD) -> tuple[Any, ...]:
     storage = bot.bot.storage
     return (
-        await storage.get_guild_config(guild.id),
-        await storage.list_custom_gifts(guild.id),
-        await storage.config_history(guild.id),
+        await storage.guild_settings.get_settings(guild.id),
+        await storage.guild_settings.list_custom_gifts(guild.id),
+        await storage.guild_settings.settings_history(guild.id),
     )
 
 
@@ -110,7 +110,7 @@ async def test_members_without_manage_server_change_nothing(bot: OfflineDiscord)
 async def test_a_fresh_server_shows_the_preset_and_refuses_members(bot: OfflineDiscord) -> None:
     for path, options in CHANGES:
         refusal(await bot.command(path, options, user=ALICE, guild=GUILD))
-    assert await stored(bot) == (GuildConfig(), [], [])
+    assert await stored(bot) == (GuildSettings(), [], [])
     text = await show(bot)
     assert "Cut at cash-out: **50%** · preset seed · 2026-11-22" in text
     assert "server override" not in text
@@ -174,7 +174,7 @@ async def test_bad_figures_are_refused_and_nothing_written(
 ) -> None:
     message = refusal(await bot.command("settings set", options, user=MANAGER, guild=GUILD))
     assert expected in message
-    assert await stored(bot) == (GuildConfig(), [], [])
+    assert await stored(bot) == (GuildSettings(), [], [])
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ async def test_bad_figures_are_refused_and_nothing_written(
         ("settings gift-add", {"name": "rose", "coins": 10}, 'gift called "rose" already'),
         ("settings gift-add", {"name": "Rosé ", "coins": 10}, "already exists"),
         ("settings gift-add", {"name": "!!!", "coins": 10}, "at least one letter or digit"),
-        ("settings gift-add", {"name": "   ", "coins": 10}, "must not be empty"),
+        ("settings gift-add", {"name": "   ", "coins": 10}, "1 to 32 characters"),
         ("settings gift-add", {"name": "Pizza", "coins": 0}, "from 1 to 1,000,000 coins"),
         ("settings gift-add", {"name": "Pizza", "coins": 10**7}, "from 1 to 1,000,000 coins"),
         ("settings gift-remove", {"name": "Pizza"}, 'no custom gift called "Pizza"'),
@@ -206,7 +206,7 @@ async def test_other_refusals_write_nothing(
 ) -> None:
     message = refusal(await bot.command(path, options, user=MANAGER, guild=GUILD))
     assert expected in message
-    assert await stored(bot) == (GuildConfig(), [], [])
+    assert await stored(bot) == (GuildSettings(), [], [])
 
 
 async def test_server_currency_shows_beside_usd(bot: OfflineDiscord) -> None:
@@ -341,9 +341,11 @@ async def test_settings_need_a_server(bot: OfflineDiscord) -> None:
 async def test_a_stale_stored_setting_does_not_break_the_server(bot: OfflineDiscord) -> None:
     """A custom gift that a newer catalog now ships, or an override that no longer fits."""
     storage = bot.bot.storage
-    await storage.add_custom_gift(GUILD.id, "Rose", 5, actor_id=MANAGER.id)
-    await storage.set_config_value(GUILD.id, override_key("cashout_cut"), "7", MANAGER.id)
-    await storage.set_config_value(GUILD.id, fx_key("IDR"), "16000", MANAGER.id)
+    await storage.guild_settings.add_custom_gift(GUILD.id, "Rose", 5, actor_id=MANAGER.id)
+    await storage.guild_settings.change_settings(
+        GUILD.id, {override_key("cashout_cut"): "7"}, MANAGER.id
+    )
+    await storage.guild_settings.change_settings(GUILD.id, {fx_key("IDR"): "16000"}, MANAGER.id)
     bot.bot.profiles.forget(GUILD.id)
 
     value = await galaxy_x2(bot, GUILD)
@@ -360,16 +362,16 @@ async def test_a_stale_stored_setting_does_not_break_the_server(bot: OfflineDisc
 async def test_a_profile_built_while_settings_change_is_not_kept(
     bot: OfflineDiscord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    profiles, storage = bot.bot.profiles, bot.bot.storage
-    real = storage.list_custom_gifts
+    profiles, store = bot.bot.profiles, bot.bot.storage.guild_settings
+    real = store.stored_settings
 
-    async def change_midway(guild_id: int):
-        gifts = await real(guild_id)  # the config was already read, under seed
-        await storage.set_config_value(guild_id, "preset", "one-to-one", MANAGER.id)
+    async def change_midway(guild_id: int, dated: int = 100):
+        stored = await real(guild_id, dated)  # read under seed
+        await store.change_settings(guild_id, {"preset": "one-to-one"}, MANAGER.id)
         profiles.forget(guild_id)
-        return gifts
+        return stored
 
-    monkeypatch.setattr(storage, "list_custom_gifts", change_midway)
+    monkeypatch.setattr(store, "stored_settings", change_midway)
     assert (await profiles.get(GUILD.id)).rates.preset == "seed"
-    monkeypatch.setattr(storage, "list_custom_gifts", real)
+    monkeypatch.setattr(store, "stored_settings", real)
     assert (await profiles.get(GUILD.id)).rates.preset == "one-to-one"

@@ -29,11 +29,11 @@ from tests.support.replies import (
 
 
 async def ledger(offline: OfflineDiscord, guild=GUILD) -> list[Entry]:
-    return [e async for e in offline.bot.storage.export_rows(guild.id)]
+    return [e async for e in offline.bot.storage.ledger.export_rows(guild.id)]
 
 
 async def received(offline: OfflineDiscord, user: FakeUser, guild=GUILD) -> int:
-    summary = await offline.bot.storage.user_summary(guild.id, user.id)
+    summary = await offline.bot.storage.ledger.user_summary(guild.id, user.id)
     return summary.diamonds_received
 
 
@@ -48,7 +48,9 @@ def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
 
 
 async def everyone_may_tally_others(offline: OfflineDiscord, guild=GUILD) -> None:
-    await offline.bot.storage.set_config_value(guild.id, "tally_others", "everyone", MANAGER.id)
+    await offline.bot.storage.guild_settings.change_settings(
+        guild.id, {"tally_others": "everyone"}, MANAGER.id
+    )
     offline.bot.profiles.forget(guild.id)
 
 
@@ -206,7 +208,7 @@ async def test_show_for_someone_new_and_for_a_bot(offline: OfflineDiscord) -> No
 async def test_history_pages_newest_first_for_the_caller_only(offline: OfflineDiscord) -> None:
     storage = offline.bot.storage
     for count in range(1, 26):
-        await storage.add_entry(
+        await storage.ledger.add_entry(
             GUILD.id, ALICE.id, BOB.id, gift_name="Rose", count=count, coins=count, diamonds=0
         )
     reply = only_reply(await tally(offline, "tally history", {"member": ALICE}, user=BOB))
@@ -249,7 +251,7 @@ async def seed_players(offline: OfflineDiscord) -> None:
     """player0 received most ... player11 least; player11 sent most coins."""
     storage = offline.bot.storage
     for i, player in enumerate(PLAYERS):
-        await storage.add_entry(
+        await storage.ledger.add_entry(
             GUILD.id, player.id, PLAYERS[-1 - i].id,
             gift_name="Galaxy", count=12 - i, coins=1000 * (12 - i), diamonds=500 * (12 - i),
         )  # fmt: skip
@@ -287,7 +289,9 @@ async def test_leaderboard_refuses_when_turned_off_and_bad_choices(offline) -> N
     assert "not a valid choice" in refusal(
         await tally(offline, "tally leaderboard", {"by": "'; DROP TABLE ledger;--"})
     )
-    await offline.bot.storage.set_config_value(GUILD.id, "leaderboard_enabled", "false", 1)
+    await offline.bot.storage.guild_settings.change_settings(
+        GUILD.id, {"leaderboard_enabled": "false"}, 1
+    )
     offline.bot.profiles.forget(GUILD.id)
     assert "turned off" in refusal(await tally(offline, "tally leaderboard"))
     public_embed(await tally(offline, "tally leaderboard", guild=OTHER_GUILD))
@@ -298,10 +302,10 @@ async def test_leaderboard_refuses_when_turned_off_and_bad_choices(offline) -> N
 
 async def seed_alice(offline: OfflineDiscord) -> None:
     storage = offline.bot.storage
-    await storage.add_entry(
+    await storage.ledger.add_entry(
         GUILD.id, ALICE.id, ALICE.id, gift_name="Galaxy", count=2, coins=2000, diamonds=1000
     )
-    await storage.add_entry(
+    await storage.ledger.add_entry(
         GUILD.id, ALICE.id, BOB.id, gift_name=None, count=1, coins=0, diamonds=7
     )
 
@@ -391,16 +395,17 @@ async def test_reset_of_nobody_or_a_bot_is_refused(offline: OfflineDiscord) -> N
 
 async def test_export_sends_the_ledger_as_csv_with_formulas_neutralised(offline) -> None:
     storage = offline.bot.storage
-    await storage.add_entry(
+    await storage.ledger.add_entry(
         GUILD.id, ALICE.id, BOB.id, gift_name="Galaxy", count=2, coins=2000, diamonds=1000
     )
     for evil in ('=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)"):
-        await storage.add_entry(
+        await storage.ledger.add_entry(
             GUILD.id, BOB.id, ALICE.id, gift_name=evil, count=1, coins=1, diamonds=0
         )
-    await storage.add_entry(OTHER_GUILD.id, ALICE.id, ALICE.id, gift_name=None, count=1, coins=0,
-                            diamonds=99)  # fmt: skip
-    await storage.undo_last(GUILD.id, ALICE.id)
+    await storage.ledger.add_entry(
+        OTHER_GUILD.id, ALICE.id, ALICE.id, gift_name=None, count=1, coins=0, diamonds=99
+    )
+    await storage.ledger.undo_last(GUILD.id, ALICE.id)
 
     replies = await tally(offline, "tally export", user=MANAGER)
     deferred, sent = replies[0], replies[-1]
@@ -425,8 +430,8 @@ async def test_export_sends_the_ledger_as_csv_with_formulas_neutralised(offline)
 
 async def test_export_marks_undone_and_archived_rows(offline: OfflineDiscord) -> None:
     await seed_alice(offline)
-    await offline.bot.storage.undo_last(GUILD.id, BOB.id)
-    await offline.bot.storage.archive_member(GUILD.id, ALICE.id, MANAGER.id)
+    await offline.bot.storage.ledger.undo_last(GUILD.id, BOB.id)
+    await offline.bot.storage.ledger.archive_member(GUILD.id, ALICE.id, MANAGER.id)
     sent = (await tally(offline, "tally export", user=MANAGER))[-1]
     rows = list(csv.DictReader(io.StringIO(sent.files[0][1].decode("utf-8-sig"))))
     assert [r["status"] for r in rows] == ["archived", "undone"]

@@ -35,20 +35,20 @@ async def test_a_thousand_concurrent_adds_keep_totals_equal_to_the_ledger(
     storage = offline.bot.storage
     ledger: Counter[int] = Counter()
     rows = 0
-    async for entry in storage.export_rows(GUILD.id):
+    async for entry in storage.ledger.export_rows(GUILD.id):
         assert entry.active and entry.sender_id == entry.recipient_id
         ledger[entry.recipient_id] += entry.diamonds
         rows += 1
     assert rows == 1000
     expected = sum(diamonds for _, _, diamonds in GIFTS)
     for user in USERS:
-        summary = await storage.user_summary(GUILD.id, user.id)
+        summary = await storage.ledger.user_summary(GUILD.id, user.id)
         assert summary.diamonds_received == ledger[user.id] == expected
         assert summary.entries_received == 2
     board = [
         row
         for offset in range(0, 500, 100)
-        for row in await storage.leaderboard(GUILD.id, "received", "all", 100, offset=offset)
+        for row in await storage.ledger.leaderboard(GUILD.id, "received", "all", 100, offset=offset)
     ]
     assert len(board) == 500 and sum(row.value for row in board) == sum(ledger.values())
     assert await storage.verify() == []

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.client import create_bot
+from bot.config import BotConfig
 from bot.offline import OfflineDiscord
-from bot.settings import Settings
+from tests.support.bots import offline_bot
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import embed_of, field, only_reply
 
@@ -22,8 +22,8 @@ async def answers(driver: OfflineDiscord) -> list[dict]:
     return shown
 
 
-async def test_a_new_bot_on_the_same_file_shows_the_same_tallies(settings: Settings) -> None:
-    async with OfflineDiscord(create_bot(settings)) as first:
+async def test_a_new_bot_on_the_same_file_shows_the_same_tallies(config: BotConfig) -> None:
+    async with offline_bot(config) as first:
         for options in (
             {"gift": "galaxy", "count": 7},
             {"gift": "lion", "member": ALICE},
@@ -37,6 +37,6 @@ async def test_a_new_bot_on_the_same_file_shows_the_same_tallies(settings: Setti
         before = await answers(first)
     assert field(before[0], "Diamonds received") == "15,499"
 
-    async with OfflineDiscord(create_bot(settings)) as second:
+    async with offline_bot(config) as second:
         after = await answers(second)
     assert after == before

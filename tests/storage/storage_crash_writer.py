@@ -22,13 +22,13 @@ async def storm(path: str) -> None:
     while True:
         step += 1
         if step % 11 == 0:
-            await storage.undo_last(GUILD, 100 + step % 7)
+            await storage.ledger.undo_last(GUILD, 100 + step % 7)
         elif step % 37 == 0:
-            await storage.archive_member(GUILD, step % 50, actor_id=9)
+            await storage.ledger.archive_member(GUILD, step % 50, actor_id=9)
         elif step % 53 == 0:
-            await storage.restore_member(GUILD, step % 50)
+            await storage.ledger.restore_member(GUILD, step % 50)
         else:
-            entry = await storage.add_entry(
+            recorded = await storage.ledger.add_entry(
                 GUILD,
                 step % 50,
                 100 + step % 7,
@@ -37,7 +37,7 @@ async def storm(path: str) -> None:
                 coins=step % 1000,
                 diamonds=step % 500,
             )
-            print(entry.id, flush=True)
+            print(recorded.entry.id, flush=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import pytest
 from economy import profiles
 from economy.errors import AlreadyExists, InvalidValue, NotFound, OutOfRange
 from economy.storage import (
-    GuildConfig,
+    GuildSettings,
     SqliteStorage,
     StorageError,
     custom_gift_key,
@@ -25,12 +25,12 @@ NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 
 
 async def test_defaults_when_nothing_is_set(storage: SqliteStorage) -> None:
-    config = await storage.get_guild_config(G1)
-    assert config == GuildConfig()
+    config = await storage.guild_settings.get_settings(G1)
+    assert config == GuildSettings()
     assert (config.preset, config.currency, config.tally_others) == (None, None, "managers")
     assert config.leaderboard_enabled is True
     assert dict(config.overrides) == {} and dict(config.fx_overrides) == {}
-    assert await storage.config_history(G1) == []
+    assert await storage.guild_settings.settings_history(G1) == []
 
 
 async def test_settings_round_trip(storage: SqliteStorage) -> None:
@@ -43,8 +43,8 @@ async def test_settings_round_trip(storage: SqliteStorage) -> None:
         (override_key("cashout_cut"), "0.5"),
         (fx_key("IDR"), "16250.5"),
     ]:
-        await storage.set_config_value(G1, key, value, actor_id=ADMIN)
-    config = await storage.get_guild_config(G1)
+        await storage.guild_settings.change_settings(G1, {key: value}, actor_id=ADMIN)
+    config = await storage.guild_settings.get_settings(G1)
     assert config.preset == "one-to-one" and config.currency == "BRL"
     assert config.tally_others == "everyone" and config.leaderboard_enabled is False
     assert config.overrides == {"usd_per_diamond": "0.0049", "cashout_cut": "0.5"}
@@ -54,22 +54,24 @@ async def test_settings_round_trip(storage: SqliteStorage) -> None:
 
 
 async def test_every_change_is_audited_in_order(storage: SqliteStorage) -> None:
-    first = await storage.set_config_value(G1, "currency", "USD", actor_id=ADMIN, now=NOW)
+    (first,) = await storage.guild_settings.change_settings(
+        G1, {"currency": "USD"}, actor_id=ADMIN, now=NOW
+    )
     later = NOW + timedelta(minutes=5)
-    await storage.set_config_value(G1, "currency", "IDR", actor_id=OTHER, now=later)
-    await storage.set_config_value(G1, "currency", None, actor_id=ADMIN, now=later)
+    await storage.guild_settings.change_settings(G1, {"currency": "IDR"}, actor_id=OTHER, now=later)
+    await storage.guild_settings.change_settings(G1, {"currency": None}, actor_id=ADMIN, now=later)
     assert (first.key, first.old_value, first.new_value, first.actor_id) == (
         "currency", None, "USD", ADMIN,
     )  # fmt: skip
-    history = await storage.config_history(G1)
+    history = await storage.guild_settings.settings_history(G1)
     assert [(r.actor_id, r.old_value, r.new_value) for r in history] == [
         (ADMIN, "IDR", None),
         (OTHER, "USD", "IDR"),
         (ADMIN, None, "USD"),
     ]
     assert history[1].created_at == later and history[-1] == first
-    assert (await storage.get_guild_config(G1)).currency is None  # cleared -> default
-    assert len(await storage.config_history(G1, limit=2)) == 2
+    assert (await storage.guild_settings.get_settings(G1)).currency is None  # cleared -> default
+    assert len(await storage.guild_settings.settings_history(G1, limit=2)) == 2
 
 
 async def test_bad_settings_are_refused_without_audit(storage: SqliteStorage) -> None:
@@ -87,15 +89,15 @@ async def test_bad_settings_are_refused_without_audit(storage: SqliteStorage) ->
         (fx_key("IDR"), "0"),
     ]:
         with pytest.raises(InvalidValue):
-            await storage.set_config_value(G1, key, value, actor_id=ADMIN)
-    assert await storage.config_history(G1) == []
-    assert await storage.get_guild_config(G1) == GuildConfig()
+            await storage.guild_settings.change_settings(G1, {key: value}, actor_id=ADMIN)
+    assert await storage.guild_settings.settings_history(G1) == []
+    assert await storage.guild_settings.get_settings(G1) == GuildSettings()
 
 
 async def test_setting_and_audit_are_one_transaction(
     storage: SqliteStorage, tmp_path: Path
 ) -> None:
-    await storage.set_config_value(G1, "currency", "USD", actor_id=ADMIN)
+    await storage.guild_settings.change_settings(G1, {"currency": "USD"}, actor_id=ADMIN)
     with sqlite3.connect(tmp_path / "bot.sqlite") as db:
         db.execute(
             "CREATE TRIGGER no_audit BEFORE INSERT ON config_audit"
@@ -103,33 +105,38 @@ async def test_setting_and_audit_are_one_transaction(
         )
     db.close()
     with pytest.raises(StorageError):
-        await storage.set_config_value(G1, "currency", "GBP", actor_id=ADMIN)
+        await storage.guild_settings.change_settings(G1, {"currency": "GBP"}, actor_id=ADMIN)
     with pytest.raises(StorageError):
-        await storage.add_custom_gift(G1, "Sneaky", 5, actor_id=ADMIN)
-    assert (await storage.get_guild_config(G1)).currency == "USD"
-    assert await storage.list_custom_gifts(G1) == []
-    assert len(await storage.config_history(G1)) == 1
+        await storage.guild_settings.add_custom_gift(G1, "Sneaky", 5, actor_id=ADMIN)
+    assert (await storage.guild_settings.get_settings(G1)).currency == "USD"
+    assert await storage.guild_settings.list_custom_gifts(G1) == []
+    assert len(await storage.guild_settings.settings_history(G1)) == 1
 
 
 async def test_custom_gifts_are_audited(storage: SqliteStorage) -> None:
-    gift = await storage.add_custom_gift(G1, "  Golden Mic ", 250, actor_id=ADMIN, now=NOW)
+    gift = await storage.guild_settings.add_custom_gift(
+        G1, "  Golden Mic ", 250, actor_id=ADMIN, now=NOW
+    )
     assert (gift.name, gift.coins, gift.creator_id, gift.created_at) == (
         "Golden Mic", 250, ADMIN, NOW,
     )  # fmt: skip
-    await storage.add_custom_gift(G1, "Apple", 3, actor_id=OTHER)
-    assert [g.name for g in await storage.list_custom_gifts(G1)] == ["Apple", "Golden Mic"]
+    await storage.guild_settings.add_custom_gift(G1, "Apple", 3, actor_id=OTHER)
+    assert [g.name for g in await storage.guild_settings.list_custom_gifts(G1)] == [
+        "Apple",
+        "Golden Mic",
+    ]
     with pytest.raises(AlreadyExists):
-        await storage.add_custom_gift(G1, "golden mic", 9, actor_id=ADMIN)
+        await storage.guild_settings.add_custom_gift(G1, "golden mic", 9, actor_id=ADMIN)
     for coins in (0, -3, 10**9):
         with pytest.raises(OutOfRange):
-            await storage.add_custom_gift(G1, "Odd", coins, actor_id=ADMIN)
+            await storage.guild_settings.add_custom_gift(G1, "Odd", coins, actor_id=ADMIN)
     with pytest.raises(InvalidValue):
-        await storage.add_custom_gift(G1, "bad\x07bell", 5, actor_id=ADMIN)
-    await storage.remove_custom_gift(G1, "GOLDEN MIC", actor_id=OTHER)
+        await storage.guild_settings.add_custom_gift(G1, "bad\x07bell", 5, actor_id=ADMIN)
+    await storage.guild_settings.remove_custom_gift(G1, "GOLDEN MIC", actor_id=OTHER)
     with pytest.raises(NotFound):
-        await storage.remove_custom_gift(G1, "Golden Mic", actor_id=OTHER)
-    assert [g.name for g in await storage.list_custom_gifts(G1)] == ["Apple"]
-    history = await storage.config_history(G1)
+        await storage.guild_settings.remove_custom_gift(G1, "Golden Mic", actor_id=OTHER)
+    assert [g.name for g in await storage.guild_settings.list_custom_gifts(G1)] == ["Apple"]
+    history = await storage.guild_settings.settings_history(G1)
     assert [(r.key, r.actor_id, r.old_value, r.new_value) for r in history] == [
         ("custom_gift:Golden Mic", OTHER, "250", None),
         ("custom_gift:Apple", OTHER, None, "3"),
@@ -140,36 +147,43 @@ async def test_custom_gifts_are_audited(storage: SqliteStorage) -> None:
 
 
 async def test_settings_are_per_guild(storage: SqliteStorage) -> None:
-    await storage.set_config_value(G1, "preset", "seed", actor_id=ADMIN)
-    await storage.set_config_value(G1, override_key("usd_per_diamond"), "0.01", actor_id=ADMIN)
-    await storage.add_custom_gift(G1, "Local", 10, actor_id=ADMIN)
-    assert await storage.get_guild_config(G2) == GuildConfig()
-    assert await storage.config_history(G2) == []
-    assert await storage.list_custom_gifts(G2) == []
-    await storage.add_custom_gift(G2, "local", 20, actor_id=OTHER)  # same name, other server
+    await storage.guild_settings.change_settings(G1, {"preset": "seed"}, actor_id=ADMIN)
+    await storage.guild_settings.change_settings(
+        G1, {override_key("usd_per_diamond"): "0.01"}, actor_id=ADMIN
+    )
+    await storage.guild_settings.add_custom_gift(G1, "Local", 10, actor_id=ADMIN)
+    assert await storage.guild_settings.get_settings(G2) == GuildSettings()
+    assert await storage.guild_settings.settings_history(G2) == []
+    assert await storage.guild_settings.list_custom_gifts(G2) == []
+    await storage.guild_settings.add_custom_gift(
+        G2, "local", 20, actor_id=OTHER
+    )  # same name, other server
     with pytest.raises(NotFound):
-        await storage.remove_custom_gift(G2, "Nope", actor_id=OTHER)
-    await storage.remove_custom_gift(G2, "LOCAL", actor_id=OTHER)
-    assert [g.coins for g in await storage.list_custom_gifts(G1)] == [10]
-    assert (await storage.get_guild_config(G1)).preset == "seed"
+        await storage.guild_settings.remove_custom_gift(G2, "Nope", actor_id=OTHER)
+    await storage.guild_settings.remove_custom_gift(G2, "LOCAL", actor_id=OTHER)
+    assert [g.coins for g in await storage.guild_settings.list_custom_gifts(G1)] == [10]
+    assert (await storage.guild_settings.get_settings(G1)).preset == "seed"
 
 
 async def test_several_settings_change_together_or_not_at_all(storage: SqliteStorage) -> None:
-    await storage.set_config_value(G1, override_key("cashout_cut"), "0.3", ADMIN, now=NOW)
-    await storage.set_config_value(G1, fx_key("IDR"), "16000", ADMIN, now=NOW)
+    await storage.guild_settings.change_settings(
+        G1, {override_key("cashout_cut"): "0.3"}, ADMIN, now=NOW
+    )
+    await storage.guild_settings.change_settings(G1, {fx_key("IDR"): "16000"}, ADMIN, now=NOW)
     with pytest.raises(InvalidValue):
-        await storage.set_config_values(
+        await storage.guild_settings.change_settings(
             G1, {override_key("cashout_cut"): None, "currency": "not a currency"}, ADMIN
         )
-    untouched = await storage.get_guild_config(G1)
+    untouched = await storage.guild_settings.get_settings(G1)
     assert (
-        untouched.overrides == {"cashout_cut": "0.3"} and len(await storage.config_history(G1)) == 2
+        untouched.overrides == {"cashout_cut": "0.3"}
+        and len(await storage.guild_settings.settings_history(G1)) == 2
     )
 
-    rows = await storage.set_config_values(
+    rows = await storage.guild_settings.change_settings(
         G1, {override_key("cashout_cut"): None, fx_key("IDR"): None}, ADMIN, now=NOW
     )
     assert [(r.old_value, r.new_value) for r in rows] == [("0.3", None), ("16000", None)]
-    cleared = await storage.get_guild_config(G1)
+    cleared = await storage.guild_settings.get_settings(G1)
     assert cleared.overrides == {} and cleared.fx_overrides == {}
-    assert len(await storage.config_history(G1)) == 4
+    assert len(await storage.guild_settings.settings_history(G1)) == 4

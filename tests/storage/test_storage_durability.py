@@ -20,7 +20,7 @@ from economy.storage import (
     StorageVersionError,
     UserSummary,
 )
-from economy.storage.sqlite import load_migrations, split_statements
+from economy.storage.sqlite.migrations import load_migrations, split_statements
 
 REPO = Path(__file__).resolve().parents[2]
 G = 5
@@ -29,7 +29,7 @@ G = 5
 def packaged_migrations(folder: Path) -> Path:
     """Copy the shipped migrations into `folder` (to add fake newer ones next to them)."""
     folder.mkdir()
-    for item in (resources.files("economy.storage") / "migrations").iterdir():
+    for item in (resources.files("economy.storage.sqlite") / "migrations").iterdir():
         if item.name.endswith(".sql"):
             (folder / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
     return folder
@@ -45,7 +45,7 @@ def user_version(path: Path) -> int:
 async def test_open_creates_folders_uses_wal_and_records_schema(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "bot.sqlite"
     async with await SqliteStorage.open(path) as storage:
-        await storage.add_entry(G, 1, 2, gift_name="Rose", count=1, coins=1, diamonds=1)
+        await storage.ledger.add_entry(G, 1, 2, gift_name="Rose", count=1, coins=1, diamonds=1)
     assert path.exists()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -56,18 +56,21 @@ async def test_open_creates_folders_uses_wal_and_records_schema(tmp_path: Path) 
 async def test_reopen_after_close_shows_the_same_data(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite"
     storage = await SqliteStorage.open(path)
-    entry = await storage.add_entry(G, 1, 2, gift_name="Lion", count=2, coins=58, diamonds=29)
-    await storage.create_group(G, "Team", 2)
-    await storage.set_config_value(G, "currency", "IDR", actor_id=2)
-    board = await storage.leaderboard(G, "received", "all")
+    recorded = await storage.ledger.add_entry(
+        G, 1, 2, gift_name="Lion", count=2, coins=58, diamonds=29
+    )
+    entry = recorded.entry
+    await storage.groups.create_group(G, "Team", 2)
+    await storage.guild_settings.change_settings(G, {"currency": "IDR"}, actor_id=2)
+    board = await storage.ledger.leaderboard(G, "received", "all")
     await storage.close()
     await storage.close()  # idempotent
 
     async with await SqliteStorage.open(path) as again:
-        assert [e async for e in again.export_rows(G)] == [entry]
-        assert await again.leaderboard(G, "received", "all") == board
-        assert (await again.get_group(G, "team")).creator_id == 2
-        assert (await again.get_guild_config(G)).currency == "IDR"
+        assert [e async for e in again.ledger.export_rows(G)] == [entry]
+        assert await again.ledger.leaderboard(G, "received", "all") == board
+        assert (await again.groups.get_group(G, "team")).creator_id == 2
+        assert (await again.guild_settings.get_settings(G)).currency == "IDR"
 
 
 async def test_packaged_migrations_are_readable() -> None:
@@ -99,9 +102,11 @@ async def test_older_database_upgrades_without_losing_rows(tmp_path: Path) -> No
     path = tmp_path / "bot.sqlite"
     async with await SqliteStorage.open(path, migrations=folder) as storage:
         for i in range(20):
-            await storage.add_entry(G, i % 4, 9, gift_name="Rose", count=1, coins=2, diamonds=1)
-        await storage.create_group(G, "Old group", 9)
-        before = [e async for e in storage.export_rows(G)]
+            await storage.ledger.add_entry(
+                G, i % 4, 9, gift_name="Rose", count=1, coins=2, diamonds=1
+            )
+        await storage.groups.create_group(G, "Old group", 9)
+        before = [e async for e in storage.ledger.export_rows(G)]
     old_version = user_version(path)
 
     newer = old_version + 1
@@ -113,9 +118,9 @@ async def test_older_database_upgrades_without_losing_rows(tmp_path: Path) -> No
         encoding="utf-8",
     )
     async with await SqliteStorage.open(path, migrations=folder) as storage:
-        assert [e async for e in storage.export_rows(G)] == before
-        assert (await storage.user_summary(G, 1)).diamonds_received == 5
-        assert (await storage.get_group(G, "old group")).name == "Old group"
+        assert [e async for e in storage.ledger.export_rows(G)] == before
+        assert (await storage.ledger.user_summary(G, 1)).diamonds_received == 5
+        assert (await storage.groups.get_group(G, "old group")).name == "Old group"
         assert await storage.verify() == []
     assert user_version(path) == newer
     with sqlite3.connect(path) as db:
@@ -128,7 +133,7 @@ async def test_failing_migration_changes_nothing(tmp_path: Path) -> None:
     folder = packaged_migrations(tmp_path / "migrations")
     path = tmp_path / "bot.sqlite"
     async with await SqliteStorage.open(path, migrations=folder) as storage:
-        await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=3)
+        await storage.ledger.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=3)
     version = user_version(path)
     (folder / f"V{version + 1:03d}__broken.sql").write_text(
         "CREATE TABLE half_done (x);\nINSERT INTO no_such_table VALUES (1);\n", encoding="utf-8"
@@ -198,7 +203,7 @@ async def test_crash_mid_storm_loses_no_committed_entry(tmp_path: Path) -> None:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     db.close()
     async with await SqliteStorage.open(path) as storage:
-        stored = {e.id async for e in storage.export_rows(1)}
+        stored = {e.id async for e in storage.ledger.export_rows(1)}
         assert set(printed) <= stored
         assert await storage.verify() == []
 
@@ -206,68 +211,81 @@ async def test_crash_mid_storm_loses_no_committed_entry(tmp_path: Path) -> None:
 async def test_backup_copy_opens_and_matches(tmp_path: Path) -> None:
     async with await SqliteStorage.open(tmp_path / "bot.sqlite") as storage:
         for i in range(50):
-            await storage.add_entry(G, i % 7, i % 3, gift_name="Rose", count=1, coins=i, diamonds=i)
-        await storage.undo_last(G, 1)
-        await storage.create_group(G, "Squad", 1)
-        await storage.add_member(G, "squad", 4)
-        await storage.set_config_value(G, "preset", "seed", actor_id=1)
-        board = await storage.leaderboard(G, "received", "all")
+            await storage.ledger.add_entry(
+                G, i % 7, i % 3, gift_name="Rose", count=1, coins=i, diamonds=i
+            )
+        await storage.ledger.undo_last(G, 1)
+        await storage.groups.create_group(G, "Squad", 1)
+        await storage.groups.add_member(G, "squad", 4)
+        await storage.guild_settings.change_settings(G, {"preset": "seed"}, actor_id=1)
+        board = await storage.ledger.leaderboard(G, "received", "all")
         target = tmp_path / "backups" / "copy.sqlite"
         await storage.backup(target)
-        await storage.add_entry(G, 1, 1, gift_name=None, count=1, coins=0, diamonds=1)  # later
+        await storage.ledger.add_entry(
+            G, 1, 1, gift_name=None, count=1, coins=0, diamonds=1
+        )  # later
         with pytest.raises(ValueError):
             await storage.backup(tmp_path / "bot.sqlite")
-        live = [e async for e in storage.export_rows(G)]
-        assert await storage.leaderboard(G, "received", "all") != board
+        live = [e async for e in storage.ledger.export_rows(G)]
+        assert await storage.ledger.leaderboard(G, "received", "all") != board
     assert not (tmp_path / "backups" / "copy.sqlite.tmp").exists()
     async with await SqliteStorage.open(target) as copy:
-        assert [e async for e in copy.export_rows(G)] == live[:-1]
-        assert await copy.leaderboard(G, "received", "all") == board  # predates the last entry
-        received = (await copy.user_summary(G, 4)).diamonds_received
-        assert await copy.group_members(G, "SQUAD") == [(4, received)]
-        assert (await copy.get_guild_config(G)).preset == "seed"
+        assert [e async for e in copy.ledger.export_rows(G)] == live[:-1]
+        assert (
+            await copy.ledger.leaderboard(G, "received", "all") == board
+        )  # predates the last entry
+        received = (await copy.ledger.user_summary(G, 4)).diamonds_received
+        assert await copy.groups.group_members(G, "SQUAD") == [(4, received)]
+        assert (await copy.guild_settings.get_settings(G)).preset == "seed"
         assert await copy.verify() == []
 
 
 async def test_locked_database_raises_storage_busy(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite"
     async with await SqliteStorage.open(path, busy_timeout_ms=50) as storage:
-        await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
+        await storage.ledger.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
         try:
             with pytest.raises(StorageBusy):
-                await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
+                await storage.ledger.add_entry(
+                    G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1
+                )
             with pytest.raises(StorageBusy):
-                await storage.create_group(G, "Blocked", 2)
+                await storage.groups.create_group(G, "Blocked", 2)
             with pytest.raises(StorageBusy):
-                await storage.add_member(G, "Blocked", 2)  # BEGIN IMMEDIATE itself waits
-            assert (await storage.user_summary(G, 1)).diamonds_received == 1  # reads go on
+                await storage.groups.add_member(G, "Blocked", 2)  # BEGIN IMMEDIATE itself waits
+            assert (await storage.ledger.user_summary(G, 1)).diamonds_received == 1  # reads go on
         finally:
             other.execute("ROLLBACK")
             other.close()
-        await storage.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
-        assert (await storage.user_summary(G, 1)).entries_received == 2
+        await storage.ledger.add_entry(G, 1, 2, gift_name=None, count=1, coins=0, diamonds=1)
+        assert (await storage.ledger.user_summary(G, 1)).entries_received == 2
 
 
 async def test_full_disk_raises_storage_full_and_keeps_totals_exact(tmp_path: Path) -> None:
     async with await SqliteStorage.open(tmp_path / "bot.sqlite") as storage:
         # White-box: cap the file at its current size (a stand-in for a full disk).
-        (pages,) = (await storage._writer.execute_fetchall("PRAGMA page_count"))[0]
-        await storage._writer.execute(f"PRAGMA max_page_count = {pages + 2}")
+        (pages,) = (await storage._db._writer.execute_fetchall("PRAGMA page_count"))[0]
+        await storage._db._writer.execute(f"PRAGMA max_page_count = {pages + 2}")
         with pytest.raises(StorageFull):
             for user in range(5000):
-                await storage.add_entry(G, user, user + 1, gift_name=f"Gift {user}",
+                await storage.ledger.add_entry(G, user, user + 1, gift_name=f"Gift {user}",
                                         count=1, coins=1, diamonds=1)  # fmt: skip
-        written = [e async for e in storage.export_rows(G)]
-        assert (await storage.user_summary(G, 0)).entries_received == 1
+        written = [e async for e in storage.ledger.export_rows(G)]
+        assert (await storage.ledger.user_summary(G, 0)).entries_received == 1
         assert len(written) == sum(
-            [(await storage.user_summary(G, e.recipient_id)).entries_received for e in written]
+            [
+                (await storage.ledger.user_summary(G, e.recipient_id)).entries_received
+                for e in written
+            ]
         )  # the failed entry left neither a ledger row nor a total
         failed = len(written)  # recipient of the refused entry; its sender is failed + 1
-        assert (await storage.user_summary(G, failed)).entries_received == 0
-        assert await storage.user_summary(G, failed + 1) == UserSummary(0, 0, 0, 0, None, 0, 0)
-        assert await storage.top_gifts(G, failed) == []
+        assert (await storage.ledger.user_summary(G, failed)).entries_received == 0
+        assert await storage.ledger.user_summary(G, failed + 1) == UserSummary(
+            0, 0, 0, 0, None, 0, 0
+        )
+        assert await storage.ledger.top_gifts(G, failed) == []
         assert await storage.verify() == []
 
 
@@ -278,5 +296,7 @@ def test_storage_errors_are_a_family() -> None:
 
 
 def test_shipped_migrations_match_the_repository() -> None:
-    shipped = sorted(p.name for p in (REPO / "economy" / "storage" / "migrations").glob("*.sql"))
+    shipped = sorted(
+        p.name for p in (REPO / "economy" / "storage" / "sqlite" / "migrations").glob("*.sql")
+    )
     assert shipped == [f"V{m.version:03d}__{m.name}.sql" for m in load_migrations()]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from economy import conversions, server_settings
 from economy.errors import InvalidValue, OutOfRange
+from economy.limits import MAX_AMOUNT, MAX_COUNT
 from economy.storage import (
     Entry,
     LeaderboardRow,
@@ -22,7 +22,6 @@ from economy.storage import (
     period_key,
     period_keys,
 )
-from economy.storage.sqlite import MAX_AMOUNT, MAX_COUNT, MAX_GIFT_COINS
 
 G1, G2 = 111, 222
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday, ISO week 47
@@ -41,7 +40,7 @@ async def add(
     now: datetime = NOW,
 ) -> Entry:
     """Add one entry with coins defaulting to twice the diamonds."""
-    return await store.add_entry(
+    recorded = await store.ledger.add_entry(
         guild,
         recipient,
         sender,
@@ -51,6 +50,7 @@ async def add(
         diamonds=diamonds,
         now=now,
     )
+    return recorded.entry
 
 
 async def expected_summaries(
@@ -60,7 +60,7 @@ async def expected_summaries(
     in Python over the exported ledger (active entries only) for the period of NOW."""
     key = period_key(period, NOW)  # type: ignore[arg-type]
     sums: dict[int, list[int]] = defaultdict(lambda: [0] * 6)
-    async for entry in store.export_rows(guild):
+    async for entry in store.ledger.export_rows(guild):
         if not entry.active or key not in ("all", *period_keys(entry.created_at)):
             continue
         received, sent = sums[entry.recipient_id], sums[entry.sender_id]
@@ -78,7 +78,7 @@ async def assert_totals_match_ledger(store: SqliteStorage, guild: int) -> None:
     for period in ("all", "month", "week"):
         expected = await expected_summaries(store, guild, period)
         for user, values in expected.items():
-            got = await store.user_summary(guild, user, period, now=NOW)  # type: ignore[arg-type]
+            got = await store.ledger.user_summary(guild, user, period, now=NOW)  # type: ignore[arg-type]
             assert (
                 got.diamonds_received,
                 got.coins_received,
@@ -97,28 +97,28 @@ async def test_add_entry_returns_entry_and_updates_totals(storage: SqliteStorage
     entry = await add(storage, 1, 2, 100, count=5, gift="Lion", coins=500)
     assert entry == Entry(entry.id, G1, 1, 2, "Lion", 5, 500, 100, NOW, False, None)
     assert entry.active
-    assert await storage.user_summary(G1, 1) == UserSummary(100, 500, 0, 1, 1, 0, 0)
-    assert await storage.user_summary(G1, 2) == UserSummary(0, 0, 500, 0, None, 100, 1)
-    assert await storage.user_summary(G1, 3) == UserSummary(0, 0, 0, 0, None, 0, 0)
+    assert await storage.ledger.user_summary(G1, 1) == UserSummary(100, 500, 0, 1, 1, 0, 0)
+    assert await storage.ledger.user_summary(G1, 2) == UserSummary(0, 0, 500, 0, None, 100, 1)
+    assert await storage.ledger.user_summary(G1, 3) == UserSummary(0, 0, 0, 0, None, 0, 0)
 
 
 async def test_raw_diamonds_have_no_gift(storage: SqliteStorage) -> None:
     await add(storage, 1, 2, 70, gift=None, coins=0)
-    assert (await storage.user_summary(G1, 1)).diamonds_received == 70
-    assert await storage.top_gifts(G1, 1) == []
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 70
+    assert await storage.ledger.top_gifts(G1, 1) == []
 
 
 async def test_undo_last_takes_back_the_senders_latest_entry(storage: SqliteStorage) -> None:
     first = await add(storage, 1, 2, 10)
     await add(storage, 1, 3, 20)  # someone else's entry is not the sender's to undo
     second = await add(storage, 4, 2, 30)
-    undone = await storage.undo_last(G1, 2)
+    undone = await storage.ledger.undo_last(G1, 2)
     assert undone is not None and undone.id == second.id and undone.undone
-    assert (await storage.user_summary(G1, 4)).diamonds_received == 0
-    again = await storage.undo_last(G1, 2)
+    assert (await storage.ledger.user_summary(G1, 4)).diamonds_received == 0
+    again = await storage.ledger.undo_last(G1, 2)
     assert again is not None and again.id == first.id
-    assert await storage.undo_last(G1, 2) is None
-    assert (await storage.user_summary(G1, 1)).diamonds_received == 20
+    assert await storage.ledger.undo_last(G1, 2) is None
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 20
     await assert_totals_match_ledger(storage, G1)
 
 
@@ -129,7 +129,7 @@ async def test_random_adds_and_undos_keep_totals_equal_to_ledger(
     for _ in range(300):
         when = NOW - timedelta(days=rnd.randrange(60), hours=rnd.randrange(24))
         if rnd.random() < 0.15:
-            await storage.undo_last(G1, rnd.randrange(5))
+            await storage.ledger.undo_last(G1, rnd.randrange(5))
         else:
             gift = rnd.choice(["Rose", "Lion", None])
             await add(storage, rnd.randrange(8), rnd.randrange(5), rnd.randrange(1, 500),
@@ -146,21 +146,18 @@ async def test_invalid_amounts_are_refused_and_write_nothing(storage: SqliteStor
         await add(storage, 1, 2, 10, coins=-5)
     with pytest.raises(InvalidValue):
         await add(storage, 1, 2, 10, gift="  ")
-    assert [e async for e in storage.export_rows(G1)] == []
+    assert [e async for e in storage.ledger.export_rows(G1)] == []
 
 
-async def test_bounds_are_the_domains_and_inclusive(storage: SqliteStorage) -> None:
-    """The storage keeps its own copies of the bounds (it must not import the rate card):
-    they must agree with what the commands accept, or valid input would be refused here."""
-    assert (MAX_COUNT, MAX_AMOUNT) == (conversions.MAX_COUNT, conversions.MAX_AMOUNT)
-    assert MAX_GIFT_COINS == server_settings.MAX_GIFT_COINS
+async def test_bounds_are_inclusive(storage: SqliteStorage) -> None:
+    """The largest entry the commands accept is stored; one more of anything is refused."""
     most = {"count": MAX_COUNT, "coins": MAX_AMOUNT, "diamonds": MAX_AMOUNT}
-    entry = await storage.add_entry(G1, 1, 2, gift_name="Rose", **most)
+    entry = (await storage.ledger.add_entry(G1, 1, 2, gift_name="Rose", **most)).entry
     assert (entry.count, entry.coins, entry.diamonds) == (MAX_COUNT, MAX_AMOUNT, MAX_AMOUNT)
     for field, limit in most.items():
         with pytest.raises(OutOfRange):
-            await storage.add_entry(G1, 1, 2, gift_name="Rose", **{**most, field: limit + 1})
-    assert [e.id async for e in storage.export_rows(G1)] == [entry.id]
+            await storage.ledger.add_entry(G1, 1, 2, gift_name="Rose", **{**most, field: limit + 1})
+    assert [e.id async for e in storage.ledger.export_rows(G1)] == [entry.id]
 
 
 async def test_top_gifts_orders_by_diamonds_and_follows_undo(storage: SqliteStorage) -> None:
@@ -168,16 +165,14 @@ async def test_top_gifts_orders_by_diamonds_and_follows_undo(storage: SqliteStor
     await add(storage, 1, 2, 300, gift="Lion", count=1)
     await add(storage, 1, 2, 5, gift="Rose", count=5)
     await add(storage, 1, 2, 10, gift="Heart", count=2)
-    tops = await storage.top_gifts(G1, 1)
+    tops = await storage.ledger.top_gifts(G1, 1)
     assert [(g.gift_name, g.count, g.diamonds) for g in tops] == [
         ("Lion", 1, 300),
         ("Rose", 10, 10),  # same diamonds as Heart: more gifts first
         ("Heart", 2, 10),
     ]
-    gift_name, count, diamonds = tops[0]  # also unpacks like a tuple
-    assert (gift_name, count, diamonds) == ("Lion", 1, 300)
-    await storage.undo_last(G1, 2)  # the Heart entry
-    assert [g.gift_name for g in await storage.top_gifts(G1, 1)] == ["Lion", "Rose"]
+    await storage.ledger.undo_last(G1, 2)  # the Heart entry
+    assert [g.gift_name for g in await storage.ledger.top_gifts(G1, 1)] == ["Lion", "Rose"]
 
 
 # -- leaderboards ----------------------------------------------------------------------------
@@ -188,20 +183,20 @@ async def test_leaderboard_received_and_sent_with_shared_ranks(storage: SqliteSt
     await add(storage, 30, 2, 300, coins=300)
     await add(storage, 20, 2, 300, coins=300)
     await add(storage, 40, 3, 100, coins=600)
-    assert await storage.leaderboard(G1, "received", "all") == [
+    assert await storage.ledger.leaderboard(G1, "received", "all") == [
         LeaderboardRow(1, 10, 500),
         LeaderboardRow(2, 20, 300),  # tie: same rank, listed by user id
         LeaderboardRow(2, 30, 300),
         LeaderboardRow(4, 40, 100),  # competition ranking skips 3
     ]
-    assert await storage.leaderboard(G1, "sent", "all") == [
+    assert await storage.ledger.leaderboard(G1, "sent", "all") == [
         LeaderboardRow(1, 2, 600),
         LeaderboardRow(1, 3, 600),
         LeaderboardRow(3, 1, 50),
     ]
-    assert await storage.rank(G1, 30, "received", "all") == LeaderboardRow(2, 30, 300)
-    assert (await storage.user_summary(G1, 30)).rank_received == 2
-    assert await storage.leaderboard(G1, "received", "all", limit=2) == [
+    assert await storage.ledger.rank(G1, 30, "received", "all") == LeaderboardRow(2, 30, 300)
+    assert (await storage.ledger.user_summary(G1, 30)).rank_received == 2
+    assert await storage.ledger.leaderboard(G1, "received", "all", limit=2) == [
         LeaderboardRow(1, 10, 500),
         LeaderboardRow(2, 20, 300),
     ]
@@ -210,15 +205,15 @@ async def test_leaderboard_received_and_sent_with_shared_ranks(storage: SqliteSt
 async def test_rank_outside_the_top_ten(storage: SqliteStorage) -> None:
     for user in range(1, 26):
         await add(storage, user, 999, user * 10)  # user 25 is first, user 1 last
-    top = await storage.leaderboard(G1, "received", "all")
+    top = await storage.ledger.leaderboard(G1, "received", "all")
     assert [row.user_id for row in top] == list(range(25, 15, -1))
-    assert await storage.rank(G1, 6, "received", "all") == LeaderboardRow(20, 6, 60)
-    assert (await storage.user_summary(G1, 1)).rank_received == 25
-    page_two = await storage.leaderboard(G1, "received", "all", offset=10)
+    assert await storage.ledger.rank(G1, 6, "received", "all") == LeaderboardRow(20, 6, 60)
+    assert (await storage.ledger.user_summary(G1, 1)).rank_received == 25
+    page_two = await storage.ledger.leaderboard(G1, "received", "all", offset=10)
     assert [(row.rank, row.user_id) for row in page_two] == [(r, 26 - r) for r in range(11, 21)]
-    assert await storage.rank(G1, 999, "received", "all") is None  # only sent
-    assert await storage.rank(G1, 999, "sent", "all") == LeaderboardRow(1, 999, 2 * 3250)
-    assert await storage.rank(G1, 12345, "received", "all") is None
+    assert await storage.ledger.rank(G1, 999, "received", "all") is None  # only sent
+    assert await storage.ledger.rank(G1, 999, "sent", "all") == LeaderboardRow(1, 999, 2 * 3250)
+    assert await storage.ledger.rank(G1, 12345, "received", "all") is None
 
 
 async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorage) -> None:
@@ -231,20 +226,22 @@ async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorag
         storage, 4, 9, 10, now=datetime(2026, 11, 1, 1, 0, tzinfo=timezone(timedelta(hours=2)))
     )
 
-    week = await storage.leaderboard(G1, "received", "week", now=NOW)
+    week = await storage.ledger.leaderboard(G1, "received", "week", now=NOW)
     assert week == [LeaderboardRow(1, 1, 100)]
-    month = await storage.leaderboard(G1, "received", "month", now=NOW)
+    month = await storage.ledger.leaderboard(G1, "received", "month", now=NOW)
     assert [row.user_id for row in month] == [1, 2]
-    october = await storage.leaderboard(G1, "received", "month", now=datetime(2026, 10, 5))
+    october = await storage.ledger.leaderboard(G1, "received", "month", now=datetime(2026, 10, 5))
     assert [(row.user_id, row.value) for row in october] == [(3, 70), (4, 10)]
-    assert [row.user_id for row in await storage.leaderboard(G1, "received", "all")] == [
+    assert [row.user_id for row in await storage.ledger.leaderboard(G1, "received", "all")] == [
         1, 3, 2, 4,
     ]  # fmt: skip
-    sent_week = await storage.leaderboard(G1, "sent", "week", now=NOW)
+    sent_week = await storage.ledger.leaderboard(G1, "sent", "week", now=NOW)
     assert sent_week == [LeaderboardRow(1, 9, 200)]
-    summary = await storage.user_summary(G1, 2, "week", now=NOW)
+    summary = await storage.ledger.user_summary(G1, 2, "week", now=NOW)
     assert summary.diamonds_received == 0 and summary.rank_received is None
-    assert (await storage.rank(G1, 2, "received", "month", now=NOW)) == LeaderboardRow(2, 2, 50)
+    assert (await storage.ledger.rank(G1, 2, "received", "month", now=NOW)) == LeaderboardRow(
+        2, 2, 50
+    )
 
 
 def test_period_keys_follow_iso_weeks_and_utc() -> None:
@@ -262,11 +259,11 @@ def test_period_keys_follow_iso_weeks_and_utc() -> None:
 
 async def test_bad_leaderboard_arguments_are_programming_errors(storage: SqliteStorage) -> None:
     with pytest.raises(ValueError):
-        await storage.leaderboard(G1, "given", "all")  # type: ignore[arg-type]
+        await storage.ledger.leaderboard(G1, "given", "all")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        await storage.leaderboard(G1, "received", "all", limit=0)
+        await storage.ledger.leaderboard(G1, "received", "all", limit=0)
     with pytest.raises(ValueError):
-        await storage.history(G1, 1, offset=-1)
+        await storage.ledger.history(G1, 1, offset=-1)
 
 
 # -- history, archive, export ----------------------------------------------------------------
@@ -275,13 +272,13 @@ async def test_bad_leaderboard_arguments_are_programming_errors(storage: SqliteS
 async def test_history_lists_received_entries_newest_first(storage: SqliteStorage) -> None:
     ids = [(await add(storage, 1, 2 + i % 2, 10 + i)).id for i in range(7)]
     await add(storage, 2, 1, 5)  # sent by user 1: not in their history
-    await storage.undo_last(G1, 2)  # undoes ids[6]
-    page, total = await storage.history(G1, 1, offset=0, limit=4)
+    await storage.ledger.undo_last(G1, 2)  # undoes ids[6]
+    page, total = await storage.ledger.history(G1, 1, offset=0, limit=4)
     assert total == 6
     assert [e.id for e in page] == ids[5::-1][:4]
-    rest, _ = await storage.history(G1, 1, offset=4, limit=4)
+    rest, _ = await storage.ledger.history(G1, 1, offset=4, limit=4)
     assert [e.id for e in rest] == [ids[1], ids[0]]
-    assert await storage.history(G1, 42) == ([], 0)
+    assert await storage.ledger.history(G1, 42) == ([], 0)
 
 
 async def test_archive_and_restore_round_trip(storage: SqliteStorage) -> None:
@@ -290,27 +287,27 @@ async def test_archive_and_restore_round_trip(storage: SqliteStorage) -> None:
     await add(storage, 2, 10, 50)
     await add(storage, 10, 1, 7)  # sent by the archived member: stays
     undone = await add(storage, 1, 11, 999)
-    await storage.undo_last(G1, 11)
-    before = {u: await storage.user_summary(G1, u) for u in (1, 2, 10, 11)}
-    board = await storage.leaderboard(G1, "received", "all")
+    await storage.ledger.undo_last(G1, 11)
+    before = {u: await storage.ledger.user_summary(G1, u) for u in (1, 2, 10, 11)}
+    board = await storage.ledger.leaderboard(G1, "received", "all")
 
-    assert await storage.archive_member(G1, 1, actor_id=77) == 6
-    after = await storage.user_summary(G1, 1)
+    assert await storage.ledger.archive_member(G1, 1, actor_id=77) == 6
+    after = await storage.ledger.user_summary(G1, 1)
     assert after == UserSummary(0, 0, before[1].coins_sent, 0, None, before[1].diamonds_sent, 1)
-    assert (await storage.user_summary(G1, 10)).coins_sent == before[10].coins_sent - 600
-    assert await storage.top_gifts(G1, 1) == []
-    assert await storage.history(G1, 1) == ([], 0)
-    assert [r.user_id for r in await storage.leaderboard(G1, "received", "all")] == [2, 10]
-    assert await storage.undo_last(G1, 10) is not None  # undoes the entry to user 2, not 1's
+    assert (await storage.ledger.user_summary(G1, 10)).coins_sent == before[10].coins_sent - 600
+    assert await storage.ledger.top_gifts(G1, 1) == []
+    assert await storage.ledger.history(G1, 1) == ([], 0)
+    assert [r.user_id for r in await storage.ledger.leaderboard(G1, "received", "all")] == [2, 10]
+    assert await storage.ledger.undo_last(G1, 10) is not None  # undoes the entry to user 2, not 1's
     await add(storage, 2, 10, 50)
-    assert await storage.archive_member(G1, 1, actor_id=77) == 0
+    assert await storage.ledger.archive_member(G1, 1, actor_id=77) == 0
     await assert_totals_match_ledger(storage, G1)
 
-    assert await storage.restore_member(G1, 1) == 6
-    assert {u: await storage.user_summary(G1, u) for u in (1, 2, 10, 11)} == before
-    assert await storage.leaderboard(G1, "received", "all") == board
-    assert await storage.restore_member(G1, 1) == 0
-    flags = {e.id: e async for e in storage.export_rows(G1)}
+    assert await storage.ledger.restore_member(G1, 1) == (6, before[1].diamonds_received)
+    assert {u: await storage.ledger.user_summary(G1, u) for u in (1, 2, 10, 11)} == before
+    assert await storage.ledger.leaderboard(G1, "received", "all") == board
+    assert await storage.ledger.restore_member(G1, 1) == (0, before[1].diamonds_received)
+    flags = {e.id: e async for e in storage.ledger.export_rows(G1)}
     assert flags[undone.id].undone and flags[undone.id].archived is None
     assert all(e.archived is None for e in flags.values())
     await assert_totals_match_ledger(storage, G1)
@@ -318,23 +315,23 @@ async def test_archive_and_restore_round_trip(storage: SqliteStorage) -> None:
 
 async def test_restore_brings_back_the_latest_archive_first(storage: SqliteStorage) -> None:
     await add(storage, 1, 2, 10)
-    await storage.archive_member(G1, 1, actor_id=5)
+    await storage.ledger.archive_member(G1, 1, actor_id=5)
     await add(storage, 1, 2, 20)
     await add(storage, 1, 2, 30)
-    await storage.archive_member(G1, 1, actor_id=5)
-    assert await storage.restore_member(G1, 1) == 2
-    assert (await storage.user_summary(G1, 1)).diamonds_received == 50
-    assert await storage.restore_member(G1, 1) == 1
-    assert (await storage.user_summary(G1, 1)).diamonds_received == 60
+    await storage.ledger.archive_member(G1, 1, actor_id=5)
+    assert await storage.ledger.restore_member(G1, 1) == (2, 50)
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 50
+    assert await storage.ledger.restore_member(G1, 1) == (1, 60)
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 60
 
 
 async def test_export_rows_include_flags_in_id_order(storage: SqliteStorage) -> None:
     a = await add(storage, 1, 2, 10)
     b = await add(storage, 3, 2, 20)
     c = await add(storage, 3, 4, 30, gift=None, coins=0)
-    await storage.undo_last(G1, 2)  # b
-    await storage.archive_member(G1, 1, actor_id=9)  # a
-    rows = [e async for e in storage.export_rows(G1)]
+    await storage.ledger.undo_last(G1, 2)  # b
+    await storage.ledger.archive_member(G1, 1, actor_id=9)  # a
+    rows = [e async for e in storage.ledger.export_rows(G1)]
     assert [e.id for e in rows] == [a.id, b.id, c.id]
     assert rows[0].archived is not None and not rows[0].undone
     assert rows[1].undone and rows[1].archived is None
@@ -347,21 +344,21 @@ async def test_export_rows_include_flags_in_id_order(storage: SqliteStorage) -> 
 async def test_guilds_cannot_see_or_change_each_other(storage: SqliteStorage) -> None:
     await add(storage, 1, 2, 100, guild=G1)
     await add(storage, 1, 2, 7, guild=G2, gift="Heart")
-    assert (await storage.user_summary(G2, 1)).diamonds_received == 7
-    assert [r.value for r in await storage.leaderboard(G2, "received", "all")] == [7]
-    assert [g.gift_name for g in await storage.top_gifts(G2, 1)] == ["Heart"]
-    assert (await storage.history(G2, 1))[1] == 1
+    assert (await storage.ledger.user_summary(G2, 1)).diamonds_received == 7
+    assert [r.value for r in await storage.ledger.leaderboard(G2, "received", "all")] == [7]
+    assert [g.gift_name for g in await storage.ledger.top_gifts(G2, 1)] == ["Heart"]
+    assert (await storage.ledger.history(G2, 1))[1] == 1
 
-    undone = await storage.undo_last(G2, 2)
+    undone = await storage.ledger.undo_last(G2, 2)
     assert undone is not None and undone.guild_id == G2
-    assert await storage.undo_last(G2, 2) is None
-    assert (await storage.user_summary(G1, 1)).diamonds_received == 100
+    assert await storage.ledger.undo_last(G2, 2) is None
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 100
     await add(storage, 1, 2, 7, guild=G2)
-    assert await storage.archive_member(G2, 1, actor_id=3) == 1
-    assert (await storage.user_summary(G1, 1)).diamonds_received == 100
-    assert await storage.restore_member(G1, 1) == 0
-    assert [e.guild_id async for e in storage.export_rows(G1)] == [G1]
-    assert await storage.leaderboard(G2, "received", "all") == []
+    assert await storage.ledger.archive_member(G2, 1, actor_id=3) == 1
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 100
+    assert await storage.ledger.restore_member(G1, 1) == (0, 100)
+    assert [e.guild_id async for e in storage.ledger.export_rows(G1)] == [G1]
+    assert await storage.ledger.leaderboard(G2, "received", "all") == []
 
 
 async def test_concurrent_writes_keep_every_total_exact(storage: SqliteStorage) -> None:
@@ -378,7 +375,7 @@ async def test_concurrent_writes_keep_every_total_exact(storage: SqliteStorage) 
         received[entry.recipient_id] += entry.diamonds
     expected = await expected_summaries(storage, G1)
     for user in range(500):
-        summary = await storage.user_summary(G1, user)
+        summary = await storage.ledger.user_summary(G1, user)
         assert summary.diamonds_received == received[user]
         assert (summary.diamonds_received, summary.coins_received, summary.coins_sent) == (
             expected.get(user, (0, 0, 0))[:3]
@@ -390,7 +387,7 @@ async def test_reads_never_see_uncommitted_writes(storage: SqliteStorage, tmp_pa
     """A restore that re-adds totals and then fails is never visible to concurrent readers."""
     for i in range(300):
         await add(storage, 1, 2 + i % 5, 1)
-    assert await storage.archive_member(G1, 1, actor_id=1) == 300
+    assert await storage.ledger.archive_member(G1, 1, actor_id=1) == 300
     with sqlite3.connect(tmp_path / "bot.sqlite") as outside:  # fail the restore's last step
         outside.execute(
             "CREATE TRIGGER boom BEFORE UPDATE OF restored_at ON resets"
@@ -399,19 +396,19 @@ async def test_reads_never_see_uncommitted_writes(storage: SqliteStorage, tmp_pa
     outside.close()
     seen: list[int] = []
     for _ in range(3):
-        restore = asyncio.create_task(storage.restore_member(G1, 1))
+        restore = asyncio.create_task(storage.ledger.restore_member(G1, 1))
         while not restore.done():
-            seen.append((await storage.user_summary(G1, 1)).diamonds_received)
+            seen.append((await storage.ledger.user_summary(G1, 1)).diamonds_received)
         with pytest.raises(StorageError):
             await restore
     assert seen and set(seen) == {0}
-    assert (await storage.user_summary(G1, 1)).diamonds_received == 0
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 0
 
 
 async def test_failed_write_rolls_back_completely(storage: SqliteStorage, tmp_path: Path) -> None:
     first = await add(storage, 1, 2, 10, gift="Lion")
     second = await add(storage, 1, 3, 20, gift="Lion")
-    before = await storage.user_summary(G1, 1)
+    before = await storage.ledger.user_summary(G1, 1)
     outside = sqlite3.connect(tmp_path / "bot.sqlite")
     with outside:  # fail AFTER the ledger row and the user totals were written
         outside.execute(
@@ -426,15 +423,15 @@ async def test_failed_write_rolls_back_completely(storage: SqliteStorage, tmp_pa
     with pytest.raises(StorageError):
         await add(storage, 1, 2, 50, gift="Boom")
     with pytest.raises(StorageError):
-        await storage.archive_member(G1, 1, actor_id=4)  # fails on its second row
-    assert await storage.user_summary(G1, 1) == before
-    assert [e.id async for e in storage.export_rows(G1)] == [first.id, second.id]
-    assert [e.archived async for e in storage.export_rows(G1)] == [None, None]
+        await storage.ledger.archive_member(G1, 1, actor_id=4)  # fails on its second row
+    assert await storage.ledger.user_summary(G1, 1) == before
+    assert [e.id async for e in storage.ledger.export_rows(G1)] == [first.id, second.id]
+    assert [e.archived async for e in storage.ledger.export_rows(G1)] == [None, None]
     assert outside.execute("SELECT COUNT(*) FROM resets").fetchone() == (0,)
-    assert await storage.restore_member(G1, 1) == 0
+    assert await storage.ledger.restore_member(G1, 1) == (0, before.diamonds_received)
     with outside:
         outside.execute("DROP TRIGGER boom")
         outside.execute("DROP TRIGGER boom2")
     outside.close()
-    assert await storage.archive_member(G1, 1, actor_id=4) == 2
+    assert await storage.ledger.archive_member(G1, 1, actor_id=4) == 2
     assert await storage.verify() == []

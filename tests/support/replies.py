@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.offline import CapturedRequest
@@ -9,6 +10,7 @@ from bot.offline import CapturedRequest
 CHANNEL_MESSAGE = 4
 UPDATE_MESSAGE = 7
 FOOTER = "not affiliated with TikTok"
+VIEW_ID = re.compile(r":[0-9a-f]{16}$")
 
 
 def only_reply(replies: list[CapturedRequest]) -> CapturedRequest:
@@ -40,8 +42,9 @@ def refusal(replies: list[CapturedRequest]) -> str:
 
 
 def buttons(reply: CapturedRequest) -> dict[str, dict[str, Any]]:
+    """The reply's buttons by custom_id, without the view id views append."""
     return {
-        item["custom_id"]: item
+        VIEW_ID.sub("", item["custom_id"]): item
         for row in reply.components
         for item in row.get("components", [])
         if item.get("type") == 2

@@ -1,4 +1,7 @@
-"""Runtime settings, read from the environment and `.env` when `main()` builds them."""
+"""The bot's runtime configuration, read from the environment and `.env` by `main()`.
+
+("Settings" means a server's own figures and switches: see `economy.guild_settings`.)
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
+class BotConfig(BaseSettings):
     """Everything the bot needs to start. Built in `main()`, never at import."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")

@@ -2,7 +2,7 @@
 near the shipped ones, a bounded set of custom gifts, and a would-be profile that builds.
 
 Pure functions over plain values (a `RateCard`, a figure name, a `Decimal`, a stored
-`GuildConfig`). A broken rule raises a `SettingRefused` whose `key` is the message the bot
+`GuildSettings`). A broken rule raises a `SettingRefused` whose `key` is the message the bot
 shows; its attributes hold the raw values (figure names, stored units) and its `params` the
 same values in plain text, so a caller can show them in the asker's language and number style.
 """
@@ -19,12 +19,13 @@ from types import MappingProxyType
 from pydantic import ValidationError
 
 from economy.catalog import Catalog, Gift
-from economy.errors import EconomyError, NotFound
+from economy.errors import EconomyError, Label, NotFound, Quantity, Span, Unit
+from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
 from economy.money import SUPPORTED_CURRENCIES
-from economy.profiles import Profile, build_profile, custom_gift, custom_gift_key
-from economy.rates import OVERRIDABLE_FIGURES, VIEW_FIGURES, RateCard
-from economy.storage import GuildConfig, clean_name, fx_key, override_key
-from economy.storage.base import TallyOthers
+from economy.names import clean_name
+from economy.profiles import Profile, build_profile, custom_gift
+from economy.rates import VIEW_FIGURES, RateCard
+from economy.storage import GuildSettings, custom_gift_key, fx_key, override_key
 
 ZERO = Decimal(0)
 
@@ -50,9 +51,6 @@ OTHER_BOUND: Mapping[str, str] = {
 FX_CURRENCIES = tuple(code for code in SUPPORTED_CURRENCIES if code != "USD")
 FX_SPREAD = Decimal(5)  # an exchange rate may be set within 1/5 .. 5x the shipped one
 FX_CEILING = Decimal(10) ** 9  # the limit for a currency that ships without a rate
-MAX_CUSTOM_GIFTS = 100
-MAX_GIFT_COINS = 1_000_000
-TALLY_OTHERS: tuple[TallyOthers, ...] = ("managers", "everyone")
 
 
 @dataclass(frozen=True)
@@ -68,6 +66,12 @@ class Bounds:
         above = value > self.low if self.low_open else value >= self.low
         below = value < self.high if self.high_open else value <= self.high
         return above and below
+
+    def span(self, unit: Unit) -> Span:
+        """The bounds as a range of quantities in `unit`, for a message."""
+        return Span(
+            Quantity(self.low, unit), Quantity(self.high, unit), self.low_open, self.high_open
+        )
 
     def __str__(self) -> str:
         low, high = plain(self.low), plain(self.high)
@@ -90,8 +94,25 @@ BOUNDS: Mapping[str, Bounds] = {
     "creator_rewards_low": Bounds(ZERO, Decimal(100)),
     "creator_rewards_high": Bounds(ZERO, Decimal(100)),
 }
-assert set(BOUNDS) == set(OVERRIDABLE_FIGURES), "every overridable figure needs bounds"
-assert set(VIEW_FIGURES) == set(OTHER_BOUND) <= set(OVERRIDABLE_FIGURES)
+
+
+def figure_unit(name: str) -> Unit:
+    """How a figure reads: cuts as percent, money figures in USD, the rest as numbers."""
+    if name in PERCENT_FIGURES:
+        return "percent"
+    if name in USD_FIGURES:
+        return "usd"
+    return "number"
+
+
+def figure_label(name: str) -> Label:
+    """A figure's name, for the bot to show in the user's language."""
+    return Label(f"settings.figure.{name}")
+
+
+def figure_quantity(name: str, value: Decimal) -> Quantity:
+    """A figure's value (stored units) as the user reads it."""
+    return Quantity(value, figure_unit(name))
 
 
 # -- refusals ---------------------------------------------------------------------------------
@@ -116,7 +137,9 @@ class FigureOutOfRange(SettingRefused):
     def __init__(self, figure: str, value: Decimal, bounds: Bounds) -> None:
         self.figure, self.value, self.bounds = figure, value, bounds
         super().__init__(
-            f"{figure} must be {bounds} (got {plain(value)}).", figure=figure, range=str(bounds)
+            f"{figure} must be {bounds} (got {plain(value)}).",
+            figure=figure_label(figure),
+            range=bounds.span(figure_unit(figure)),
         )
 
 
@@ -129,10 +152,10 @@ class LowAboveHigh(SettingRefused):
         self.low, self.low_value, self.high, self.high_value = low, low_value, high, high_value
         super().__init__(
             f"{low} ({plain(low_value)}) can't be above {high} ({plain(high_value)}).",
-            low=low,
-            low_value=plain(low_value),
-            high=high,
-            high_value=plain(high_value),
+            low=figure_label(low),
+            low_value=figure_quantity(low, low_value),
+            high=figure_label(high),
+            high_value=figure_quantity(high, high_value),
         )
 
 
@@ -145,8 +168,8 @@ class ResetBreaksOrder(SettingRefused):
         self.figure, self.other = figure, other
         super().__init__(
             f"Resetting {figure} alone would invert its range with {other}.",
-            setting=figure,
-            other=other,
+            setting=figure_label(figure),
+            other=figure_label(other),
         )
 
 
@@ -162,9 +185,9 @@ class FxOutOfRange(SettingRefused):
         super().__init__(
             f"The {currency} rate must be {bounds} per USD (got {plain(rate)}).",
             currency=currency,
-            low=plain(bounds.low),
-            high=plain(bounds.high),
-            shipped=plain(shipped) if shipped is not None else "-",
+            low=bounds.low,
+            high=bounds.high,
+            shipped=shipped if shipped is not None else "-",
         )
 
 
@@ -282,7 +305,7 @@ def check_room_for_gift(existing: int) -> None:
 # -- would-be profiles ------------------------------------------------------------------------
 
 
-def replaced(config: GuildConfig, **changes: object) -> GuildConfig:
+def replaced(config: GuildSettings, **changes: object) -> GuildSettings:
     """A would-be config (mappings frozen like the stored ones)."""
     frozen = {
         key: MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
@@ -292,9 +315,9 @@ def replaced(config: GuildConfig, **changes: object) -> GuildConfig:
 
 
 def would_be_profile(
-    before: GuildConfig,
+    before: GuildSettings,
     before_customs: Sequence[Gift],
-    config: GuildConfig,
+    config: GuildSettings,
     customs: Sequence[Gift],
     *,
     catalog: Catalog,
@@ -324,7 +347,7 @@ def would_be_profile(
 
 
 def check_reset(
-    before: GuildConfig,
+    before: GuildSettings,
     customs: Sequence[Gift],
     figure: str,
     *,

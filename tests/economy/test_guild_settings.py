@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
 
 from economy.catalog import default_catalog
-from economy.errors import AlreadyExists, EconomyError, InvalidValue, NotFound
-from economy.profiles import custom_gift
-from economy.rates import DEFAULT_PRESET, OVERRIDABLE_FIGURES, RateCard, default_presets
-from economy.server_settings import (
+from economy.errors import AlreadyExists, EconomyError, InvalidValue, Label, NotFound, Quantity
+from economy.guild_settings import (
     BOUNDS,
     FX_CURRENCIES,
     FX_SPREAD,
-    MAX_CUSTOM_GIFTS,
-    MAX_GIFT_COINS,
     OTHER_BOUND,
     PERCENT_FIGURES,
     VIEW_FIGURES,
@@ -37,6 +31,7 @@ from economy.server_settings import (
     check_reset,
     check_room_for_gift,
     figure_in_force,
+    figure_unit,
     figure_value,
     fx_bounds,
     new_custom_gift,
@@ -45,7 +40,10 @@ from economy.server_settings import (
     to_decimal,
     would_be_profile,
 )
-from economy.storage import GuildConfig
+from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
+from economy.profiles import custom_gift
+from economy.rates import DEFAULT_PRESET, OVERRIDABLE_FIGURES, RateCard, default_presets
+from economy.storage import GuildSettings
 
 D = Decimal
 
@@ -55,7 +53,7 @@ def seed() -> RateCard:
     return default_presets()[DEFAULT_PRESET]
 
 
-def profile_of(before: GuildConfig, config: GuildConfig, customs=(), before_customs=()):
+def profile_of(before: GuildSettings, config: GuildSettings, customs=(), before_customs=()):
     return would_be_profile(
         before,
         list(before_customs),
@@ -159,7 +157,10 @@ def test_figure_value_refuses_out_of_bounds(figure: str, entered: Decimal, store
     err = caught.value
     assert err.key == "settings.error.range"
     assert (err.figure, err.value, err.bounds) == (figure, stored, BOUNDS[figure])
-    assert err.params == {"figure": figure, "range": str(BOUNDS[figure])}
+    assert err.params == {
+        "figure": Label(f"settings.figure.{figure}"),
+        "range": BOUNDS[figure].span(figure_unit(figure)),
+    }
 
 
 def test_only_cuts_are_entered_as_percent() -> None:
@@ -212,7 +213,8 @@ def test_check_order_refuses_low_above_high(seed: RateCard) -> None:
         "creator_fund_high",
         D("0.03"),
     )
-    assert err.params["low_value"] == "0.5" and err.params["high_value"] == "0.03"
+    assert err.params["low_value"] == Quantity(D("0.5"), "usd")
+    assert err.params["high_value"] == Quantity(D("0.03"), "usd")
 
 
 def test_check_order_refuses_high_below_low(seed: RateCard) -> None:
@@ -256,9 +258,9 @@ def test_fx_range_params_for_idr() -> None:
         check_fx("IDR", D(166_000), D(16_600))
     assert caught.value.params == {
         "currency": "IDR",
-        "low": "3320",
-        "high": "83000",
-        "shipped": "16600",
+        "low": D(3320),
+        "high": D(83000),
+        "shipped": D(16600),
     }
 
 
@@ -327,14 +329,14 @@ def test_a_server_holds_at_most_a_hundred_custom_gifts() -> None:
 
 
 def test_replaced_freezes_mappings_like_stored_configs() -> None:
-    config = replaced(GuildConfig(), overrides={"cashout_cut": "0.4"}, currency="BRL")
+    config = replaced(GuildSettings(), overrides={"cashout_cut": "0.4"}, currency="BRL")
     assert config.overrides == {"cashout_cut": "0.4"} and config.currency == "BRL"
     with pytest.raises(TypeError):
         config.overrides["cashout_cut"] = "0.1"  # type: ignore[index]
 
 
 def test_the_would_be_profile_applies_the_change() -> None:
-    before = GuildConfig()
+    before = GuildSettings()
     after = replaced(before, overrides={"cashout_cut": "0.4"}, fx_overrides={"BRL": "5"})
     profile = profile_of(before, after, customs=[custom_gift("Pizza", 500)])
     assert profile.rates.cashout_cut.value == D("0.4")
@@ -344,7 +346,7 @@ def test_the_would_be_profile_applies_the_change() -> None:
 
 
 def test_a_change_that_breaks_the_profile_is_refused() -> None:
-    before = GuildConfig()
+    before = GuildSettings()
     with pytest.raises(AlreadyExists):
         profile_of(before, before, customs=[custom_gift("Rose", 5)])
     with pytest.raises(NotFound):
@@ -355,7 +357,7 @@ def test_a_change_that_breaks_the_profile_is_refused() -> None:
 
 def test_a_stale_stored_setting_does_not_block_an_unrelated_change() -> None:
     stale_gift = custom_gift("Rose", 5)  # a name the shipped catalog now uses
-    before = replaced(GuildConfig(), overrides={"cashout_cut": "7"})  # no longer applies
+    before = replaced(GuildSettings(), overrides={"cashout_cut": "7"})  # no longer applies
     after = replaced(before, currency="BRL")
     profile = profile_of(before, after, customs=[stale_gift], before_customs=[stale_gift])
     assert profile.currency == "BRL"
@@ -363,14 +365,14 @@ def test_a_stale_stored_setting_does_not_block_an_unrelated_change() -> None:
 
 
 def test_a_change_to_a_stale_setting_is_checked() -> None:
-    before = replaced(GuildConfig(), overrides={"cashout_cut": "7"})
+    before = replaced(GuildSettings(), overrides={"cashout_cut": "7"})
     with pytest.raises(InvalidValue, match="got 8"):
         profile_of(before, replaced(before, overrides={"cashout_cut": "8"}))
 
 
 def test_resetting_one_bound_that_would_invert_its_range_names_the_other() -> None:
     both_low = replaced(
-        GuildConfig(), overrides={"creator_fund_low": "0.005", "creator_fund_high": "0.01"}
+        GuildSettings(), overrides={"creator_fund_low": "0.005", "creator_fund_high": "0.01"}
     )
     with pytest.raises(ResetBreaksOrder) as caught:
         check_reset(
@@ -382,7 +384,10 @@ def test_resetting_one_bound_that_would_invert_its_range_names_the_other() -> No
         )
     err = caught.value
     assert err.key == "settings.error.reset_order"
-    assert err.params == {"setting": "creator_fund_low", "other": "creator_fund_high"}
+    assert err.params == {
+        "setting": Label("settings.figure.creator_fund_low"),
+        "other": Label("settings.figure.creator_fund_high"),
+    }
     assert isinstance(err.__cause__, EconomyError)
     profile = check_reset(
         both_low, [], "creator_fund_high", catalog=default_catalog(), presets=default_presets()
@@ -391,7 +396,7 @@ def test_resetting_one_bound_that_would_invert_its_range_names_the_other() -> No
 
 
 def test_resetting_an_ordinary_figure_keeps_the_rest() -> None:
-    before = replaced(GuildConfig(), overrides={"cashout_cut": "0.4", "daily_cap_usd": "500"})
+    before = replaced(GuildSettings(), overrides={"cashout_cut": "0.4", "daily_cap_usd": "500"})
     profile = check_reset(
         before, [], "cashout_cut", catalog=default_catalog(), presets=default_presets()
     )
@@ -419,6 +424,6 @@ def test_every_refusal_is_an_economy_error_with_a_settings_key() -> None:
     assert len({refusal.key for refusal in refusals}) == len(refusals)
 
 
-def test_server_settings_never_imports_discord() -> None:
-    code = "import sys, economy.server_settings; assert 'discord' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
+def test_every_overridable_figure_has_bounds_and_views_bounds_pair_up() -> None:
+    assert set(BOUNDS) == set(OVERRIDABLE_FIGURES)
+    assert set(VIEW_FIGURES) == set(OTHER_BOUND) <= set(OVERRIDABLE_FIGURES)

@@ -1,19 +1,12 @@
-"""Validation of user-supplied names (groups, custom gifts) and per-server setting keys."""
+"""The keys a server's settings are stored under, and the shape each stored value must have."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from economy.errors import InvalidValue
-
-MAX_NAME_LENGTH = 32
-
-# Format characters that legitimate emoji need: zero-width joiner and the tag characters of
-# subdivision flags. Every other control/format/separator character is refused.
-_ALLOWED_FORMAT_CHARS = frozenset(["\u200d", *map(chr, range(0xE0020, 0xE0080))])
-_FORBIDDEN_CATEGORIES = frozenset(["Cc", "Cf", "Cs", "Zl", "Zp"])
+from economy.storage.records import TALLY_OTHERS
 
 KEY_PRESET = "preset"
 KEY_CURRENCY = "currency"
@@ -22,36 +15,12 @@ KEY_LEADERBOARD_ENABLED = "leaderboard_enabled"
 OVERRIDE_PREFIX = "override:"
 FX_PREFIX = "fx:"
 CUSTOM_GIFT_PREFIX = "custom_gift:"  # audit rows only: custom gifts have their own table
-TALLY_OTHERS_VALUES = ("managers", "everyone")
+
 BOOLEAN_VALUES = ("true", "false")
 
 _PRESET_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _FIGURE_RE = re.compile(r"[a-z][a-z0-9_]{0,47}")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
-
-
-def _forbidden(char: str) -> bool:
-    """True for control, format and line/paragraph separator characters (bar emoji joiners)."""
-    return unicodedata.category(char) in _FORBIDDEN_CATEGORIES and char not in _ALLOWED_FORMAT_CHARS
-
-
-def clean_name(raw: str, what: str = "name") -> str:
-    """Return `raw` trimmed, or raise InvalidValue (empty, too long, control characters)."""
-    if not isinstance(raw, str):
-        raise InvalidValue(what, "must be text")
-    name = raw.strip()
-    if not name:
-        raise InvalidValue(what, "must not be empty")
-    if any(_forbidden(char) for char in name):
-        raise InvalidValue(what, "must not contain control or invisible formatting characters")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidValue(what, f"must be at most {MAX_NAME_LENGTH} characters (got {len(name)})")
-    return name
-
-
-def name_key(name: str) -> str:
-    """The uniqueness key of a name: NFKC, case-folded, inner whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def override_key(figure: str) -> str:
@@ -104,7 +73,7 @@ def check_config(key: str, value: str | None) -> None:
 def _check_scalar(key: str, value: str) -> None:
     """Shape of the four plain settings."""
     allowed: tuple[str, ...] | None = {
-        KEY_TALLY_OTHERS: TALLY_OTHERS_VALUES,
+        KEY_TALLY_OTHERS: TALLY_OTHERS,
         KEY_LEADERBOARD_ENABLED: BOOLEAN_VALUES,
     }.get(key)
     if allowed is not None and value not in allowed:

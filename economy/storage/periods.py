@@ -1,0 +1,40 @@
+"""Tally periods: all time, the UTC calendar month and the ISO week, and their stored keys.
+
+Keys are ``all``, ``M2026-11`` (calendar month) and ``W2026-47`` (ISO week of the ISO year).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+Period = Literal["all", "month", "week"]
+PERIOD_VALUES: tuple[Period, ...] = ("all", "month", "week")
+
+
+def as_utc(moment: datetime | None = None) -> datetime:
+    """`moment` in UTC (naive datetimes are taken as UTC); now when None."""
+    if moment is None:
+        return datetime.now(UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def period_keys(moment: datetime) -> tuple[str, str]:
+    """The (month, week) period keys of a moment, e.g. ``("M2026-11", "W2026-47")``."""
+    utc = as_utc(moment)
+    iso = utc.isocalendar()
+    return f"M{utc.year:04d}-{utc.month:02d}", f"W{iso.year:04d}-{iso.week:02d}"
+
+
+def period_key(period: Period, now: datetime | None = None) -> str:
+    """The key of the period containing `now` (UTC): ``all``, ``M2026-11`` or ``W2026-47``."""
+    if period == "all":
+        return "all"
+    month, week = period_keys(as_utc(now))
+    if period == "month":
+        return month
+    if period == "week":
+        return week
+    raise ValueError(f"period must be one of {PERIOD_VALUES}, got {period!r}")

@@ -1,0 +1,197 @@
+"""`SqliteGuildSettings`: per-server settings as key -> text, audited, and custom gifts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import MappingProxyType
+
+from economy.errors import AlreadyExists, NotFound
+from economy.limits import MAX_GIFT_COINS
+from economy.names import clean_name, name_key
+from economy.storage.checks import check_page, check_range
+from economy.storage.keys import (
+    FX_PREFIX,
+    KEY_CURRENCY,
+    KEY_LEADERBOARD_ENABLED,
+    KEY_PRESET,
+    KEY_TALLY_OTHERS,
+    OVERRIDE_PREFIX,
+    check_config,
+    custom_gift_key,
+)
+from economy.storage.periods import as_utc
+from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
+from economy.storage.sqlite.connection import Database, Row, Session
+
+_AUDIT_COLUMNS = "id, guild_id, actor_id, key, old_value, new_value, created_at"
+_CUSTOM_GIFTS = (
+    "SELECT name, coins, creator_id, created_at FROM custom_gifts"
+    " WHERE guild_id = ? ORDER BY name_key"
+)
+
+
+def _audit(row: Row) -> AuditRow:
+    """An AuditRow from a config_audit row."""
+    return AuditRow(row[0], row[1], row[2], row[3], row[4], row[5], datetime.fromisoformat(row[6]))
+
+
+def _custom_gift(row: Row) -> CustomGift:
+    return CustomGift(row[0], row[1], row[2], datetime.fromisoformat(row[3]))
+
+
+def settings_from(rows: Iterable[Row]) -> GuildSettings:
+    """Build GuildSettings from (key, value) rows."""
+    plain: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    fx: dict[str, str] = {}
+    for key, value in rows:
+        if key.startswith(OVERRIDE_PREFIX):
+            overrides[key.removeprefix(OVERRIDE_PREFIX)] = value
+        elif key.startswith(FX_PREFIX):
+            fx[key.removeprefix(FX_PREFIX)] = value
+        else:
+            plain[key] = value
+    return GuildSettings(
+        preset=plain.get(KEY_PRESET),
+        overrides=MappingProxyType(overrides),
+        currency=plain.get(KEY_CURRENCY),
+        fx_overrides=MappingProxyType(fx),
+        tally_others="everyone" if plain.get(KEY_TALLY_OTHERS) == "everyone" else "managers",
+        leaderboard_enabled=plain.get(KEY_LEADERBOARD_ENABLED, "true") == "true",
+    )
+
+
+async def _append_audit(
+    tx: Session,
+    guild_id: int,
+    actor_id: int,
+    key: str,
+    old: str | None,
+    new: str | None,
+    now: datetime | None,
+) -> AuditRow:
+    """Append an audit row inside the caller's transaction."""
+    moment = as_utc(now)
+    (audit_id,) = await tx.one(
+        "INSERT INTO config_audit (guild_id, actor_id, key, old_value, new_value, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        (guild_id, actor_id, key, old, new, moment.isoformat()),
+    )
+    return AuditRow(audit_id, guild_id, actor_id, key, old, new, moment)
+
+
+class SqliteGuildSettings:
+    """The `GuildSettingsStore` protocol on SQLite."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get_settings(self, guild_id: int) -> GuildSettings:
+        """The server's settings (defaults where unset)."""
+        rows = await self._db.read(
+            "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return settings_from(rows)
+
+    async def stored_settings(self, guild_id: int, dated: int = 100) -> StoredSettings:
+        """Settings, custom gifts and the newest change of each recently changed key."""
+        check_page(0, dated)
+        async with self._db.snapshot() as session:
+            rows = await session.rows(
+                "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            )
+            gifts = await session.rows(_CUSTOM_GIFTS, (guild_id,))
+            changes = await session.rows(
+                "SELECT key, created_at FROM config_audit WHERE guild_id = ?"
+                " ORDER BY id DESC LIMIT ?",
+                (guild_id, dated),
+            )
+        set_on: dict[str, datetime] = {}
+        for key, created_at in changes:
+            set_on.setdefault(key, datetime.fromisoformat(created_at))
+        return StoredSettings(
+            settings_from(rows), tuple(_custom_gift(g) for g in gifts), MappingProxyType(set_on)
+        )
+
+    async def change_settings(
+        self,
+        guild_id: int,
+        changes: Mapping[str, str | None],
+        actor_id: int,
+        now: datetime | None = None,
+    ) -> list[AuditRow]:
+        """Set or clear several settings, each audited, all in one transaction (or none)."""
+        for key, value in changes.items():
+            check_config(key, value)
+        rows: list[AuditRow] = []
+        async with self._db.transaction() as tx:
+            for key, value in changes.items():
+                old = await tx.row(
+                    "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?",
+                    (guild_id, key),
+                )
+                if value is None:
+                    await tx.run(
+                        "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?",
+                        (guild_id, key),
+                    )
+                else:
+                    await tx.run(
+                        "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
+                        " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                        (guild_id, key, value),
+                    )
+                previous = old[0] if old else None
+                rows.append(await _append_audit(tx, guild_id, actor_id, key, previous, value, now))
+        return rows
+
+    async def settings_history(self, guild_id: int, limit: int = 20) -> list[AuditRow]:
+        """Latest audit rows of the server, newest first."""
+        check_page(0, limit)
+        rows = await self._db.read(
+            f"SELECT {_AUDIT_COLUMNS} FROM config_audit WHERE guild_id = ?"
+            " ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_audit(row) for row in rows]
+
+    async def add_custom_gift(
+        self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
+    ) -> CustomGift:
+        """Add a server-only gift and audit it (key `custom_gift_key(name)`)."""
+        clean = clean_name(name, "gift name")
+        check_range("coins", coins, 1, MAX_GIFT_COINS)
+        moment = as_utc(now)
+        async with self._db.transaction() as tx:
+            added = await tx.rows(
+                "INSERT INTO custom_gifts (guild_id, name_key, name, coins, creator_id,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING name",
+                (guild_id, name_key(clean), clean, coins, actor_id, moment.isoformat()),
+            )
+            if not added:
+                raise AlreadyExists("custom gift", clean)
+            key = custom_gift_key(clean)
+            await _append_audit(tx, guild_id, actor_id, key, None, str(coins), moment)
+        return CustomGift(clean, coins, actor_id, moment)
+
+    async def remove_custom_gift(
+        self, guild_id: int, name: str, actor_id: int, now: datetime | None = None
+    ) -> CustomGift:
+        """Remove a server-only gift and audit it; NotFound when missing."""
+        async with self._db.transaction() as tx:
+            removed = await tx.row(
+                "DELETE FROM custom_gifts WHERE guild_id = ? AND name_key = ?"
+                " RETURNING name, coins, creator_id, created_at",
+                (guild_id, name_key(name)),
+            )
+            if removed is None:
+                raise NotFound("custom gift", name.strip())
+            key = custom_gift_key(removed[0])
+            await _append_audit(tx, guild_id, actor_id, key, str(removed[1]), None, now)
+        return _custom_gift(removed)
+
+    async def list_custom_gifts(self, guild_id: int) -> list[CustomGift]:
+        """The server's custom gifts, by name."""
+        rows = await self._db.read(_CUSTOM_GIFTS, (guild_id,))
+        return [_custom_gift(row) for row in rows]

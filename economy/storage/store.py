@@ -1,0 +1,45 @@
+"""`Storage`: the three aggregates behind one handle the bot opens at start and closes at exit."""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Protocol, Self
+
+from economy.storage.groups import GroupStore
+from economy.storage.guild_settings import GuildSettingsStore
+from economy.storage.ledger import LedgerStore
+
+
+class Storage(Protocol):
+    """Tallies, groups and per-server settings, each keyed by server."""
+
+    @property
+    def ledger(self) -> LedgerStore: ...
+
+    @property
+    def groups(self) -> GroupStore: ...
+
+    @property
+    def guild_settings(self) -> GuildSettingsStore: ...
+
+    async def close(self) -> None:
+        """Close the database; the object is unusable afterwards."""
+        ...
+
+    async def verify(self) -> list[str]:
+        """Consistency problems of the whole store (empty when healthy); slow, for tooling."""
+        ...
+
+    async def backup(self, target: str | os.PathLike[str]) -> None:
+        """Write a consistent copy of the whole database to `target`."""
+        ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
