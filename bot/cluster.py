@@ -82,7 +82,8 @@ class RestartPolicy:
     window: float = 120.0
 
     def delay_after(self, recent_crashes: int) -> float:
-        return min(self.max_delay, self.first_delay * 2 ** max(0, recent_crashes - 1))
+        doublings = max(0, recent_crashes - 1)
+        return min(self.max_delay, self.first_delay * 2.0**doublings)
 
 
 class CrashLoop(RuntimeError):
@@ -138,14 +139,19 @@ class Supervisor:
     ) -> None:
         if not processes:
             raise ValueError("A cluster needs at least one process.")
-        self.processes = list(processes)
+        self.processes = {p.index: p for p in processes}
+        if len(self.processes) != len(processes):
+            raise ValueError("Each process needs its own index.")
+        delays = list(start_delays) if start_delays is not None else [0.0] * len(processes)
+        if len(delays) != len(processes):
+            raise ValueError("Give one start delay per process.")
+        self.start_delays = {p.index: delay for p, delay in zip(processes, delays, strict=True)}
         self.command = command
         self.policy = policy or RestartPolicy()
         self.env = dict(env) if env is not None else None
-        self.start_delays = list(start_delays or [0.0] * len(self.processes))
         self.stop_timeout = stop_timeout
         self._children: dict[int, asyncio.subprocess.Process] = {}
-        self._last_exit: dict[int, int] = {}
+        self._unclean: set[int] = set()  # children that did not exit 0 when told to stop
         self._stopping = asyncio.Event()
         self._signal = signal.SIGTERM
         self._preexec = _die_with_supervisor_hook()
@@ -171,8 +177,11 @@ class Supervisor:
             self._children[index].send_signal(signum)
 
     async def run(self) -> int:
-        """Run until stopped: 0 if every child then exited 0, else 1. Raises `CrashLoop`."""
-        tasks = [asyncio.create_task(self._keep_running(p)) for p in self.processes]
+        """Run until stopped: 0 if every running child then exited 0, else 1.
+
+        Raises `CrashLoop` (after stopping the other children) when a child keeps dying.
+        """
+        tasks = [asyncio.create_task(self._keep_running(p)) for p in self.processes.values()]
         stop_requested = asyncio.create_task(self._stopping.wait())
         try:
             await asyncio.wait([*tasks, stop_requested], return_when=asyncio.FIRST_COMPLETED)
@@ -188,7 +197,7 @@ class Supervisor:
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        clean = not killed and all(self._last_exit.get(p.index, 0) == 0 for p in self.processes)
+        clean = not killed and not self._unclean
         log.info("All processes stopped%s", "" if clean else " (not all cleanly)")
         return 0 if clean else 1
 
@@ -217,9 +226,10 @@ class Supervisor:
         while True:
             started = time.monotonic()
             returncode = await self._run_once(process)
-            self._last_exit[process.index] = returncode
             lived = time.monotonic() - started
             if self._stopping.is_set():
+                if returncode != 0:
+                    self._unclean.add(process.index)
                 log.info(
                     "%s stopped: %s after %.1fs", process.label, describe_exit(returncode), lived
                 )

@@ -131,6 +131,19 @@ async def test_a_crash_loop_gives_up_and_stops_the_others(tmp_path: Path, caplog
 
 
 @pytest.mark.slow
+async def test_a_stop_during_a_restart_pause_starts_nothing_more(tmp_path: Path) -> None:
+    patient = RestartPolicy(first_delay=60.0, max_delay=60.0)
+    command = children(tmp_path, lambda p: "crash" if p.index == 0 else "serve")
+    supervisor = Supervisor(plan_processes(2, 2), command, policy=patient)
+    running = asyncio.create_task(supervisor.run())
+    await wait_until(lambda: bool(lines(tmp_path / "0.starts") and lines(tmp_path / "1.ready")))
+    await wait_until(lambda: list(supervisor.pids) == [1])  # 0 crashed; restart in a minute
+    supervisor.stop()
+    assert await asyncio.wait_for(running, 10) == 0  # the stop itself was clean
+    assert len(lines(tmp_path / "0.starts")) == 1
+
+
+@pytest.mark.slow
 async def test_a_child_that_will_not_stop_is_killed(tmp_path: Path) -> None:
     def command(process: ShardProcess) -> Sequence[str]:
         ignore = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "

@@ -83,7 +83,8 @@ class ClusterSettings:
 class Server(Protocol):
     """Somewhere to create test databases: the throwaway cluster or TEST_DATABASE_URL's."""
 
-    admin_dsn: str
+    @property
+    def admin_dsn(self) -> str: ...
 
     def dsn_for(self, database: str) -> str: ...
 
