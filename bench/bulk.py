@@ -39,6 +39,7 @@ from economy.rates import default_presets
 from economy.storage import period_keys
 
 Key = tuple[int, str, str]  # (user, month key, week key)
+GiftTotals = dict[tuple[int, str], list[int]]  # (recipient, gift) -> [count, diamonds]
 DAYS = 180
 MEMBER_BASE = 1_800_000_000_000_000_000
 
@@ -90,7 +91,9 @@ class Loader:
             span = int((now - start).total_seconds()) if back == 0 else 86_399
             self._days.append((start.date().isoformat(), max(span, 1), *period_keys(start)))
 
-    def _rows(self, n: int, received: dict, sent: dict, gifts: dict) -> Iterator[tuple]:
+    def _rows(
+        self, n: int, received: dict[Key, list[int]], sent: dict[Key, list[int]], gifts: GiftTotals
+    ) -> Iterator[tuple[object, ...]]:
         """`n` ledger rows; their sums are added to the three accumulators as they go."""
         rng = self._rng
         random_ = rng.random
@@ -118,9 +121,10 @@ class Loader:
             else:
                 gift = gift_list[int(last_gift * random_() ** 4)]  # cheap gifts are common
                 name, coins = gift.name, gift.coins * count
-                diamonds = coins_cache.get(coins)
-                if diamonds is None:
-                    diamonds = coins_cache[coins] = diamonds_for(coins, rates)
+                cached = coins_cache.get(coins)
+                if cached is None:
+                    cached = coins_cache[coins] = diamonds_for(coins, rates)
+                diamonds = cached
                 key = (recipient, name)
                 totals = gifts.get(key)
                 if totals is None:
@@ -143,7 +147,9 @@ class Loader:
                 week,
             )
 
-    def _user_totals(self, received: dict, sent: dict) -> Iterator[tuple]:
+    def _user_totals(
+        self, received: dict[Key, list[int]], sent: dict[Key, list[int]]
+    ) -> Iterator[tuple[object, ...]]:
         combined: dict[tuple[int, str], list[int]] = {}
         for side, accumulator in ((0, received), (3, sent)):
             for (user, month, week), (diamonds, coins, entries) in accumulator.items():
@@ -168,9 +174,9 @@ class Loader:
             (trigger,) = db.execute(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'ledger_count_new'"
             ).fetchone()
-            received: dict = {}
-            sent: dict = {}
-            gifts: dict = {}
+            received: dict[Key, list[int]] = {}
+            sent: dict[Key, list[int]] = {}
+            gifts: GiftTotals = {}
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("DROP TRIGGER ledger_count_new")

@@ -32,14 +32,14 @@ class BenchFailure(AssertionError):
 class TrackingAdapter(CapturingAdapter):
     """Captures like `CapturingAdapter` but keeps no history: a run's memory stays flat."""
 
-    async def request(self, route: Any, session: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def request(self, route: Any, session: Any, **kwargs: Any) -> Any:
         answer = await super().request(route, session, **kwargs)
         self.requests.pop()  # still filed by token until `take`
         return answer
 
 
 def bench_config(path: Path) -> BotConfig:
-    return BotConfig(discord_token=None, database_path=path, _env_file=None)  # type: ignore[call-arg]
+    return BotConfig(discord_token=None, database_path=path, _env_file=None)
 
 
 @asynccontextmanager

@@ -117,7 +117,9 @@ def tally_add_payloads(
     return payloads
 
 
-def tally_read_payloads(driver: OfflineDiscord, n: int, members: int, seed: int = 4) -> dict:
+def tally_read_payloads(
+    driver: OfflineDiscord, n: int, members: int, seed: int = 4
+) -> dict[str, list[dict[str, Any]]]:
     """`/tally leaderboard` (every by x period) and `/tally show` of busy and quiet members."""
     rng = random.Random(seed)
     boards, shows = [], []

@@ -108,10 +108,12 @@ def main(argv: list[str] | None = None) -> int:
 async def run(config: BotConfig) -> int:
     """Connect and serve until SIGINT or SIGTERM; the database is closed on the way out."""
     runner = asyncio.current_task()
+    if runner is None:
+        raise RuntimeError("run() must be awaited inside a task (asyncio.run does that)")
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, runner.cancel)  # type: ignore[union-attr]
+            loop.add_signal_handler(signum, runner.cancel)
     try:
         async with open_services(config) as services, GiftBot(config, services) as bot:
             await bot.start(config.token() or "")

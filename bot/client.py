@@ -7,6 +7,7 @@ import importlib
 import logging
 import pkgutil
 import weakref
+from collections.abc import Mapping
 
 import discord
 from discord.ext.commands import Bot, when_mentioned
@@ -109,7 +110,8 @@ class GiftBot(Bot):
         """A press on one of our buttons whose view no longer listens."""
         if interaction.type is not discord.InteractionType.component:
             return False
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        data: Mapping[str, object] = interaction.data or {}
+        custom_id = str(data.get("custom_id", ""))
         return not self.live_views.answers(custom_id)
 
 

@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-import discord
+from discord.enums import AppCommandOptionType
 
 from bot.client import GiftBot
 from bot.config import BotConfig
@@ -124,22 +124,22 @@ class ConsoleSession:
             options[name] = self._typed(param.type, name, value)
         return options
 
-    def _typed(self, kind: discord.AppCommandOptionType, name: str, value: str) -> Any:
+    def _typed(self, kind: AppCommandOptionType, name: str, value: str) -> Any:
         """Check types as Discord's own client does before it sends anything."""
-        if kind is discord.AppCommandOptionType.user:
+        if kind is AppCommandOptionType.user:
             member = user_named(value)
             self.members.setdefault(member.id, member)
             return self.members[member.id]
-        if kind is discord.AppCommandOptionType.integer:
+        if kind is AppCommandOptionType.integer:
             if not re.fullmatch(r"-?\d+", value.replace(",", "").replace("_", "")):
                 raise ConsoleInputError(f"{name} must be a whole number.")
             return int(value.replace(",", "").replace("_", ""))
-        if kind is discord.AppCommandOptionType.number:
+        if kind is AppCommandOptionType.number:
             try:
                 return float(value.replace(",", ""))
             except ValueError as error:
                 raise ConsoleInputError(f"{name} must be a number.") from error
-        if kind is discord.AppCommandOptionType.boolean:
+        if kind is AppCommandOptionType.boolean:
             return value.strip().lower() in {"true", "yes", "1", "on"}
         return value
 

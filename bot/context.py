@@ -96,7 +96,7 @@ class Ask:
 async def ask_for(interaction: discord.Interaction[GiftBot]) -> Ask:
     """The interaction's Ask, built once and kept on the interaction."""
     cached = interaction.extras.get(ASK_KEY)
-    if cached is not None:
+    if isinstance(cached, Ask):
         return cached
     profile = await interaction.client.profiles.get(interaction.guild_id)
     locale = normalise_locale(interaction.locale)

@@ -22,7 +22,7 @@ from discord import app_commands
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
 if TYPE_CHECKING:
-    from discord.ext import commands
+    from bot.client import GiftBot
 
 APPLICATION_ID = 1_100_000_000_000_000_001
 DEFAULT_GUILD_ID = 1_100_000_000_000_000_100
@@ -160,7 +160,7 @@ class CapturingAdapter(AsyncWebhookAdapter):
     """Records every interaction HTTP request and answers as Discord would."""
 
     def __init__(self, bot_user: FakeUser) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.requests: list[CapturedRequest] = []
         self.by_token: dict[str, list[CapturedRequest]] = defaultdict(list)
         self._bot_user = bot_user
@@ -168,7 +168,7 @@ class CapturingAdapter(AsyncWebhookAdapter):
         self._messages: dict[str, dict[str, Any]] = {}
         self.component_messages: dict[str, str] = {}
 
-    async def request(  # type: ignore[override]
+    async def request(
         self,
         route: Any,
         session: Any,
@@ -288,7 +288,7 @@ def _read_file(file: discord.File) -> bytes:
 class OfflineDiscord:
     """Feeds interactions to a bot that never connects, and returns what it sent back."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
         self.bot_user = FakeUser(APPLICATION_ID, "tiktok-gift-bot", bot=True)
         self.adapter = CapturingAdapter(self.bot_user)
@@ -298,7 +298,7 @@ class OfflineDiscord:
         """Do what `Client.login` does, minus the network: set the bot user, run setup_hook."""
         state = self.bot._connection
         await self.bot._async_setup_hook()
-        state.user = discord.ClientUser(state=state, data=self.bot_user.user_payload())
+        state.user = discord.ClientUser(state=state, data=self.bot_user.user_payload())  # type: ignore[arg-type]
         state.application_id = APPLICATION_ID
         try:
             await self.bot.setup_hook()
@@ -474,7 +474,7 @@ class OfflineDiscord:
             spawned.append(task)
             return task
 
-        loop.set_task_factory(factory)  # type: ignore[arg-type]
+        loop.set_task_factory(factory)
         try:
             self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
         finally:
@@ -483,7 +483,9 @@ class OfflineDiscord:
             await asyncio.gather(*spawned)
         return list(self.adapter.by_token.get(payload["token"], ()))
 
-    async def command(self, path: str, options: Mapping[str, Any] | None = None, **kw: Any):
+    async def command(
+        self, path: str, options: Mapping[str, Any] | None = None, **kw: Any
+    ) -> list[CapturedRequest]:
         """Run a slash command; returns the captured requests."""
         return await self.send(self.command_payload(path, options, **kw))
 
@@ -495,7 +497,7 @@ class OfflineDiscord:
         replies = await self.send(self.command_payload(path, options, focused=option, **kw))
         return replies[-1].choices if replies else []
 
-    async def press(self, message_id: int | str, button: str, **kw: Any):
+    async def press(self, message_id: int | str, button: str, **kw: Any) -> list[CapturedRequest]:
         """Press a button on a message the bot sent: `button` is its custom_id, or the custom_id
         without the view id views append (`pager:next` for `pager:next:3f9a...`)."""
         custom_id = self.button_id(message_id, button)

@@ -21,7 +21,7 @@ def gift_label(gift: Gift, coins: str) -> str:
     return label if len(label) <= 100 else label[:99] + "…"
 
 
-class GiftTransformer(app_commands.Transformer):
+class GiftTransformer(app_commands.Transformer["GiftBot"]):
     """`gift:` options: autocomplete over names and aliases, resolved to a `Gift`."""
 
     async def transform(self, interaction: discord.Interaction[GiftBot], value: str) -> Gift:

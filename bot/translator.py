@@ -8,12 +8,15 @@ A cog's catalog file holds its command texts, e.g. `gift.json`:
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
 from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, catalogs
+
+AnyCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 
 # Discord locales we translate to, and the catalog locale that serves each.
 DISCORD_LOCALES = {discord.Locale.indonesian: "id", discord.Locale.brazil_portuguese: "pt-BR"}
@@ -36,32 +39,35 @@ def command_texts() -> dict[str, dict[str, str]]:
 def text_key(context: app_commands.TranslationContextTypes) -> str | None:
     """The catalog key for a string discord.py asks us to translate."""
     data = context.data
-    location = context.location
-    if location in (Where.command_name, Where.group_name):
-        return f"{data.qualified_name}.name"
-    if location in (Where.command_description, Where.group_description):
-        return f"{data.qualified_name}.description"
-    if location is Where.parameter_name:
-        return f"{data.command.qualified_name}.{data.name}.name"
-    if location is Where.parameter_description:
-        return f"{data.command.qualified_name}.{data.name}.description"
-    if location is Where.choice_name:
+    suffix = {
+        Where.command_name: "name",
+        Where.group_name: "name",
+        Where.command_description: "description",
+        Where.group_description: "description",
+        Where.parameter_name: "name",
+        Where.parameter_description: "description",
+    }.get(context.location)
+    if isinstance(data, app_commands.Command | app_commands.Group) and suffix:
+        return f"{data.qualified_name}.{suffix}"
+    if isinstance(data, app_commands.Parameter) and suffix:
+        return f"{data.command.qualified_name}.{data.name}.{suffix}"
+    if isinstance(data, app_commands.Choice) and context.location is Where.choice_name:
         return f"choice.{data.value}.name"
     return None
 
 
-def localized_path(command: app_commands.Command | app_commands.Group, locale: str) -> str:
+def localized_path(command: AnyCommand, locale: str) -> str:
     """`gift value` as a user of `locale` types it (`hadiah nilai` in Indonesian)."""
     texts = command_texts().get(locale, {})
     parts: list[str] = []
-    node: app_commands.Command | app_commands.Group | None = command
+    node: AnyCommand | None = command
     while node is not None:
         parts.append(texts.get(f"{node.qualified_name}.name", node.name))
         node = node.parent
     return " ".join(reversed(parts))
 
 
-def localized_description(command: app_commands.Command | app_commands.Group, locale: str) -> str:
+def localized_description(command: AnyCommand, locale: str) -> str:
     """A command's description in `locale`, English when it has none."""
     key = f"{command.qualified_name}.description"
     return command_texts().get(locale, {}).get(key, command.description)

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 
 from bot.errors import report_error
 
 
-def is_server_only(command: app_commands.Command | app_commands.Group | None) -> bool:
+def is_server_only(
+    command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu | None,
+) -> bool:
     """Whether a command is declared for servers only (its top-level allowed contexts)."""
     if command is None:
         return False
-    root = command.root_parent or command
+    root = command.root_parent or command if isinstance(command, app_commands.Command) else command
     contexts = root.allowed_contexts
     return contexts is not None and not (contexts.dm_channel or contexts.private_channel)
 
 
-class GiftTree(app_commands.CommandTree):
+class GiftTree(app_commands.CommandTree[Any]):
     """Refuses server-only commands outside servers; routes every error to `report_error`."""
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Discord hides server-only commands in DMs; this backstop enforces it in the bot."""
         if interaction.guild_id is None and is_server_only(interaction.command):
             raise app_commands.NoPrivateMessage()
         return True
 
     async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         await report_error(interaction, error)

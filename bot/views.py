@@ -41,7 +41,7 @@ class CallerView(discord.ui.View):
         self.origin = interaction
         interaction.client.live_views.add(self.view_id, self)
 
-    async def interaction_check(self, interaction: discord.Interaction[GiftBot]) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
@@ -51,7 +51,7 @@ class CallerView(discord.ui.View):
 
     async def on_error(
         self,
-        interaction: discord.Interaction[GiftBot],
+        interaction: discord.Interaction[Any],
         error: Exception,
         item: discord.ui.Item[Any],
     ) -> None:

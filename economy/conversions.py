@@ -448,7 +448,8 @@ def cheapest_purchase(coins: int, store: Store) -> Purchase:
             )
             if choice is None or key < choice[0]:
                 choice = (key, y, q, custom)
-    assert choice is not None  # y = 0 is always reachable
+    if choice is None:  # y = 0 is always reachable
+        raise RuntimeError(f"no purchase plan for {n} coins in {store.key}")
     return _purchase(n, store, plan, *choice[1:])
 
 

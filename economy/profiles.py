@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from economy.catalog import Catalog, Gift
@@ -76,7 +76,7 @@ def build_profile(
             raise NotFound("preset", preset)
         ignored.append("preset")
     rates = presets.get(preset, presets[DEFAULT_PRESET])
-    when = as_of or date.today()
+    when = as_of or datetime.now(UTC).date()
     known = dates or {}
     steps = [(override_key(name), name, value) for name, value in config.overrides.items()]
     steps += [(fx_key(code), code, value) for code, value in config.fx_overrides.items()]
@@ -86,13 +86,13 @@ def build_profile(
         for key, name, value in pending:
             try:
                 rates = _apply(rates, key, name, value, known.get(key, when))
-            except (EconomyError, ArithmeticError) as err:
-                failed.append((key, name, value, err))
+            except (EconomyError, ArithmeticError) as error:
+                failed.append((key, name, value, error))
         if len(failed) == len(pending):
             if strict:
                 raise failed[0][3]
-            for key, _, value, err in failed:
-                log.warning("Ignoring stored setting %s=%s: %s", key, value, err)
+            for key, _, value, problem in failed:
+                log.warning("Ignoring stored setting %s=%s: %s", key, value, problem)
                 ignored.append(key)
             break
         pending = [(key, name, value) for key, name, value, _ in failed]

@@ -284,7 +284,7 @@ def test_get_either_finds_a_gift_or_suggests_three(query: str) -> None:
     try:
         gift = catalog.get(query)
     except UnknownGift as err:
-        assert len(err.suggestions) == 3
+        assert len(err.suggestions) == 3  # noqa: PT017  (either outcome is fine)
     else:
         assert gift in list(catalog)
 

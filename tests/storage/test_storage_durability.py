@@ -268,7 +268,7 @@ async def test_full_disk_raises_storage_full_and_keeps_totals_exact(tmp_path: Pa
         # White-box: cap the file at its current size (a stand-in for a full disk).
         (pages,) = (await storage._db._writer.execute_fetchall("PRAGMA page_count"))[0]
         await storage._db._writer.execute(f"PRAGMA max_page_count = {pages + 2}")
-        with pytest.raises(StorageFull):
+        with pytest.raises(StorageFull):  # noqa: PT012  (write until the disk is full)
             for user in range(5000):
                 await storage.ledger.add_entry(G, user, user + 1, gift_name=f"Gift {user}",
                                         count=1, coins=1, diamonds=1)  # fmt: skip

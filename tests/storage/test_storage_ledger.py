@@ -220,7 +220,7 @@ async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorag
     monday = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)  # start of ISO week 47
     await add(storage, 1, 9, 100, now=monday)
     await add(storage, 2, 9, 50, now=monday - timedelta(seconds=1))  # Sunday: week 46
-    await add(storage, 3, 9, 70, now=datetime(2026, 10, 31, 23, 59))  # naive = UTC: October
+    await add(storage, 3, 9, 70, now=datetime(2026, 10, 31, 23, 59))  # noqa: DTZ001  (naive = UTC: October)
     # 2026-11-01 01:00 at UTC+2 is still October 31st 23:00 UTC.
     await add(
         storage, 4, 9, 10, now=datetime(2026, 11, 1, 1, 0, tzinfo=timezone(timedelta(hours=2)))
@@ -230,7 +230,9 @@ async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorag
     assert week == [LeaderboardRow(1, 1, 100)]
     month = await storage.ledger.leaderboard(G1, "received", "month", now=NOW)
     assert [row.user_id for row in month] == [1, 2]
-    october = await storage.ledger.leaderboard(G1, "received", "month", now=datetime(2026, 10, 5))
+    october = await storage.ledger.leaderboard(
+        G1, "received", "month", now=datetime(2026, 10, 5, tzinfo=UTC)
+    )
     assert [(row.user_id, row.value) for row in october] == [(3, 70), (4, 10)]
     assert [row.user_id for row in await storage.ledger.leaderboard(G1, "received", "all")] == [
         1, 3, 2, 4,

@@ -107,7 +107,7 @@ async def connect(path: Path, busy_timeout_ms: int, *, reader: bool) -> aiosqlit
         if reader:
             await db.execute("PRAGMA query_only = ON")
         else:
-            (mode,) = (await db.execute_fetchall("PRAGMA journal_mode = WAL"))[0]
+            (mode,) = next(iter(await db.execute_fetchall("PRAGMA journal_mode = WAL")))
             if str(mode).lower() != "wal":
                 raise StorageError(f"{path}: cannot use WAL journal mode (got {mode!r})")
     except BaseException:
