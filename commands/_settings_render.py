@@ -72,15 +72,15 @@ def stored_value(key: str, raw: str | None) -> object:
 
 def in_force(ask: Ask, key: str) -> str:
     """What an answer assumes for `key` right now (preset value when not overridden)."""
-    config = ask.profile.config or GuildSettings()
+    settings = ask.profile.settings or GuildSettings()
     if key == "preset":
         return ask.rates.preset
     if key == "currency":
         return ask.currency
     if key == "tally_others":
-        return ask.t(f"settings.tally.{config.tally_others}")
+        return ask.t(f"settings.tally.{settings.tally_others}")
     if key == "leaderboard_enabled":
-        return ask.value(switch_name(config.leaderboard_enabled))
+        return ask.value(switch_name(settings.leaderboard_enabled))
     kind, _, rest = key.partition(":")
     if kind == "fx":
         return ask.number(ask.rates.fx_rate(rest))
@@ -107,7 +107,7 @@ def history_line(ask: Ask, row: AuditRow) -> str:
 
 def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Embed:
     """Every figure and switch in force, each with where it comes from and its date."""
-    config = ask.profile.config or GuildSettings()
+    settings = ask.profile.settings or GuildSettings()
     embed = answer(ask, ask.t("settings.show.title"))
     currency_key = "settings.show.usd" if ask.currency == "USD" else "settings.show.currency"
     currency = ask.t(currency_key, currency=ask.currency, region=region_name(ask, ask.region))
@@ -124,7 +124,7 @@ def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Em
     lines = []
     for name in OVERRIDABLE_FIGURES:
         value, as_of = figure_in_force(ask.rates, name)
-        overridden = name in config.overrides and override_key(name) not in ask.profile.ignored
+        overridden = name in settings.overrides and override_key(name) not in ask.profile.ignored
         if not overridden:
             as_of = figure_in_force(preset_card, name)[1]
         lines.append(
@@ -139,7 +139,7 @@ def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Em
     embed.description = f"**{ask.t('settings.show.figures')}**\n" + "\n".join(lines)
     fx_lines = []
     for code, figure in sorted(ask.rates.fx.items()):
-        overridden = code in config.fx_overrides and fx_key(code) not in ask.profile.ignored
+        overridden = code in settings.fx_overrides and fx_key(code) not in ask.profile.ignored
         fx_lines.append(
             ask.t(
                 "settings.show.line",

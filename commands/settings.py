@@ -156,14 +156,14 @@ class SettingsCog(
         self,
         before: GuildSettings,
         before_customs: list[Gift],
-        config: GuildSettings,
+        settings: GuildSettings,
         customs: list[Gift],
     ) -> Profile:
         """The would-be profile; its EconomyError (a clear refusal) when the change breaks it."""
         return would_be_profile(
             before,
             before_customs,
-            config,
+            settings,
             customs,
             catalog=self.profiles.catalog,
             presets=self.profiles.presets,
@@ -224,12 +224,12 @@ class SettingsCog(
     async def preset(self, interaction: discord.Interaction[GiftBot], name: Choice) -> None:
         ask = await ask_for(interaction)
         preset = name.value
-        config, customs = await self.profiles.stored(require_guild(interaction))
-        if preset == (config.preset or DEFAULT_PRESET):
+        settings, customs = await self.profiles.stored(require_guild(interaction))
+        if preset == (settings.preset or DEFAULT_PRESET):
             raise UserError(
                 "settings.error.unchanged", setting=setting_name("preset"), value=preset
             )
-        self._validate(config, customs, replaced(config, preset=preset), customs)
+        self._validate(settings, customs, replaced(settings, preset=preset), customs)
         await self._change(interaction, ask, "preset", preset)
 
     @app_commands.command(name="set", description="Override one figure for this server")
@@ -246,8 +246,8 @@ class SettingsCog(
         ask = await ask_for(interaction)
         name = figure.value
         stored = figure_value(name, to_decimal(value))
-        config, customs = await self.profiles.stored(require_guild(interaction))
-        old = config.overrides.get(name)
+        settings, customs = await self.profiles.stored(require_guild(interaction))
+        old = settings.overrides.get(name)
         if old is not None and Decimal(old) == stored:
             raise UserError(
                 "settings.error.unchanged",
@@ -256,9 +256,9 @@ class SettingsCog(
             )
         check_order(ask.rates, name, stored)
         self._validate(
-            config,
+            settings,
             customs,
-            replaced(config, overrides={**config.overrides, name: plain(stored)}),
+            replaced(settings, overrides={**settings.overrides, name: plain(stored)}),
             customs,
         )
         await self._change(interaction, ask, override_key(name), plain(stored))
@@ -272,22 +272,26 @@ class SettingsCog(
         self, interaction: discord.Interaction[GiftBot], figure: Choice | None = None
     ) -> None:
         ask = await ask_for(interaction)
-        config, customs = await self.profiles.stored(require_guild(interaction))
+        settings, customs = await self.profiles.stored(require_guild(interaction))
         if figure is not None:
             name = figure.value
-            if name not in config.overrides:
+            if name not in settings.overrides:
                 raise UserError("settings.error.not_overridden", setting=figure_label(name))
             check_reset(
-                config, customs, name, catalog=self.profiles.catalog, presets=self.profiles.presets
+                settings,
+                customs,
+                name,
+                catalog=self.profiles.catalog,
+                presets=self.profiles.presets,
             )
             keys = [override_key(name)]
         else:
-            keys = [override_key(name) for name in sorted(config.overrides)]
-            keys += [fx_key(code) for code in sorted(config.fx_overrides)]
+            keys = [override_key(name) for name in sorted(settings.overrides)]
+            keys += [fx_key(code) for code in sorted(settings.fx_overrides)]
             if not keys:
                 raise UserError("settings.error.no_overrides")
             self._validate(
-                config, customs, replaced(config, overrides={}, fx_overrides={}), customs
+                settings, customs, replaced(settings, overrides={}, fx_overrides={}), customs
             )
         before = {key: in_force(ask, key) for key in keys}
         await self._save(interaction, dict.fromkeys(keys))
@@ -303,12 +307,12 @@ class SettingsCog(
     async def currency(self, interaction: discord.Interaction[GiftBot], code: Choice) -> None:
         ask = await ask_for(interaction)
         currency = code.value
-        config, customs = await self.profiles.stored(require_guild(interaction))
-        if currency == (config.currency or "USD"):
+        settings, customs = await self.profiles.stored(require_guild(interaction))
+        if currency == (settings.currency or "USD"):
             raise UserError(
                 "settings.error.unchanged", setting=setting_name("currency"), value=currency
             )
-        profile = self._validate(config, customs, replaced(config, currency=currency), customs)
+        profile = self._validate(settings, customs, replaced(settings, currency=currency), customs)
         profile.rates.fx_rate(currency)
         await self._change(interaction, ask, "currency", currency)
 
@@ -326,12 +330,12 @@ class SettingsCog(
         ask = await ask_for(interaction)
         currency = code.value
         key = fx_key(currency)
-        config, customs = await self.profiles.stored(require_guild(interaction))
-        old = config.fx_overrides.get(currency)
+        settings, customs = await self.profiles.stored(require_guild(interaction))
+        old = settings.fx_overrides.get(currency)
         if rate is None:
             if old is None:
                 raise UserError("settings.error.not_overridden", setting=setting_name(key))
-            overrides = {k: v for k, v in config.fx_overrides.items() if k != currency}
+            overrides = {k: v for k, v in settings.fx_overrides.items() if k != currency}
             value = None
         else:
             shipped = self.profiles.presets[DEFAULT_PRESET].fx.get(currency)
@@ -340,8 +344,8 @@ class SettingsCog(
             if old is not None and Decimal(old) == number:
                 raise UserError("settings.error.unchanged", setting=setting_name(key), value=number)
             value = plain(number)
-            overrides = {**config.fx_overrides, currency: value}
-        self._validate(config, customs, replaced(config, fx_overrides=overrides), customs)
+            overrides = {**settings.fx_overrides, currency: value}
+        self._validate(settings, customs, replaced(settings, fx_overrides=overrides), customs)
         await self._change(interaction, ask, key, value)
 
     @app_commands.command(name="tally-others", description="Who may add tallies for others")
@@ -351,8 +355,8 @@ class SettingsCog(
     @manager_only()
     async def tally_others(self, interaction: discord.Interaction[GiftBot], who: Choice) -> None:
         ask = await ask_for(interaction)
-        config, _ = await self.profiles.stored(require_guild(interaction))
-        if who.value == config.tally_others:
+        settings, _ = await self.profiles.stored(require_guild(interaction))
+        if who.value == settings.tally_others:
             raise UserError(
                 "settings.error.unchanged",
                 setting=setting_name("tally_others"),
@@ -367,9 +371,9 @@ class SettingsCog(
     @manager_only()
     async def leaderboard(self, interaction: discord.Interaction[GiftBot], enabled: Choice) -> None:
         ask = await ask_for(interaction)
-        config, _ = await self.profiles.stored(require_guild(interaction))
+        settings, _ = await self.profiles.stored(require_guild(interaction))
         value = "true" if enabled.value == "on" else "false"
-        if (value == "true") == config.leaderboard_enabled:
+        if (value == "true") == settings.leaderboard_enabled:
             raise UserError(
                 "settings.error.unchanged",
                 setting=setting_name("leaderboard_enabled"),
@@ -389,9 +393,9 @@ class SettingsCog(
     ) -> None:
         guild_id = require_guild(interaction)
         gift = new_custom_gift(name, coins)
-        config, customs = await self.profiles.stored(guild_id)
+        settings, customs = await self.profiles.stored(guild_id)
         check_room_for_gift(len(customs))
-        self._validate(config, customs, config, [*customs, gift])
+        self._validate(settings, customs, settings, [*customs, gift])
         await self.store.add_custom_gift(guild_id, gift.name, coins, interaction.user.id)
         self.profiles.forget(guild_id)
         after = await fresh_ask(interaction)

@@ -61,7 +61,7 @@ def recipient_for(
     if member is None or member.id == interaction.user.id:
         return interaction.user
     target = require_member(interaction, member)
-    if not may_record_for_others(ask.profile.config, is_manager=is_manager(interaction)):
+    if not may_record_for_others(ask.profile.settings, is_manager=is_manager(interaction)):
         raise UserError("tally.others_not_allowed")
     return target
 
@@ -263,8 +263,8 @@ class Tally(
         guild_id = require_guild(interaction)
         by_value = cast(By, chosen(by, "received"))
         period_value = cast(Period, chosen(period, "all"))
-        config = ask.profile.config
-        if config is not None and not config.leaderboard_enabled:
+        settings = ask.profile.settings
+        if settings is not None and not settings.leaderboard_enabled:
             raise UserError("tally.leaderboard.off")
         standings = await self.ledger.standings(
             guild_id, interaction.user.id, by_value, period_value, LEADERBOARD_SIZE

@@ -305,19 +305,19 @@ def check_room_for_gift(existing: int) -> None:
 # -- would-be profiles ------------------------------------------------------------------------
 
 
-def replaced(config: GuildSettings, **changes: object) -> GuildSettings:
-    """A would-be config (mappings frozen like the stored ones)."""
+def replaced(settings: GuildSettings, **changes: object) -> GuildSettings:
+    """A would-be settings (mappings frozen like the stored ones)."""
     frozen = {
         key: MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
         for key, value in changes.items()
     }
-    return dataclasses.replace(config, **frozen)  # type: ignore[arg-type]
+    return dataclasses.replace(settings, **frozen)  # type: ignore[arg-type]
 
 
 def would_be_profile(
     before: GuildSettings,
     before_customs: Sequence[Gift],
-    config: GuildSettings,
+    settings: GuildSettings,
     customs: Sequence[Gift],
     *,
     catalog: Catalog,
@@ -333,16 +333,16 @@ def would_be_profile(
     stale = set(current.ignored)
     overrides = {
         name: value
-        for name, value in config.overrides.items()
+        for name, value in settings.overrides.items()
         if override_key(name) not in stale or before.overrides.get(name) != value
     }
     fx = {
         code: value
-        for code, value in config.fx_overrides.items()
+        for code, value in settings.fx_overrides.items()
         if fx_key(code) not in stale or before.fx_overrides.get(code) != value
     }
     fresh = [gift for gift in customs if custom_gift_key(gift.name) not in stale]
-    checked = replaced(config, overrides=overrides, fx_overrides=fx)
+    checked = replaced(settings, overrides=overrides, fx_overrides=fx)
     return build_profile(checked, fresh, catalog, presets, strict=True)
 
 

@@ -1,6 +1,6 @@
 """A server's profile: the rate card, catalog and currency its answers use, cached per server.
 
-A profile is built from the stored server config (preset, figure overrides, exchange-rate
+A profile is built from the stored server settings (preset, figure overrides, exchange-rate
 overrides, custom gifts) over the shipped defaults. Direct messages use the defaults. Every
 settings write calls `forget(guild_id)`, so a change applies from the next command on.
 """
@@ -41,7 +41,7 @@ class Profile:
     rates: RateCard
     catalog: Catalog
     currency: str | None
-    config: GuildSettings | None
+    settings: GuildSettings | None
     ignored: tuple[str, ...] = ()
 
 
@@ -51,7 +51,7 @@ def custom_gift(name: str, coins: int) -> Gift:
 
 
 def build_profile(
-    config: GuildSettings | None,
+    settings: GuildSettings | None,
     custom_gifts: list[Gift],
     catalog: Catalog,
     presets: dict[str, RateCard],
@@ -67,10 +67,10 @@ def build_profile(
     `EconomyError`; otherwise it is skipped and named in `Profile.ignored`, so one stale
     setting never stops a server's every command.
     """
-    if config is None:
+    if settings is None:
         return Profile(presets[DEFAULT_PRESET], catalog, None, None)
     ignored: list[str] = []
-    preset = config.preset or DEFAULT_PRESET
+    preset = settings.preset or DEFAULT_PRESET
     if preset not in presets:
         if strict:
             raise NotFound("preset", preset)
@@ -78,8 +78,8 @@ def build_profile(
     rates = presets.get(preset, presets[DEFAULT_PRESET])
     when = as_of or datetime.now(UTC).date()
     known = dates or {}
-    steps = [(override_key(name), name, value) for name, value in config.overrides.items()]
-    steps += [(fx_key(code), code, value) for code, value in config.fx_overrides.items()]
+    steps = [(override_key(name), name, value) for name, value in settings.overrides.items()]
+    steps += [(fx_key(code), code, value) for code, value in settings.fx_overrides.items()]
     pending = sorted(steps)
     while pending:  # in passes: one override may only fit once another is in (low <= high)
         failed: list[tuple[str, str, str, Exception]] = []
@@ -97,7 +97,7 @@ def build_profile(
             break
         pending = [(key, name, value) for key, name, value, _ in failed]
     server_catalog = _with_custom(catalog, custom_gifts, ignored, strict=strict)
-    return Profile(rates, server_catalog, config.currency, config, tuple(ignored))
+    return Profile(rates, server_catalog, settings.currency, settings, tuple(ignored))
 
 
 def _apply(rates: RateCard, key: str, name: str, value: str, day: date) -> RateCard:
@@ -153,15 +153,15 @@ class Profiles:
 
     def build(
         self,
-        config: GuildSettings,
+        settings: GuildSettings,
         custom_gifts: list[Gift],
         *,
         dates: Mapping[str, date] | None = None,
         strict: bool = True,
     ) -> Profile:
-        """A profile from a (possibly would-be) config; strict raises on the first problem."""
+        """A profile from a (possibly would-be) settings; strict raises on the first problem."""
         return build_profile(
-            config, custom_gifts, self.catalog, self.presets, dates=dates, strict=strict
+            settings, custom_gifts, self.catalog, self.presets, dates=dates, strict=strict
         )
 
     async def get(self, guild_id: int | None) -> Profile:
@@ -175,8 +175,8 @@ class Profiles:
         stored = await self._storage.stored_settings(guild_id, HISTORY_FOR_DATES)
         custom = [custom_gift(g.name, g.coins) for g in stored.custom_gifts]
         dates = {key: moment.date() for key, moment in stored.set_on.items()}
-        config = stored.settings
-        profile = self.build(config, custom, dates=dates, strict=False)
+        settings = stored.settings
+        profile = self.build(settings, custom, dates=dates, strict=False)
         if epoch == self._epoch:
             self._cache[guild_id] = profile
         return profile

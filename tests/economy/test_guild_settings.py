@@ -53,11 +53,11 @@ def seed() -> RateCard:
     return default_presets()[DEFAULT_PRESET]
 
 
-def profile_of(before: GuildSettings, config: GuildSettings, customs=(), before_customs=()):
+def profile_of(before: GuildSettings, settings: GuildSettings, customs=(), before_customs=()):
     return would_be_profile(
         before,
         list(before_customs),
-        config,
+        settings,
         list(customs),
         catalog=default_catalog(),
         presets=default_presets(),
@@ -329,10 +329,10 @@ def test_a_server_holds_at_most_a_hundred_custom_gifts() -> None:
 
 
 def test_replaced_freezes_mappings_like_stored_configs() -> None:
-    config = replaced(GuildSettings(), overrides={"cashout_cut": "0.4"}, currency="BRL")
-    assert config.overrides == {"cashout_cut": "0.4"} and config.currency == "BRL"
+    settings = replaced(GuildSettings(), overrides={"cashout_cut": "0.4"}, currency="BRL")
+    assert settings.overrides == {"cashout_cut": "0.4"} and settings.currency == "BRL"
     with pytest.raises(TypeError):
-        config.overrides["cashout_cut"] = "0.1"  # type: ignore[index]
+        settings.overrides["cashout_cut"] = "0.1"  # type: ignore[index]
 
 
 def test_the_would_be_profile_applies_the_change() -> None:
