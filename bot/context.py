@@ -21,7 +21,7 @@ from economy.money import (
 )
 from economy.profiles import Profile
 from economy.quotes import Shown
-from economy.rates import RateCard, StoreChoice
+from economy.rates import RateCard
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
@@ -49,10 +49,6 @@ class Ask:
     @property
     def region(self) -> str:
         return region_for_currency(self.currency)
-
-    def store(self, name: str, region: str | None = None) -> StoreChoice:
-        """The store to price coins in: the asked region's, else this asker's region's."""
-        return self.rates.store_for(name, region or self.region)
 
     def t(self, key: str, /, **params: object) -> str:
         return t(self.locale, key, **params)

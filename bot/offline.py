@@ -10,279 +10,43 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
-from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.webhook.async_ import AsyncWebhookAdapter, async_context
+from discord.webhook.async_ import async_context
+
+from bot.capture import EPHEMERAL, CapturedRequest, CapturingAdapter, render_embed
+from bot.fakes import (
+    ALL_PERMISSIONS,
+    APPLICATION_ID,
+    DEFAULT_CHANNEL_ID,
+    DEFAULT_GUILD_ID,
+    MEMBER_PERMISSIONS,
+    FakeGuild,
+    FakeUser,
+)
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
 
-APPLICATION_ID = 1_100_000_000_000_000_001
-DEFAULT_GUILD_ID = 1_100_000_000_000_000_100
-DEFAULT_CHANNEL_ID = 1_100_000_000_000_000_200
-EPHEMERAL = 1 << 6
+__all__ = [
+    "ALL_PERMISSIONS",
+    "APPLICATION_ID",
+    "DEFAULT_CHANNEL_ID",
+    "DEFAULT_GUILD_ID",
+    "EPHEMERAL",
+    "MEMBER_PERMISSIONS",
+    "CapturedRequest",
+    "CapturingAdapter",
+    "FakeGuild",
+    "FakeUser",
+    "OfflineDiscord",
+    "render_embed",
+]
+
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-ALL_PERMISSIONS = discord.Permissions.all().value
-MEMBER_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, embed_links=True, use_application_commands=True
-).value
-
-
-@dataclass(frozen=True)
-class FakeUser:
-    """A Discord user as the payloads describe one."""
-
-    id: int
-    name: str
-    bot: bool = False
-    permissions: int = MEMBER_PERMISSIONS
-
-    def user_payload(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "username": self.name,
-            "global_name": self.name.title(),
-            "discriminator": "0",
-            "avatar": None,
-            "bot": self.bot,
-            "public_flags": 0,
-        }
-
-    def member_payload(self, *, with_user: bool = True) -> dict[str, Any]:
-        member: dict[str, Any] = {
-            "roles": [],
-            "joined_at": "2025-01-01T00:00:00+00:00",
-            "deaf": False,
-            "mute": False,
-            "flags": 0,
-            "pending": False,
-            "nick": None,
-            "avatar": None,
-            "permissions": str(self.permissions),
-        }
-        if with_user:
-            member["user"] = self.user_payload()
-        return member
-
-
-@dataclass(frozen=True)
-class FakeGuild:
-    """A server: its id, locale and the members the payloads may resolve."""
-
-    id: int = DEFAULT_GUILD_ID
-    locale: str = "en-US"
-    channel_id: int = DEFAULT_CHANNEL_ID
-
-    def payload(self) -> dict[str, Any]:
-        return {"id": str(self.id), "locale": self.locale, "features": []}
-
-
-@dataclass
-class CapturedRequest:
-    """One HTTP request the bot made to answer an interaction."""
-
-    method: str
-    path: str
-    payload: dict[str, Any] | None
-    files: list[tuple[str, bytes]] = field(default_factory=list)
-    message_id: str | None = None
-
-    @property
-    def data(self) -> dict[str, Any]:
-        """The message body: the callback's `data`, or the webhook payload itself."""
-        if self.payload is None:
-            return {}
-        if self.path.endswith("/callback"):
-            return self.payload.get("data") or {}
-        return self.payload
-
-    @property
-    def callback_type(self) -> int | None:
-        if self.path.endswith("/callback") and self.payload:
-            return int(self.payload["type"])
-        return None
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(int(self.data.get("flags") or 0) & EPHEMERAL)
-
-    @property
-    def content(self) -> str:
-        return self.data.get("content") or ""
-
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        return list(self.data.get("embeds") or [])
-
-    @property
-    def choices(self) -> list[dict[str, Any]]:
-        return list(self.data.get("choices") or [])
-
-    @property
-    def components(self) -> list[dict[str, Any]]:
-        return list(self.data.get("components") or [])
-
-    @property
-    def allowed_mentions(self) -> dict[str, Any] | None:
-        return self.data.get("allowed_mentions")
-
-    def text(self) -> str:
-        """Everything a person would read in this message, as plain text."""
-        parts = [self.content] if self.content else []
-        for embed in self.embeds:
-            parts.append(render_embed(embed))
-        return "\n".join(parts)
-
-
-def render_embed(embed: Mapping[str, Any]) -> str:
-    """An embed as lines of text (the console shows replies like this)."""
-    lines: list[str] = []
-    if embed.get("title"):
-        lines.append(f"== {embed['title']} ==")
-    if embed.get("description"):
-        lines.append(str(embed["description"]))
-    for item in embed.get("fields") or []:
-        lines.append(f"{item['name']}: {item['value']}")
-    footer = (embed.get("footer") or {}).get("text")
-    if footer:
-        lines.append(f"-- {footer}")
-    return "\n".join(lines)
-
-
-class CapturingAdapter(AsyncWebhookAdapter):
-    """Records every interaction HTTP request and answers as Discord would."""
-
-    def __init__(self, bot_user: FakeUser) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.requests: list[CapturedRequest] = []
-        self.by_token: dict[str, list[CapturedRequest]] = defaultdict(list)
-        self._bot_user = bot_user
-        self._ids = itertools.count(1_200_000_000_000_000_000)
-        self._messages: dict[str, dict[str, Any]] = {}
-        self.component_messages: dict[str, str] = {}
-
-    async def request(
-        self,
-        route: Any,
-        session: Any,
-        *,
-        payload: dict[str, Any] | None = None,
-        multipart: list[dict[str, Any]] | None = None,
-        files: Any = None,
-        **_: Any,
-    ) -> Any:
-        body = payload
-        if multipart:
-            body = json.loads(multipart[0]["value"])
-        captured_files = [(f.filename or "file", _read_file(f)) for f in files or []]
-        captured = CapturedRequest(route.method, route.path, body, captured_files)
-        self.requests.append(captured)
-        self.by_token[str(route.webhook_token)].append(captured)
-        answer = self._answer(route, captured)
-        if isinstance(answer, dict):
-            message = (
-                answer.get("resource", {}).get("message") if "interaction" in answer else answer
-            )
-            if message:
-                captured.message_id = message["id"]
-        return answer
-
-    def take(self, token: str) -> list[CapturedRequest]:
-        """An interaction's requests, after which the messages held for it are forgotten."""
-        captured = self.by_token.pop(token, [])
-        self._messages.pop(f"original:{token}", None)
-        for request in captured:
-            if request.message_id is not None:
-                self._messages.pop(request.message_id, None)
-        return captured
-
-    def message(self, message_id: int | str) -> dict[str, Any]:
-        """The message payload Discord holds for an id this adapter handed out."""
-        return self._messages[str(message_id)]
-
-    def _answer(self, route: Any, captured: CapturedRequest) -> Any:
-        token = str(route.webhook_token)
-        if route.path.endswith("/callback"):
-            return self._callback_response(route, captured, token)
-        if route.method == "DELETE":
-            return None
-        if route.method == "GET":
-            return self._messages.get(f"original:{token}") or self._message_payload({}, None)
-        if route.method == "PATCH":
-            key = route.path.rsplit("/", 1)[-1]
-            original = (
-                self._messages.get(f"original:{token}")
-                if key == "@original"
-                else self._messages.get(str(getattr(route, "message_id", "")))
-            )
-            return self._edit(original, captured.data)
-        return self._message_payload(captured.data, None)
-
-    def _callback_response(self, route: Any, captured: CapturedRequest, token: str) -> Any:
-        callback_type = captured.callback_type or 0
-        interaction: dict[str, Any] = {"id": str(route.webhook_id), "type": 2}
-        if callback_type == 8:  # autocomplete result: no message
-            return {"interaction": interaction}
-        if callback_type in (6, 7):  # deferred update / update message
-            edited = self._messages.get(self.component_messages.get(token, ""))
-            if callback_type == 7 and edited is not None:
-                self._edit(edited, captured.data)
-            resource: dict[str, Any] = {"type": callback_type}
-            if edited is not None:
-                resource["message"] = edited
-                self._messages[f"original:{token}"] = edited
-            return {"interaction": interaction, "resource": resource}
-        message = self._message_payload(captured.data, None)
-        self._messages[f"original:{token}"] = message
-        interaction.update(
-            response_message_id=message["id"],
-            response_message_loading=callback_type == 5,
-            response_message_ephemeral=captured.ephemeral,
-        )
-        return {"interaction": interaction, "resource": {"type": callback_type, "message": message}}
-
-    def _edit(self, original: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
-        if original is None:
-            return self._message_payload(data, None)
-        original.update({k: v for k, v in data.items() if k in {"content", "embeds", "components"}})
-        return original
-
-    def _message_payload(self, data: Mapping[str, Any], channel_id: int | None) -> dict[str, Any]:
-        message_id = str(next(self._ids))
-        message = {
-            "id": message_id,
-            "channel_id": str(channel_id or DEFAULT_CHANNEL_ID),
-            "author": self._bot_user.user_payload(),
-            "content": data.get("content") or "",
-            "timestamp": datetime.now(UTC).isoformat(),
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": list(data.get("embeds") or []),
-            "pinned": False,
-            "type": 20,
-            "flags": int(data.get("flags") or 0),
-            "components": list(data.get("components") or []),
-        }
-        self._messages[message_id] = message
-        return message
-
-
-def _read_file(file: discord.File) -> bytes:
-    file.reset()
-    content = file.fp.read()
-    file.reset()
-    return content if isinstance(content, bytes) else str(content).encode()
 
 
 class OfflineDiscord:

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
-
-if TYPE_CHECKING:
-    from bot.client import GiftBot
 
 BURST = 10
 PER_SECONDS = 10.0
@@ -50,7 +47,7 @@ class WriteLimiter:
 def write_limited() -> Callable[[T], T]:
     """An app-command check: refuse with "try again in N s" past the user's write budget."""
 
-    async def predicate(interaction: discord.Interaction[GiftBot]) -> bool:
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
         limiter = interaction.client.write_limiter
         retry = limiter.retry_after(interaction.guild_id, interaction.user.id)
         if retry:

@@ -77,8 +77,8 @@ class Coins(commands.Cog):
         region: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        choice = ask.store(chosen(store, "app"), region.value if region else None)
-        quote = coins_quote(amount, ask.rates, ask.catalog, choice)
+        where = region.value if region else ask.region
+        quote = coins_quote(amount, ask.rates, ask.catalog, chosen(store, "app"), where)
         await interaction.response.send_message(embed=coins_embed(ask, quote))
 
 

@@ -95,8 +95,8 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         region: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        choice = ask.store(chosen(store, "app"), region.value if region else None)
-        quote = gift_quote(gift, count, ask.rates, choice, ask.currency)
+        where = region.value if region else ask.region
+        quote = gift_quote(gift, count, ask.rates, chosen(store, "app"), where, ask.currency)
         await interaction.response.send_message(embed=value_embed(ask, quote))
 
     @app_commands.command(name="list", description="Browse the gift catalog, page by page")

@@ -40,13 +40,7 @@ from commands._tally_render import (
 from economy.paging import page_count
 from economy.quotes import payout_quote
 from economy.storage import By, Entry, LedgerStore, MemberTally, Period, Recorded
-from economy.tally import (
-    EntryValue,
-    ledger_csv,
-    may_record_for_others,
-    value_diamonds,
-    value_gifts,
-)
+from economy.tally import ledger_csv, may_record_for_others, record_diamonds, record_gifts
 
 HISTORY_PER_PAGE = 10
 LEADERBOARD_SIZE = 10
@@ -66,7 +60,7 @@ def recipient_for(
     return target
 
 
-def added_embed(ask: Ask, recorded: Recorded, sender_id: int) -> discord.Embed:
+def added_embed(ask: Ask, recorded: Recorded) -> discord.Embed:
     entry = recorded.entry
     if entry.gift_name is None:
         line = ask.t(
@@ -78,8 +72,8 @@ def added_embed(ask: Ask, recorded: Recorded, sender_id: int) -> discord.Embed:
         what = entry_what(ask, entry.gift_name, entry.count)
         line = ask.t("tally.add.line", what=what, member=mention(entry.recipient_id))
     lines = [line]
-    if sender_id != entry.recipient_id:
-        lines.append(ask.t("tally.add.by", member=mention(sender_id)))
+    if entry.sender_id != entry.recipient_id:
+        lines.append(ask.t("tally.add.by", member=mention(entry.sender_id)))
     lines.append(ask.t("tally.add.undo_hint"))
     embed = answer(ask, ask.t("tally.add.title"), "\n".join(lines))
     embed.add_field(
@@ -162,8 +156,17 @@ class Tally(
         member: discord.User | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        value = value_gifts(gift, count, ask.rates)
-        await self._record(interaction, ask, value, member)
+        recipient = recipient_for(interaction, ask, member)
+        recorded = await record_gifts(
+            self.ledger,
+            require_guild(interaction),
+            recipient.id,
+            interaction.user.id,
+            gift,
+            count,
+            ask.rates,
+        )
+        await interaction.response.send_message(embed=added_embed(ask, recorded))
 
     @app_commands.command(name="add-diamonds", description="Record diamonds a member received")
     @app_commands.describe(amount="How many diamonds", member="Who received them (default: you)")
@@ -175,27 +178,11 @@ class Tally(
         member: discord.User | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        await self._record(interaction, ask, value_diamonds(amount), member)
-
-    async def _record(
-        self,
-        interaction: discord.Interaction[GiftBot],
-        ask: Ask,
-        value: EntryValue,
-        member: discord.User | None,
-    ) -> None:
         recipient = recipient_for(interaction, ask, member)
-        recorded = await self.ledger.add_entry(
-            require_guild(interaction),
-            recipient.id,
-            interaction.user.id,
-            gift_name=value.gift_name,
-            count=value.count,
-            coins=value.coins,
-            diamonds=value.diamonds,
+        recorded = await record_diamonds(
+            self.ledger, require_guild(interaction), recipient.id, interaction.user.id, amount
         )
-        embed = added_embed(ask, recorded, interaction.user.id)
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=added_embed(ask, recorded))
 
     @app_commands.command(name="undo", description="Take back the last entry you recorded")
     @write_limited()

@@ -87,9 +87,11 @@ class GiftQuote:
 
 
 def gift_quote(
-    gift: Gift, count: int, rates: RateCard, choice: StoreChoice, currency: str
+    gift: Gift, count: int, rates: RateCard, store: str, region: str, currency: str
 ) -> GiftQuote:
-    """Coins, diamonds, gross and net for the creator, and what the viewer paid."""
+    """Coins, diamonds, gross and net for the creator, and what the viewer paid in the `store`
+    (`app` or `web`) of `region` (else the US one)."""
+    choice = rates.store_for(store, region)
     value = gift_value(gift, count, rates, choice.store)
     return GiftQuote(
         gift=gift,
@@ -125,9 +127,12 @@ def affordable(
     return [(gift, coins // gift.coins) for gift in within[:limit]]
 
 
-def coins_quote(coins: int, rates: RateCard, catalog: Catalog, choice: StoreChoice) -> CoinsQuote:
-    """The cheapest way to buy `coins` in the chosen store, and what they buy."""
-    viewer = purchase_quote(coins, choice, rates)
+def coins_quote(
+    coins: int, rates: RateCard, catalog: Catalog, store: str, region: str
+) -> CoinsQuote:
+    """The cheapest way to buy `coins` in the `store` of `region` (else the US one), and what
+    they buy."""
+    viewer = purchase_quote(coins, rates.store_for(store, region), rates)
     return CoinsQuote(coins, viewer, tuple(affordable(catalog.featured, coins)))
 
 

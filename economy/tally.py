@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from economy.conversions import GiftLike, check_amount, check_count, diamonds_for
 from economy.limits import MAX_AMOUNT
 from economy.rates import RateCard
-from economy.storage import Entry, GuildSettings
+from economy.storage import Entry, GuildSettings, LedgerStore, Recorded
 
 LEDGER_COLUMNS = (
     "entry_id",
@@ -48,6 +48,42 @@ def value_diamonds(diamonds: int) -> EntryValue:
     """Diamonds recorded as they are (no gift): 1..MAX_AMOUNT."""
     check_amount(diamonds, "diamonds", 1, MAX_AMOUNT)
     return EntryValue(None, 1, 0, diamonds)
+
+
+async def record(
+    ledger: LedgerStore, guild_id: int, recipient_id: int, sender_id: int, value: EntryValue
+) -> Recorded:
+    """Store a valued entry; returns it with the recipient's new total."""
+    return await ledger.add_entry(
+        guild_id,
+        recipient_id,
+        sender_id,
+        gift_name=value.gift_name,
+        count=value.count,
+        coins=value.coins,
+        diamonds=value.diamonds,
+    )
+
+
+async def record_gifts(
+    ledger: LedgerStore,
+    guild_id: int,
+    recipient_id: int,
+    sender_id: int,
+    gift: GiftLike,
+    count: int,
+    rates: RateCard,
+) -> Recorded:
+    """Record `count` of `gift` received by `recipient_id`, valued with `rates`."""
+    value = value_gifts(gift, count, rates)
+    return await record(ledger, guild_id, recipient_id, sender_id, value)
+
+
+async def record_diamonds(
+    ledger: LedgerStore, guild_id: int, recipient_id: int, sender_id: int, diamonds: int
+) -> Recorded:
+    """Record diamonds received as they are (no gift)."""
+    return await record(ledger, guild_id, recipient_id, sender_id, value_diamonds(diamonds))
 
 
 def entry_status(entry: Entry) -> str:
