@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format console sync bench backup clean
+.PHONY: run test lint format console sync bench backup gifts clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Rebuild economy/data/gifts.json from economy/data/sources/ (CHECK=1: only say if it is stale).
+gifts: $(STAMP)
+	$(BIN)/python -m tools.build_gifts $(if $(CHECK),--check)
 
 backup: $(STAMP)
 	$(BIN)/python -m bot backup $(or $(TO),backups/tiktok-gift-bot-$(shell date +%F).sqlite3)

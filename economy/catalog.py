@@ -1,148 +1,97 @@
 """The TikTok gift catalog: a dated, sourced list of gifts and their coin prices.
 
-Loaded once from `economy/data/gifts.json`; every lookup is a dict hit or a bounded fuzzy match
-over names prepared at load time.
+Loaded once from `economy/data/gifts.json` (built by `make gifts` from the dated sources in
+`economy/data/sources/`); every lookup is a dict hit or a bounded fuzzy match over names
+prepared at load time.
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
 import functools
-import json
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    field_validator,
-)
 from rapidfuzz import fuzz, process
 
-from economy.errors import AlreadyExists, DataFileError, InvalidValue, UnknownGift
-from economy.text import normalise, words
+from economy.catalog_file import read_catalog_file
+from economy.errors import AlreadyExists, InvalidValue, UnknownGift
+from economy.gift import Caveat, Gift, LocalNames, SourceInfo
+from economy.gift_names import (
+    REGION_ORDER,
+    STATUS_ORDER,
+    GiftMatch,
+    KeyHit,
+    Level,
+    MatchKind,
+    NamedKey,
+    build_hits,
+    find_clash,
+    named_keys,
+    word_suffixes,
+)
+from economy.ranked_keys import RankedKeys
+from economy.text import normalise
+
+__all__ = [
+    "Catalog",
+    "Caveat",
+    "Gift",
+    "GiftMatch",
+    "LocalNames",
+    "MatchKind",
+    "SourceInfo",
+    "default_catalog",
+]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gifts.json"
 SEARCH_LIMIT = 25  # Discord shows at most 25 autocomplete choices
 MAX_QUERY_CHARS = 100  # Discord's longest option value; longer input is cut before matching
-MAX_KEY_CHARS = 48  # fuzzy matching sees at most this much (twice the longest shipped key)
-FUZZY_ACCEPT = 85.0  # get(): a fuzzy hit must score at least this ...
+MAX_KEY_CHARS = 48  # fuzzy matching sees at most this much (about twice the longest real key)
+FUZZY_ACCEPT = 85.0  # resolve(): a closest match must score at least this ...
 FUZZY_MARGIN = 5.0  # ... and beat the next gift by this much
 SEARCH_CUTOFF = 70.0  # search(): typo matches (plain ratio) weaker than this are noise
 SUGGESTIONS = 3
 
 SortOrder = Literal["coins", "name"]
 Scorer = Callable[..., float]
-GiftName = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, max_length=100)]
-
-
-class Caveat(BaseModel):
-    """Something a user should know about a gift's price: a message key and its figures.
-
-    The text lives in the bot's message catalogs (`gift.caveat.<key>`), in every language.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    key: Annotated[str, Field(pattern=r"^[a-z_]+$")]
-    coins: Annotated[int, Field(strict=True, gt=0)] | None = None
-    since: date | None = None
-    other: str | None = None
-
-
-class Gift(BaseModel):
-    """One gift: its display name, coin price and how TikTok sends it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: GiftName
-    coins: Annotated[int, Field(strict=True, gt=0)]
-    gift_id: Annotated[int, Field(strict=True, gt=0)] | None
-    aliases: tuple[GiftName, ...]
-    streakable: Annotated[bool, Field(strict=True)]
-    retired: Annotated[bool, Field(strict=True)] = False
-    note: str | None = None
-    caveat: Caveat | None = None
-    custom: Annotated[bool, Field(strict=True)] = False
-
-    @field_validator("name")
-    @classmethod
-    def _name_has_key(cls, value: str) -> str:
-        """A name must keep at least one letter or digit once normalised."""
-        if not normalise(value):
-            raise ValueError("must contain a letter or digit")
-        return value
-
-    @field_validator("aliases")
-    @classmethod
-    def _aliases_have_keys(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        """Every alias must keep at least one letter or digit once normalised."""
-        for alias in value:
-            if not normalise(alias):
-                raise ValueError(f"alias {alias!r} must contain a letter or digit")
-        return value
-
-    @property
-    def key(self) -> str:
-        """The normalised name used for lookups."""
-        return normalise(self.name)
-
-
-class CatalogFile(BaseModel):
-    """The shape of `gifts.json`."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    as_of: date
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-    notes: tuple[str, ...] = ()
-    featured: tuple[str, ...] = ()
-    gifts: tuple[Gift, ...]
-
-    @field_validator("gifts")
-    @classmethod
-    def _not_empty(cls, value: tuple[Gift, ...]) -> tuple[Gift, ...]:
-        """A catalog needs at least one gift."""
-        if not value:
-            raise ValueError("must list at least one gift")
-        return value
+T = TypeVar("T")
+_Named = tuple[Gift, Level]  # a gift and which kind of its names a search key is
 
 
 @dataclass(frozen=True)
-class _Clash:
-    """Two gifts whose names or aliases normalise to the same key."""
+class _Index:
+    """Per-gift names, computed once and reused by every server's catalog."""
 
-    index: int
-    field: str
-    value: str
-    other: int
+    gifts: tuple[Gift, ...]
+    named: tuple[tuple[NamedKey, ...], ...]
+    suffixes: tuple[tuple[str, ...], ...]
 
+    @classmethod
+    def of(cls, gifts: Iterable[Gift]) -> _Index:
+        listed = tuple(gifts)
+        named = tuple(named_keys(g) for g in listed)
+        return cls(listed, named, tuple(word_suffixes(n) for n in named))
 
-def _find_clash(gifts: Sequence[Gift]) -> _Clash | None:
-    """The first name or alias that normalises to a key already taken (names first)."""
-    seen: dict[str, int] = {}
-    for field in ("name", "aliases"):
-        for index, gift in enumerate(gifts):
-            values = (gift.name,) if field == "name" else gift.aliases
-            for value in values:
-                key = normalise(value)
-                if key in seen:
-                    return _Clash(index, field, value, seen[key])
-                seen[key] = index
-    return None
+    def plus(self, other: _Index) -> _Index:
+        return _Index(
+            self.gifts + other.gifts, self.named + other.named, self.suffixes + other.suffixes
+        )
 
 
-def _word_suffixes(text: str) -> list[str]:
-    """Keys starting at each later word: "TikTok Universe+" -> ["universeplus", "plus"]."""
-    parts = words(text)
-    return ["".join(parts[i:]) for i in range(1, len(parts))]
+@dataclass(frozen=True)
+class _Closest:
+    """A fuzzy candidate: the gift a near key names (None when that key is ambiguous)."""
+
+    gift: Gift | None
+    score: float
+    hit: KeyHit
 
 
 class Catalog:
@@ -156,76 +105,85 @@ class Catalog:
         source: str,
         notes: Sequence[str] = (),
         featured: Sequence[str] = (),
+        sources: Mapping[str, SourceInfo] | None = None,
     ) -> None:
-        """Index `gifts`; `AlreadyExists` when two names or aliases normalise to one key."""
-        self._gifts = tuple(gifts)
-        clash = _find_clash(self._gifts)
+        """Index `gifts`; `AlreadyExists` when a name or alias would make lookups ambiguous."""
+        index = _Index.of(gifts)
+        clash = find_clash(index.named)
         if clash is not None:
             raise AlreadyExists("gift", clash.value)
+        self._index = index
+        self._gifts = index.gifts
         self._as_of = as_of
         self._source = source
         self._notes = tuple(notes)
-        self._exact = {normalise(v): g for g in self._gifts for v in (g.name, *g.aliases)}
+        self._sources = dict(sources or {})
+        self._hits = build_hits(index.named)
         self._featured_names = self._resolve_featured(featured)
         self._build_search_index()
         self._orders: dict[str, tuple[Gift, ...]] = {
-            "coins": tuple(sorted(self._gifts, key=lambda g: (g.coins, g.name.casefold()))),
-            "name": tuple(sorted(self._gifts, key=lambda g: (g.name.casefold(), g.coins))),
+            sort: tuple(sorted(self._gifts, key=order)) for sort, order in _ORDER_KEYS.items()
         }
 
     def _resolve_featured(self, featured: Sequence[str]) -> tuple[str, ...]:
-        """The catalog names of the featured gifts (each must exist)."""
-        unknown = [name for name in featured if normalise(name) not in self._exact]
-        if unknown:
-            raise ValueError(f"featured gifts not in the catalog: {unknown}")
-        return tuple(self._exact[normalise(name)].name for name in featured)
+        """The catalog names of the featured gifts (each must be a gift's own name)."""
+        names = []
+        for name in featured:
+            hit = self._hits.get(normalise(name))
+            if hit is None or hit.winner is None or hit.winner.kind is not MatchKind.NAME:
+                raise ValueError(f"featured gift not in the catalog: {name!r}")
+            names.append(hit.winner.gift.name)
+        return tuple(names)
+
+    def _rank(self, entry: tuple[str, _Named]) -> tuple[int, bool, bool, int, int, int, int, str]:
+        """Autocomplete order: current, English before local names, custom or featured,
+        shorter name, a gift's own name before a shared TikTok name, US, cheaper."""
+        key, (gift, level) = entry
+        local = level is Level.LOCAL_NAME
+        prominent = gift.custom or gift.name in self._featured_set
+        status = STATUS_ORDER[gift.status]
+        region = REGION_ORDER[gift.region]
+        return (
+            status,
+            local,
+            not prominent,
+            len(key),
+            level,
+            region,
+            gift.coins,
+            gift.name.casefold(),
+        )
 
     def _build_search_index(self) -> None:
-        """Precompute the ranked key lists that `search` and `get` scan."""
-        featured = set(self._featured_names)
-
-        def rank(entry: tuple[str, Gift]) -> tuple[bool, bool, int, int, str]:
-            key, gift = entry
-            prominent = gift.custom or gift.name in featured
-            return (gift.retired, not prominent, len(key), gift.coins, gift.name.casefold())
-
-        full = [(normalise(v), g) for g in self._gifts for v in (g.name, *g.aliases)]
-        later = [
-            (k, g) for g in self._gifts for v in (g.name, *g.aliases) for k in _word_suffixes(v)
-        ]
-        self._prefix_entries = sorted(full, key=rank)
-        self._word_entries = sorted(later, key=rank)
-        self._fuzzy_keys = [key for key, _ in self._prefix_entries]
-        self._fuzzy_gifts = [gift for _, gift in self._prefix_entries]
+        """Precompute the ranked key lists that `search` and `resolve` scan."""
+        self._featured_set = frozenset(self._featured_names)
+        self._full_keys = RankedKeys.of(_full_entries(self._index), self._rank)
+        self._word_keys = RankedKeys.of(_word_entries(self._index), self._rank)
+        self._fuzzy_keys = list(dict.fromkeys(self._full_keys.keys()))
+        by_name = {g.name: g for g in self._gifts}
         customs = [g for g in self._gifts if g.custom]
-        self._first_page = (*customs, *(self._exact[normalise(n)] for n in self._featured_names))
+        self._first_page = (*customs, *(by_name[n] for n in self._featured_names))
 
     # -- loading -------------------------------------------------------------------------------
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> Catalog:
         """Read and validate a catalog file (default: the packaged `gifts.json`)."""
-        file = Path(path) if path is not None else DEFAULT_PATH
-        raw = _read_json(file)
-        try:
-            data = CatalogFile.model_validate(raw)
-        except ValidationError as err:
-            raise DataFileError(_describe_validation(file, raw, err)) from None
-        _check_unique(file, data.gifts)
-        _check_featured(file, data)
+        data = read_catalog_file(Path(path) if path is not None else DEFAULT_PATH)
         return cls(
             data.gifts,
             as_of=data.as_of,
             source=data.source,
             notes=data.notes,
             featured=data.featured,
+            sources=data.sources,
         )
 
     # -- properties ----------------------------------------------------------------------------
 
     @property
     def as_of(self) -> date:
-        """The date the prices were collected."""
+        """The date of the newest source a current gift's price comes from."""
         return self._as_of
 
     @property
@@ -235,8 +193,13 @@ class Catalog:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """How the data was put together (disagreements, inferred fields)."""
+        """How the data was put together (matching, naming, inferred fields)."""
         return self._notes
+
+    @property
+    def sources(self) -> Mapping[str, SourceInfo]:
+        """The dated sources gifts name in `Gift.sources`, by key."""
+        return self._sources
 
     @property
     def featured(self) -> tuple[Gift, ...]:
@@ -254,24 +217,53 @@ class Catalog:
 
     # -- lookups -------------------------------------------------------------------------------
 
-    def get(self, name: str) -> Gift:
-        """The gift called `name` (any case, accents, spacing, punctuation; aliases; typos).
+    def resolve(self, query: str) -> GiftMatch:
+        """The gift `query` names, how it matched, and the other gifts sharing that name.
 
-        Raises `UnknownGift` with the three closest names when nothing matches clearly.
+        Case, accents, spacing and punctuation never matter. A name several gifts share goes
+        to the likeliest one (see `economy.gift_names`) and reports the others in `also`; a
+        name that is no gift's gives the clearly closest gift, marked `MatchKind.CLOSEST`.
+        Raises `UnknownGift` with candidates when no gift is clearly meant.
         """
-        shown = name[:MAX_QUERY_CHARS]
+        shown = query[:MAX_QUERY_CHARS]
         key = normalise(shown)
-        exact = self._exact.get(key)
-        if exact is not None:
-            return exact
-        ranked = self._fuzzy(key, limit=SUGGESTIONS + 2, cutoff=0.0) if key else []
+        hit = self._hits.get(key)
+        if hit is not None:
+            if hit.winner is None:
+                raise UnknownGift(shown, [g.name for g in hit.gifts()], shared_name=True)
+            named = hit.winner
+            return GiftMatch(
+                gift=named.gift,
+                how=named.kind,
+                query=shown,
+                matched=named.text,
+                locale=named.locale,
+                also=hit.others(),
+            )
+        ranked = self._closest(key, limit=SUGGESTIONS + 2) if key else []
         if _clearly_best(ranked):
-            return ranked[0][0]
-        suggestions = [gift.name for gift, _ in ranked] or list(self._featured_names)
+            best = ranked[0]
+            assert best.gift is not None  # _clearly_best refuses an ambiguous top key
+            matched = next(n.text for n in best.hit.named if n.gift is best.gift)
+            return GiftMatch(best.gift, MatchKind.CLOSEST, shown, matched, score=best.score)
+        suggestions = _suggestions(ranked) or list(self._featured_names)
         raise UnknownGift(shown, suggestions[:SUGGESTIONS])
 
+    def get(self, name: str) -> Gift:
+        """The gift `resolve(name)` finds (exact or closest); `UnknownGift` when unclear."""
+        return self.resolve(name).gift
+
+    def sharing(self, gift: Gift) -> tuple[Gift, ...]:
+        """The other gifts TikTok gives the same name as `gift` (cheapest first)."""
+        key = normalise(gift.shared_name)
+        hit = self._hits.get(key)
+        gifts = hit.gifts() if hit is not None else ()
+        found = [g for g in gifts if g is not gift and normalise(g.shared_name) == key]
+        return tuple(sorted(found, key=lambda g: (g.coins, g.name.casefold())))
+
     def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[Gift]:
-        """Autocomplete, best first: exact, prefix, word prefix, substring, then typo matches.
+        """Autocomplete, best first: exact (and gifts sharing that name), prefix, word prefix,
+        substring, then typo matches.
 
         Never more than `limit` (itself clamped to 25); an empty query gives the featured gifts.
         """
@@ -280,21 +272,25 @@ class Catalog:
         if not key:
             return list(self._first_page[:limit])
         found: dict[str, Gift] = {}
-        exact = self._exact.get(key)
-        if exact is not None:
-            found[exact.name] = exact
-        _add_matching(found, self._prefix_entries, key, str.startswith, limit)
-        _add_matching(found, self._word_entries, key, str.startswith, limit)
-        _add_matching(found, self._prefix_entries, key, str.__contains__, limit)
-        if len(found) < limit:
-            for gift, _ in self._fuzzy(key, limit=limit, cutoff=SEARCH_CUTOFF, scorer=fuzz.ratio):
+        hit = self._hits.get(key)
+        if hit is not None:
+            for gift in hit.gifts():
                 found.setdefault(gift.name, gift)
+        _add_matching(found, self._full_keys.starting_with(key), limit)
+        _add_matching(found, self._word_keys.starting_with(key), limit)
+        _add_matching(found, self._full_keys.containing(key), limit)
+        if len(found) < limit:
+            for candidate in self._closest(
+                key, limit=limit, cutoff=SEARCH_CUTOFF, scorer=fuzz.ratio
+            ):
+                for gift in (candidate.gift,) if candidate.gift else candidate.hit.gifts():
+                    found.setdefault(gift.name, gift)
         return list(found.values())[:limit]
 
-    def _fuzzy(
-        self, key: str, *, limit: int, cutoff: float, scorer: Scorer = fuzz.WRatio
-    ) -> list[tuple[Gift, float]]:
-        """Best distinct gifts for `key` over names and aliases, best first."""
+    def _closest(
+        self, key: str, *, limit: int, cutoff: float = 0.0, scorer: Scorer = fuzz.WRatio
+    ) -> list[_Closest]:
+        """Near names, best first, one entry per gift (or per ambiguous name)."""
         matches = process.extract(
             key[:MAX_KEY_CHARS],
             self._fuzzy_keys,
@@ -303,11 +299,12 @@ class Catalog:
             limit=limit * 2,
             score_cutoff=cutoff,
         )
-        best: dict[str, tuple[Gift, float]] = {}
-        for _, score, index in matches:
-            gift = self._fuzzy_gifts[index]
-            if gift.name not in best:
-                best[gift.name] = (gift, score)
+        best: dict[object, _Closest] = {}
+        for near, score, _ in matches:
+            hit = self._hits[near]
+            gift = hit.winner.gift if hit.winner is not None else None
+            handle: object = gift.name if gift is not None else near
+            best.setdefault(handle, _Closest(gift, score, hit))
         return list(best.values())[:limit]
 
     # -- listings ------------------------------------------------------------------------------
@@ -330,16 +327,31 @@ class Catalog:
     def with_custom(self, gifts: Iterable[Gift]) -> Catalog:
         """A new catalog with a server's custom gifts added (marked `custom=True`).
 
-        Raises `AlreadyExists` when a custom name or alias matches any gift already present.
+        Raises `AlreadyExists` when a custom name or alias is any name a gift answers to.
+        Reuses this catalog's indexes, so it costs about the custom gifts alone.
         """
         customs = [g if g.custom else g.model_copy(update={"custom": True}) for g in gifts]
-        return Catalog(
-            (*self._gifts, *customs),
-            as_of=self._as_of,
-            source=self._source,
-            notes=self._notes,
-            featured=self._featured_names,
-        )
+        added = _Index.of(customs)
+        taken = set(self._hits)
+        for named in added.named:
+            for entry in named:
+                if entry.key in taken:
+                    raise AlreadyExists("gift", entry.text)
+                taken.add(entry.key)
+        new = copy.copy(self)
+        new._index = self._index.plus(added)
+        new._gifts = new._index.gifts
+        new._hits = {**self._hits, **build_hits(added.named)}
+        new._full_keys = self._full_keys.plus(_full_entries(added), self._rank)
+        new._word_keys = self._word_keys.plus(_word_entries(added), self._rank)
+        new._fuzzy_keys = [*self._fuzzy_keys, *(n.key for named in added.named for n in named)]
+        shipped = [g for g in self._first_page if not g.custom]
+        new._first_page = (*(g for g in new._gifts if g.custom), *shipped)
+        new._orders = {
+            sort: tuple(_inserted(list(ordered), customs, _ORDER_KEYS[sort]))
+            for sort, ordered in self._orders.items()
+        }
+        return new
 
 
 @functools.cache
@@ -350,27 +362,51 @@ def default_catalog() -> Catalog:
 
 # -- helpers -----------------------------------------------------------------------------------
 
+_ORDER_KEYS: dict[str, Callable[[Gift], tuple[object, ...]]] = {
+    "coins": lambda g: (g.coins, g.name.casefold()),
+    "name": lambda g: (g.name.casefold(), g.coins),
+}
 
-def _clearly_best(ranked: Sequence[tuple[Gift, float]]) -> bool:
-    """True when the top fuzzy hit is strong and well ahead of the runner-up."""
-    if not ranked or ranked[0][1] < FUZZY_ACCEPT:
+
+def _full_entries(index: _Index) -> list[tuple[str, _Named]]:
+    return [(n.key, (n.gift, n.level)) for named in index.named for n in named]
+
+
+def _word_entries(index: _Index) -> list[tuple[str, _Named]]:
+    pairs = zip(index.gifts, index.suffixes, strict=True)
+    return [(key, (gift, Level.NAME)) for gift, suffixes in pairs for key in suffixes]
+
+
+def _inserted(ordered: Sequence[T], items: Iterable[T], key: Callable[[T], Any]) -> list[T]:
+    """A copy of the sorted `ordered` with `items` inserted in place."""
+    result = list(ordered)
+    for item in items:
+        bisect.insort(result, item, key=key)
+    return result
+
+
+def _clearly_best(ranked: Sequence[_Closest]) -> bool:
+    """True when the top fuzzy hit names one gift, scores high and is well ahead."""
+    if not ranked or ranked[0].gift is None or ranked[0].score < FUZZY_ACCEPT:
         return False
-    return len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= FUZZY_MARGIN
+    return len(ranked) == 1 or ranked[0].score - ranked[1].score >= FUZZY_MARGIN
 
 
-def _add_matching(
-    found: dict[str, Gift],
-    entries: Sequence[tuple[str, Gift]],
-    key: str,
-    matches: Callable[[str, str], bool],
-    limit: int,
-) -> None:
-    """Add gifts whose entry key `matches` `key`, in rank order, until there are `limit`."""
-    for entry_key, gift in entries:
+def _suggestions(ranked: Sequence[_Closest]) -> list[str]:
+    """Distinct gift names from fuzzy candidates, best first."""
+    names: dict[str, None] = {}
+    for candidate in ranked:
+        for gift in (candidate.gift,) if candidate.gift else candidate.hit.gifts():
+            names.setdefault(gift.name)
+    return list(names)
+
+
+def _add_matching(found: dict[str, Gift], named: Iterator[_Named], limit: int) -> None:
+    """Add gifts from `named` (already in rank order) until there are `limit`."""
+    for gift, _ in named:
         if len(found) >= limit:
             return
-        if matches(entry_key, key):
-            found.setdefault(gift.name, gift)
+        found.setdefault(gift.name, gift)
 
 
 def _check_range(min_coins: int | None, max_coins: int | None) -> None:
@@ -380,70 +416,3 @@ def _check_range(min_coins: int | None, max_coins: int | None) -> None:
             raise InvalidValue(what, f"{bound} is negative")
     if min_coins is not None and max_coins is not None and min_coins > max_coins:
         raise InvalidValue("coin range", f"minimum {min_coins} is above maximum {max_coins}")
-
-
-def _read_json(file: Path) -> Any:
-    """The parsed JSON of `file`, or `DataFileError` naming the file and position."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DataFileError(f"{file}: cannot read: {err.strerror or err}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DataFileError(
-            f"{file}: line {err.lineno}, column {err.colno}: invalid JSON: {err.msg}"
-        ) from None
-
-
-def _entry_label(raw: Any, index: int) -> str:
-    """`gifts[3] ('Rose')` for error messages, using the raw entry's name when it has one."""
-    entries = raw.get("gifts") if isinstance(raw, dict) else None
-    entry = entries[index] if isinstance(entries, list) and 0 <= index < len(entries) else None
-    name = entry.get("name") if isinstance(entry, dict) else None
-    return f"gifts[{index}] ({name!r})" if isinstance(name, str) else f"gifts[{index}] (no name)"
-
-
-def _field_path(loc: Sequence[str | int]) -> str:
-    """`('aliases', 1)` -> `aliases[1]`."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _describe_validation(file: Path, raw: Any, err: ValidationError) -> str:
-    """One sentence naming the file, the entry and the field of the first problem."""
-    errors = err.errors(include_url=False)
-    first = errors[0]
-    loc = tuple(first["loc"])
-    if len(loc) >= 2 and loc[0] == "gifts" and isinstance(loc[1], int):
-        where = _entry_label(raw, loc[1])
-        field = _field_path(loc[2:]) or "entry"
-        message = f"{file}: {where}: field {field!r}: {first['msg']}"
-    else:
-        message = f"{file}: field {_field_path(loc) or '(top level)'!r}: {first['msg']}"
-    more = len(errors) - 1
-    return message + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
-
-
-def _check_unique(file: Path, gifts: Sequence[Gift]) -> None:
-    """`DataFileError` when two names or aliases normalise to the same key."""
-    clash = _find_clash(gifts)
-    if clash is None:
-        return
-    this, other = gifts[clash.index], gifts[clash.other]
-    raise DataFileError(
-        f"{file}: gifts[{clash.index}] ({this.name!r}): field {clash.field!r}: "
-        f"{clash.value!r} duplicates a name or alias of gifts[{clash.other}] ({other.name!r})"
-    )
-
-
-def _check_featured(file: Path, data: CatalogFile) -> None:
-    """`DataFileError` when a featured name is not a gift name."""
-    names = {g.key for g in data.gifts}
-    for index, name in enumerate(data.featured):
-        if normalise(name) not in names:
-            raise DataFileError(
-                f"{file}: featured[{index}] ({name!r}): field 'featured': no such gift"
-            )

@@ -60,17 +60,23 @@ class EconomyError(Exception):
 
 
 class UnknownGift(EconomyError):
-    """No gift matches the name; carries the closest names to suggest."""
+    """No gift is clearly meant; carries the names to suggest.
+
+    `shared_name` is True when several gifts share exactly the typed name and none is likelier
+    (e.g. "Gift Box" at 1,999 and 3,999 coins): the suggestions are all of them.
+    """
 
     key = "error.unknown_gift"
 
-    def __init__(self, query: str, suggestions: Sequence[str]) -> None:
+    def __init__(
+        self, query: str, suggestions: Sequence[str], *, shared_name: bool = False
+    ) -> None:
         self.query = query
         self.suggestions = tuple(suggestions)
+        self.shared_name = shared_name
         shown = ", ".join(self.suggestions) or "-"
-        super().__init__(
-            f"No gift called {query!r}. Closest: {shown}.", query=query, suggestions=shown
-        )
+        what = "Several gifts are called" if shared_name else "No gift called"
+        super().__init__(f"{what} {query!r}. Closest: {shown}.", query=query, suggestions=shown)
 
 
 class OutOfRange(EconomyError):

@@ -73,6 +73,13 @@ def format_money(
 
 def format_number(n: int | Decimal, locale: str | None = "en") -> str:
     """A plain number with the locale's grouping (`1,234,567` / `1.234.567`)."""
+    if type(n) is int:  # coin prices and counts repeat on every autocomplete keystroke
+        return _format_int(n, locale)
+    return format_decimal(n, locale=babel_locale(locale), decimal_quantization=False)
+
+
+@lru_cache(maxsize=4096)
+def _format_int(n: int, locale: str | None) -> str:
     return format_decimal(n, locale=babel_locale(locale), decimal_quantization=False)
 
 

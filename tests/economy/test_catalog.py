@@ -1,11 +1,11 @@
-"""The gift catalog: the shipped data, lookups, autocomplete, listings and file validation."""
+"""The gift catalog: lookups and how they matched, autocomplete, listings and custom gifts.
+
+The shipped data is checked in test_gift_data.py, file validation in test_catalog_file.py.
+"""
 
 from __future__ import annotations
 
-import json
 import time
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from economy.catalog import Catalog, Gift, default_catalog
-from economy.errors import AlreadyExists, DataFileError, InvalidValue, UnknownGift
+from economy.catalog import Catalog, Gift, MatchKind, default_catalog
+from economy.errors import AlreadyExists, InvalidValue, UnknownGift
 from economy.text import normalise
 
 # The well-known gifts and prices from the research notes (domain-facts.md).
@@ -60,22 +60,18 @@ def custom_gift(name: str, coins: int = 777, aliases: tuple[str, ...] = ()) -> G
     return Gift(name=name, coins=coins, gift_id=None, aliases=aliases, streakable=False)
 
 
-# -- the shipped data --------------------------------------------------------------------------
+def names(gifts: Any) -> list[str]:
+    return [g.name for g in gifts]
+
+
+# -- the well-known gifts ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "coins"), sorted(WELL_KNOWN.items()))
 def test_well_known_gift_has_the_documented_price(catalog: Catalog, name: str, coins: int) -> None:
-    gift = catalog.get(name)
-    assert gift.name == name
-    assert gift.coins == coins
-
-
-def test_catalog_is_large_dated_and_sourced(catalog: Catalog) -> None:
-    assert len(catalog) >= 150
-    assert len(list(catalog)) == len(catalog)
-    assert catalog.as_of == date(2025, 8, 2)
-    assert "2024-01-05" in catalog.source
-    assert "2025-08-02" in catalog.source
+    match = catalog.resolve(name)
+    assert (match.gift.name, match.gift.coins) == (name, coins)
+    assert match.how is MatchKind.NAME
 
 
 def test_default_catalog_is_loaded_once() -> None:
@@ -93,56 +89,13 @@ def test_both_universes_are_listed_with_their_dates(catalog: Catalog) -> None:
         assert text in plus.note
 
 
-def test_drama_queen_is_retired_and_the_other_figure_is_noted(catalog: Catalog) -> None:
-    queen = catalog.get("drama queen")
-    assert queen.retired
-    assert queen.note is not None and "199" in queen.note
-    assert sum(g.retired for g in catalog) == 1
-
-
-@pytest.mark.parametrize(
-    ("name", "coins", "older"),
-    [("Wolf", 5_500, "5,000"), ("Applause", 9, "600"), ("Butterfly", 88, "169")],
-)
-def test_disputed_prices_use_the_2025_list_and_note_the_2024_value(
-    catalog: Catalog, name: str, coins: int, older: str
-) -> None:
-    gift = catalog.get(name)
-    assert gift.coins == coins
-    assert gift.note is not None and older in gift.note
-
-
-def test_reused_tiktok_names_are_kept_apart(catalog: Catalog) -> None:
-    assert catalog.get("Heart").coins == 1
-    assert catalog.get("Heart (10 coins)").coins == 10
-    assert catalog.get("Love you (1 coin)").gift_id == 6890
-    assert catalog.get("Love You (199 coins)").gift_id == 6671
-    assert {catalog.get("gift box1").coins, catalog.get("gift box2").coins} == {1_999, 3_999}
-
-
-def test_streak_flags_follow_the_api_or_the_price_rule(catalog: Catalog) -> None:
-    assert catalog.get("Rose").streakable  # API type 1
-    assert not catalog.get("Hat and Mustache").streakable  # API type 4, under 100 coins
-    assert catalog.get("Potato").streakable  # only in the 2025 list, 5 coins
-    assert not catalog.get("Galaxy").streakable  # only in the 2025 list, 1,000 coins
-
-
-def test_every_gift_is_sane(catalog: Catalog) -> None:
-    for gift in catalog:
-        assert gift.coins > 0
-        assert gift.name == gift.name.strip()
-        assert not gift.custom
-    ids = [g.gift_id for g in catalog if g.gift_id is not None]
-    assert len(ids) == len(set(ids))
-
-
 def test_gifts_are_frozen(catalog: Catalog) -> None:
     rose = catalog.get("rose")
     with pytest.raises(ValidationError):
         rose.coins = 2  # type: ignore[misc]
 
 
-# -- get ---------------------------------------------------------------------------------------
+# -- resolve: how a typed name matched ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -164,49 +117,102 @@ def test_gifts_are_frozen(catalog: Catalog) -> None:
 def test_case_accents_spacing_and_punctuation_do_not_matter(
     catalog: Catalog, query: str, name: str
 ) -> None:
-    assert catalog.get(query).name == name
+    match = catalog.resolve(query)
+    assert match.gift.name == name and match.exact
 
 
 @pytest.mark.parametrize(
     ("query", "name"),
     [
         ("universe", "TikTok Universe"),
-        ("tiktok universe", "TikTok Universe"),
         ("universe+", "TikTok Universe+"),
         ("Universe Plus", "TikTok Universe+"),
         ("donut", "Doughnut"),
-        ("hand heart", "Hand Hearts"),
         ("hat & moustache", "Hat and Mustache"),
-        ("red carpet", "Star of Red Carpet"),
+        ("diving whale", "Whale diving"),
     ],
 )
-def test_aliases_resolve(catalog: Catalog, query: str, name: str) -> None:
-    assert catalog.get(query).name == name
+def test_aliases_resolve_and_say_so(catalog: Catalog, query: str, name: str) -> None:
+    match = catalog.resolve(query)
+    assert match.gift.name == name
+    assert match.how is MatchKind.ALIAS
+
+
+def test_tiktoks_own_spelling_finds_a_gift_shipped_under_another_name(catalog: Catalog) -> None:
+    match = catalog.resolve("hand heart")
+    assert match.gift.name == "Hand Hearts" and match.gift.tiktok_name == "Hand Heart"
+    assert match.how is MatchKind.NAME
 
 
 @pytest.mark.parametrize(
     ("query", "name"),
     [("galxy", "Galaxy"), ("pheonix", "Phoenix"), ("interstelar", "Interstellar")],
 )
-def test_a_clear_typo_resolves(catalog: Catalog, query: str, name: str) -> None:
-    assert catalog.get(query).name == name
+def test_a_clear_typo_is_marked_closest_match(catalog: Catalog, query: str, name: str) -> None:
+    match = catalog.resolve(query)
+    assert match.gift.name == name
+    assert match.how is MatchKind.CLOSEST and not match.exact
+    assert match.score is not None and match.score >= 85
+    assert catalog.get(query).name == name  # get() is resolve().gift
 
 
-def test_an_ambiguous_name_is_not_guessed(catalog: Catalog) -> None:
+def test_a_shared_name_goes_to_the_us_gift_and_names_the_others(catalog: Catalog) -> None:
+    match = catalog.resolve("Bouquet")
+    assert (match.gift.name, match.gift.coins, match.how) == ("Bouquet", 500, MatchKind.NAME)
+    assert [(g.name, g.coins) for g in match.also] == [
+        ("Bouquet (20 coins)", 20),
+        ("Bouquet (100 coins)", 100),
+    ]
+    assert all(g.tiktok_name == "Bouquet" for g in match.also)
+
+
+def test_a_labelled_gift_is_found_by_its_label_and_knows_its_namesakes(catalog: Catalog) -> None:
+    hundred = catalog.resolve("bouquet (100 coins)").gift
+    assert hundred.coins == 100 and hundred.shared_name == "Bouquet"
+    assert [g.coins for g in catalog.sharing(hundred)] == [20, 500]
+
+
+def test_a_name_shared_without_a_likelier_gift_is_not_guessed(catalog: Catalog) -> None:
     with pytest.raises(UnknownGift) as caught:
-        catalog.get("love you")
-    assert {"Love you (1 coin)", "Love You (199 coins)"} <= set(caught.value.suggestions)
+        catalog.resolve("love you")
+    assert caught.value.shared_name
+    assert set(caught.value.suggestions) == {"Love you (1 coin)", "Love You (199 coins)"}
+    with pytest.raises(UnknownGift) as boxes:
+        catalog.resolve("gift box")
+    assert [catalog.get(n).coins for n in boxes.value.suggestions] == [1_999, 3_999]
+    assert {catalog.get("gift box1").coins, catalog.get("gift box2").coins} == {1_999, 3_999}
+
+
+def test_a_gifts_own_name_wins_over_another_gifts_local_name(catalog: Catalog) -> None:
+    match = catalog.resolve("rosa")  # the 10-coin gift; also Rose in Portuguese
+    assert (match.gift.name, match.gift.coins, match.how) == ("Rosa", 10, MatchKind.NAME)
+    assert names(match.also) == ["Rose"]
+    assert {"Rosa", "Rose"} <= set(names(catalog.search("rosa")[:2]))
 
 
 @pytest.mark.parametrize("query", ["qwzxvj", "", "!!!", "x" * 1000])
 def test_unknown_name_raises_with_three_real_suggestions(catalog: Catalog, query: str) -> None:
     with pytest.raises(UnknownGift) as caught:
-        catalog.get(query)
+        catalog.resolve(query)
     err = caught.value
-    assert err.key == "error.unknown_gift"
+    assert err.key == "error.unknown_gift" and not err.shared_name
     assert len(err.suggestions) == 3
     assert all(catalog.get(name).name == name for name in err.suggestions)
     assert len(err.query) <= 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(query=st.text(max_size=200))
+def test_resolve_either_finds_a_gift_or_suggests_real_ones(query: str) -> None:
+    catalog = default_catalog()
+    try:
+        match = catalog.resolve(query)
+    except UnknownGift as err:
+        assert len(err.suggestions) >= 2
+        assert all(catalog.get(name).name == name for name in err.suggestions)
+    else:
+        assert match.gift in list(catalog)
+        assert match.gift not in match.also
 
 
 # -- search ------------------------------------------------------------------------------------
@@ -216,7 +222,7 @@ def test_empty_search_offers_the_featured_well_known_gifts(catalog: Catalog) -> 
     found = catalog.search("")
     assert len(found) == 25
     assert found[0].name == "Rose"
-    assert all(g.name in WELL_KNOWN and not g.retired for g in found)
+    assert all(g.name in WELL_KNOWN and g.status == "current" for g in found)
     assert [g.coins for g in found] == sorted(g.coins for g in found)
 
 
@@ -234,25 +240,38 @@ def test_search_respects_a_smaller_limit(catalog: Catalog) -> None:
 
 
 def test_prefix_matches_come_first(catalog: Catalog) -> None:
-    names = [g.name for g in catalog.search("ro")]
-    assert names[0] == "Rose"
-    assert {"Rosa", "Rocket"} <= set(names[:4])
-    assert names.index("Rosa Nebula") < names.index("Forever Rosa")  # name prefix beats word
+    assert names(catalog.search("ro"))[:2] == ["Rose", "Rosa"]
+    found = names(catalog.search("rosa"))
+    assert found.index("Rosa Nebula") < found.index("Forever Rosa")  # name prefix beats word
+
+
+def test_gifts_sharing_a_name_are_listed_apart_with_the_likeliest_first(
+    catalog: Catalog,
+) -> None:
+    found = catalog.search("bouquet")
+    assert [(g.name, g.coins) for g in found[:3]] == [
+        ("Bouquet", 500),
+        ("Bouquet (20 coins)", 20),
+        ("Bouquet (100 coins)", 100),
+    ]
 
 
 def test_word_prefixes_and_typos_are_found(catalog: Catalog) -> None:
-    assert [g.name for g in catalog.search("universe")][:2] == [
-        "TikTok Universe",
-        "TikTok Universe+",
-    ]
+    assert names(catalog.search("universe"))[:2] == ["TikTok Universe", "TikTok Universe+"]
     assert catalog.search("galxy")[0].name == "Galaxy"
     assert catalog.search("DONUT")[0].name == "Doughnut"
 
 
+def test_retired_gifts_come_after_current_ones(catalog: Catalog) -> None:
+    found = catalog.search("r")
+    statuses = [g.status for g in found]
+    assert "retired" not in statuses[: statuses.count("current")]
+
+
 def test_search_results_are_distinct_gifts(catalog: Catalog) -> None:
-    for query in ("", "heart", "universe", "love", "a"):
-        names = [g.name for g in catalog.search(query)]
-        assert len(names) == len(set(names))
+    for query in ("", "heart", "universe", "love", "a", "bouquet", "rosa"):
+        found = names(catalog.search(query))
+        assert len(found) == len(set(found))
 
 
 def test_garbage_finds_nothing(catalog: Catalog) -> None:
@@ -266,7 +285,7 @@ def test_search_is_fast(catalog: Catalog) -> None:
         for query in queries:
             catalog.search(query)
     per_call = (time.perf_counter() - start) / (20 * len(queries))
-    assert per_call < 0.005  # typically about 0.1 ms; the bound only catches a blow-up
+    assert per_call < 0.005  # typically under 1 ms; the bound only catches a blow-up
 
 
 @settings(max_examples=300, deadline=None)
@@ -275,18 +294,6 @@ def test_search_never_raises_and_never_exceeds_the_limit(query: str, limit: int)
     found = default_catalog().search(query, limit=limit)
     assert len(found) <= max(0, min(limit, 25))
     assert all(isinstance(g, Gift) for g in found)
-
-
-@settings(max_examples=200, deadline=None)
-@given(query=st.text(max_size=200))
-def test_get_either_finds_a_gift_or_suggests_three(query: str) -> None:
-    catalog = default_catalog()
-    try:
-        gift = catalog.get(query)
-    except UnknownGift as err:
-        assert len(err.suggestions) == 3  # noqa: PT017  (either outcome is fine)
-    else:
-        assert gift in list(catalog)
 
 
 # -- listing -----------------------------------------------------------------------------------
@@ -300,16 +307,16 @@ def test_listing_by_coins_breaks_ties_by_name(catalog: Catalog) -> None:
 
 
 def test_listing_by_name(catalog: Catalog) -> None:
-    names = [g.name.casefold() for g in catalog.listing(sort="name")]
-    assert names == sorted(names)
+    found = [g.name.casefold() for g in catalog.listing(sort="name")]
+    assert found == sorted(found)
 
 
 def test_listing_filters_an_inclusive_coin_range(catalog: Catalog) -> None:
     listed = catalog.listing(min_coins=1_000, max_coins=1_000)
-    assert {"Galaxy", "Gold Mine"} <= {g.name for g in listed}
+    assert {"Galaxy", "Gold Mine", "Dinosaur"} <= set(names(listed))
     assert all(g.coins == 1_000 for g in listed)
     assert all(g.coins >= 30_000 for g in catalog.listing(min_coins=30_000))
-    assert [g.name for g in catalog.listing(min_coins=44_999)] == ["TikTok Universe"]
+    assert catalog.listing(min_coins=44_999)[0].name == "TikTok Universe"
     assert catalog.listing(max_coins=0) == []
 
 
@@ -333,14 +340,29 @@ def test_listing_rejects_bad_arguments(catalog: Catalog, kwargs: dict[str, Any])
 def test_custom_gifts_are_added_to_a_new_catalog(catalog: Catalog) -> None:
     server = catalog.with_custom([custom_gift("Moonbeam Otter", aliases=("otter",))])
     assert len(server) == len(catalog) + 1
-    otter = server.get("OTTER")
-    assert otter.name == "Moonbeam Otter" and otter.custom
+    match = server.resolve("OTTER")
+    otter = match.gift
+    assert otter.name == "Moonbeam Otter" and otter.custom and match.how is MatchKind.ALIAS
     assert server.search("")[0] == otter
     assert server.search("moonb")[0] == otter
     assert otter in server.listing(min_coins=777, max_coins=777)
-    with pytest.raises(UnknownGift):
-        catalog.get("Moonbeam Otter")
+    assert names(server.listing(sort="name")) == sorted(
+        names(server.listing(sort="name")), key=str.casefold
+    )
     assert server.as_of == catalog.as_of and server.source == catalog.source
+    assert otter not in list(catalog) and len(catalog.search("")) == 25
+
+
+def test_a_custom_name_elsewhere_is_never_silently_another_gift(catalog: Catalog) -> None:
+    server = catalog.with_custom([custom_gift("Pizza Party"), custom_gift("Galaxy Otter")])
+    assert server.resolve("pizza party").how is MatchKind.NAME
+    for typed in ("Pizza Party", "Galaxy Otter"):
+        try:
+            match = catalog.resolve(typed)
+        except UnknownGift as err:
+            assert err.suggestions
+        else:
+            assert match.how is MatchKind.CLOSEST and match.gift.name != typed
 
 
 def test_a_long_custom_name_is_found_exactly(catalog: Catalog) -> None:
@@ -356,6 +378,8 @@ def test_a_long_custom_name_is_found_exactly(catalog: Catalog) -> None:
         [custom_gift("ROSE")],
         [custom_gift("Leon & Lion")],
         [custom_gift("universe")],
+        [custom_gift("Mawar")],  # Rose's Indonesian name
+        [custom_gift("Gift Box")],  # TikTok's name for two gifts
         [custom_gift("Moonbeam Otter", aliases=("donut",))],
         [custom_gift("Moonbeam Otter"), custom_gift("moonbeam otter!")],
     ],
@@ -380,96 +404,3 @@ def test_custom_gifts_may_not_shadow_names(catalog: Catalog, gifts: list[Gift]) 
 )
 def test_normalise(text: str, key: str) -> None:
     assert normalise(text) == key
-
-
-# -- invalid data files ------------------------------------------------------------------------
-
-
-def entry(name: str, coins: int = 10, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "coins": coins,
-        "gift_id": None,
-        "aliases": [],
-        "streakable": True,
-    } | extra
-
-
-def write_catalog(tmp_path: Path, gifts: list[dict[str, Any]], **top: Any) -> Path:
-    path = tmp_path / "bad_gifts.json"
-    body = {"as_of": "2025-08-02", "source": "test", "gifts": gifts} | top
-    path.write_text(json.dumps(body), encoding="utf-8")
-    return path
-
-
-def load_error(path: Path) -> str:
-    with pytest.raises(DataFileError) as caught:
-        Catalog.load(path)
-    message = str(caught.value)
-    assert "bad_gifts.json" in message
-    return message
-
-
-def test_a_valid_file_loads(tmp_path: Path) -> None:
-    path = write_catalog(tmp_path, [entry("Rose", 1), entry("Galaxy", 1000)], featured=["rose"])
-    loaded = Catalog.load(path)
-    assert [g.name for g in loaded.listing()] == ["Rose", "Galaxy"]
-    assert loaded.search("") == [loaded.get("Rose")]
-
-
-def test_duplicate_name_is_named(tmp_path: Path) -> None:
-    message = load_error(write_catalog(tmp_path, [entry("Rose"), entry("Galaxy"), entry("ROSÉ!")]))
-    assert "gifts[2] ('ROSÉ!')" in message and "'name'" in message and "gifts[0]" in message
-
-
-def test_duplicate_alias_is_named(tmp_path: Path) -> None:
-    gifts = [entry("Rose", aliases=["flower"]), entry("Galaxy", aliases=["Flower"])]
-    message = load_error(write_catalog(tmp_path, gifts))
-    assert "gifts[1] ('Galaxy')" in message and "'aliases'" in message
-
-
-def test_alias_colliding_with_a_name_is_named(tmp_path: Path) -> None:
-    gifts = [entry("Rose"), entry("Galaxy", aliases=["rose"])]
-    message = load_error(write_catalog(tmp_path, gifts))
-    assert "gifts[1] ('Galaxy')" in message and "'aliases'" in message
-
-
-@pytest.mark.parametrize("coins", [0, -5, "5", 2.5, True])
-def test_bad_coins_are_named(tmp_path: Path, coins: Any) -> None:
-    message = load_error(write_catalog(tmp_path, [entry("Rose", 1), entry("Galaxy", coins)]))
-    assert "gifts[1] ('Galaxy')" in message and "'coins'" in message
-
-
-@pytest.mark.parametrize("field", ["coins", "gift_id", "aliases", "streakable"])
-def test_missing_field_is_named(tmp_path: Path, field: str) -> None:
-    broken = entry("Galaxy")
-    del broken[field]
-    message = load_error(write_catalog(tmp_path, [entry("Rose"), broken]))
-    assert "gifts[1] ('Galaxy')" in message and f"'{field}'" in message
-
-
-def test_missing_name_is_named(tmp_path: Path) -> None:
-    broken = entry("x")
-    del broken["name"]
-    message = load_error(write_catalog(tmp_path, [broken]))
-    assert "gifts[0] (no name)" in message and "'name'" in message
-
-
-def test_unknown_field_is_named(tmp_path: Path) -> None:
-    message = load_error(write_catalog(tmp_path, [entry("Rose", colour="red")]))
-    assert "gifts[0] ('Rose')" in message and "'colour'" in message
-
-
-def test_bad_top_level_fields_are_named(tmp_path: Path) -> None:
-    assert "'as_of'" in load_error(write_catalog(tmp_path, [entry("Rose")], as_of="yesterday"))
-    assert "'gifts'" in load_error(write_catalog(tmp_path, []))
-    message = load_error(write_catalog(tmp_path, [entry("Rose")], featured=["Galaxy"]))
-    assert "featured[0] ('Galaxy')" in message
-
-
-def test_broken_json_and_missing_files_are_named(tmp_path: Path) -> None:
-    path = tmp_path / "bad_gifts.json"
-    path.write_text('{"as_of": "2025-08-02",\n "gifts": [', encoding="utf-8")
-    assert "line 2" in load_error(path)
-    path.unlink()
-    assert "cannot read" in load_error(path)

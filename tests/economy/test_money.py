@@ -72,6 +72,8 @@ def test_numbers_and_percentages() -> None:
     assert format_number(1234567, "pt-BR") == "1.234.567"
     assert format_number(1234567, "id") == "1.234.567"
     assert format_number(Decimal("0.02"), "en") == "0.02"
+    for _ in range(2):  # repeated (cached) ints stay per locale
+        assert [format_number(44_999, loc) for loc in ("en", "pt-BR")] == ["44,999", "44.999"]
     assert format_percent(Decimal("0.5"), "en") == "50%"
     assert format_percent(Decimal("0.125"), "pt-BR").replace(NBSP, " ") == "12,5%"
     assert format_percent(Decimal(1) / 3, "en") == "33.33%"
