@@ -243,7 +243,8 @@ class Catalog:
         ranked = self._closest(key, limit=SUGGESTIONS + 2) if key else []
         if _clearly_best(ranked):
             best = ranked[0]
-            assert best.gift is not None  # _clearly_best refuses an ambiguous top key
+            if best.gift is None:  # _clearly_best refuses an ambiguous top key
+                raise RuntimeError(f"ambiguous closest match for {key!r}")
             matched = next(n.text for n in best.hit.named if n.gift is best.gift)
             return GiftMatch(best.gift, MatchKind.CLOSEST, shown, matched, score=best.score)
         suggestions = _suggestions(ranked) or list(self._featured_names)
