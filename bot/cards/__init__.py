@@ -2,7 +2,7 @@
 
 Inputs are frozen dataclasses of display strings (already formatted in the reader's
 language) and fractions; nothing here computes a figure. `render_*` are pure and
-synchronous; `render_*_async` run them on a worker thread, off the event loop.
+synchronous; `render_*_async` run them in a worker process, off the event loop.
 """
 
 from bot.cards.fonts import Fonts, default_fonts, shipped_fonts, system_fonts
@@ -19,18 +19,23 @@ from bot.cards.models import (
 )
 from bot.cards.render import (
     render_group,
-    render_group_async,
     render_leaderboard,
-    render_leaderboard_async,
     render_money_flow,
-    render_money_flow_async,
     render_personal,
+)
+from bot.cards.worker import (
+    CardWorkerError,
+    close_worker,
+    render_group_async,
+    render_leaderboard_async,
+    render_money_flow_async,
     render_personal_async,
     warm_up,
 )
 
 __all__ = [
     "CardRow",
+    "CardWorkerError",
     "FlowSegment",
     "FlowStage",
     "Fonts",
@@ -40,6 +45,7 @@ __all__ = [
     "PersonalCard",
     "Progress",
     "Stat",
+    "close_worker",
     "default_fonts",
     "render_group",
     "render_group_async",

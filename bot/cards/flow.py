@@ -77,7 +77,7 @@ def draw_money_flow(card: MoneyFlowCard, fonts: Fonts) -> Image.Image:
 
 
 def _stages(image: Image.Image, fonts: Fonts, stages: tuple[FlowStage, ...], top: int) -> None:
-    arrow = 28
+    arrow = 24
     count = len(stages)
     width = (WIDTH - 2 * PAD - arrow * (count - 1)) // count
     draw = ImageDraw.Draw(image)
@@ -87,10 +87,12 @@ def _stages(image: Image.Image, fonts: Fonts, stages: tuple[FlowStage, ...], top
         last = i == count - 1
         panel = THEME.panel_highlight if last else THEME.panel
         rounded(image, (left, top, right, top + STAGE_HEIGHT), 14, panel)
-        inner = (left + 16, right - 12)
-        text(image, fonts, stage.label, (inner[0], top + 27, inner[1]), 14, THEME.muted, bold=True)
+        inner = (left + 14, right - 10)
+        label_box = (inner[0], top + 27, inner[1])
+        text(image, fonts, stage.label, label_box, 14, THEME.muted, bold=True, min_size=11)
         colour = THEME.accent_soft if last else THEME.text
-        text(image, fonts, stage.value_text, (inner[0], top + 58, inner[1]), 22, colour, bold=True)
+        value_box = (inner[0], top + 58, inner[1])
+        text(image, fonts, stage.value_text, value_box, 22, colour, bold=True, min_size=16)
         if not last:
             x, y = right + arrow // 2, top + STAGE_HEIGHT // 2
             draw.polygon([(x - 5, y - 8), (x + 6, y), (x - 5, y + 8)], fill=THEME.faint)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from bot.cards.fonts import Fonts
-from bot.cards.text import fit
+from bot.cards.text import fit, layout
 
 Colour = tuple[int, int, int]
 SUPERSAMPLE = 4
@@ -128,13 +128,19 @@ def text(
     bold: bool = False,
     align: str = "left",
     dim: Colour | None = None,
+    min_size: int | None = None,
 ) -> float:
     """Draw `value` on baseline `box[1]` within x in [box[0], box[2]], ellipsised to fit.
 
-    `align` is "left", "right" or "centre". Returns the drawn width.
+    `align` is "left", "right" or "centre". With `min_size`, text too wide is first drawn
+    smaller (down to that size), then ellipsised. Returns the drawn width.
     """
     left, baseline, right = box
-    line = fit(value, fonts.chain(bold), size, max(0.0, right - left))
+    room = max(0.0, right - left)
+    chain = fonts.chain(bold)
+    while min_size is not None and size > min_size and layout(value, chain, size).width > room:
+        size -= 1
+    line = fit(value, chain, size, room)
     if align == "right":
         x = right - line.width
     elif align == "centre":

@@ -152,10 +152,10 @@ def stat_tiles(image: Image.Image, fonts: Fonts, stats: Sequence[Stat], top: int
         right = left + width
         rounded(image, (left, top, right, top + STAT_HEIGHT), 14, THEME.panel)
         inner = (left + 18, right - 18)
-        text(image, fonts, stat.label, (inner[0], top + 28, inner[1]), 14, THEME.muted, bold=True)
-        text(
-            image, fonts, stat.value_text, (inner[0], top + 62, inner[1]), 26, THEME.text, bold=True
-        )
+        label_box = (inner[0], top + 28, inner[1])
+        text(image, fonts, stat.label, label_box, 14, THEME.muted, bold=True, min_size=11)
+        value_box = (inner[0], top + 62, inner[1])
+        text(image, fonts, stat.value_text, value_box, 26, THEME.text, bold=True, min_size=18)
         if stat.note.strip():
             text(image, fonts, stat.note, (inner[0], top + 84, inner[1]), 13, THEME.muted)
     return STAT_HEIGHT + 14

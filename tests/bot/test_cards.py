@@ -31,6 +31,7 @@ from bot.cards.flow import BAR_HEIGHT, STAGE_HEIGHT, TOTAL_HEIGHT
 from bot.cards.paint import THEME
 from bot.cards.parts import BAR_TOP, HEADER_HEIGHT, PAD, ROW_GAP, ROW_HEIGHT, WIDTH
 from bot.cards.render import clear_caches
+from bot.cards.worker import WORKER, CardWorkerError, clear_worker_caches
 from tests.support import cards as samples
 from tests.support.cards import HOSTILE_NAMES, avatar_png
 
@@ -282,6 +283,7 @@ def test_the_shipped_fonts_alone_render_latin_and_arabic_names() -> None:
 async def test_rendering_off_the_loop_keeps_the_loop_responsive() -> None:
     card = samples.leaderboard(25)
     expected = render_leaderboard(card)
+    assert await render_leaderboard_async(card) == expected  # the worker is up
     lags: list[float] = []
     ticks_per_render: list[int] = []
     running = True
@@ -293,23 +295,29 @@ async def test_rendering_off_the_loop_keeps_the_loop_responsive() -> None:
             lags.append(time.perf_counter() - before - 0.001)
 
     task = asyncio.create_task(ticker())
-    await asyncio.sleep(0.01)
-    lags.clear()
     for _ in range(5):
-        clear_caches()  # real work every time
+        await clear_worker_caches()  # real work every time
         ticks = len(lags)
         assert await render_leaderboard_async(card) == expected
         ticks_per_render.append(len(lags) - ticks)
     running = False
     await task
-    assert min(ticks_per_render) >= 2, ticks_per_render  # the loop ran during every render
-    assert max(lags) < 0.030, f"the loop stalled for {max(lags) * 1000:.1f} ms"
+    assert min(ticks_per_render) >= 3, ticks_per_render  # the loop ran during every render
+    typical = sorted(lags)[int(len(lags) * 0.9)]
+    assert typical < 0.010, f"the loop ran {typical * 1000:.1f} ms late (90th percentile)"
 
 
 async def test_async_renders_queue_up_and_all_complete() -> None:
     cards = [samples.leaderboard(n) for n in (1, 5, 10)]
     results = await asyncio.gather(*(render_leaderboard_async(c) for c in cards))
     assert results == [render_leaderboard(c) for c in cards]
+
+
+async def test_a_dead_worker_is_replaced_and_the_next_card_renders() -> None:
+    with pytest.raises(CardWorkerError):
+        await WORKER.run(os._exit, 3)  # dies on the first try and on the retry
+    card = samples.leaderboard(1)
+    assert await render_leaderboard_async(card) == render_leaderboard(card)
 
 
 # -- examples for people -------------------------------------------------------------------------
