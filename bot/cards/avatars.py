@@ -17,9 +17,9 @@ from collections import OrderedDict
 
 from PIL import Image, ImageChops
 
-from bot.cards.fonts import Fonts
+from bot.cards.fonts import FontChain, Fonts
 from bot.cards.paint import PALETTE, THEME, Colour, circle, rounded_mask
-from bot.cards.text import clean, clusters, fit, is_blank
+from bot.cards.text import clean, clusters, fit, is_blank, is_emoji
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +98,13 @@ def _decode(data: bytes, diameter: int) -> Image.Image | None:
         return None
 
 
-def initial(name: str) -> str:
-    """The name's first visible character, upper-cased; "?" for a blank name."""
-    if is_blank(name):
-        return "?"
+def initial(name: str, chain: FontChain) -> str:
+    """The name's first visible character that a font can draw, upper-cased; else "?"."""
     for cluster in clusters(clean(name)):
-        if not is_blank(cluster):
-            return cluster.upper() if len(cluster.upper()) == len(cluster) else cluster
+        if is_blank(cluster) or chain.face_for(cluster[0], is_emoji(cluster)) is None:
+            continue
+        upper = cluster.upper()
+        return upper if len(upper) == len(cluster) else cluster
     return "?"
 
 
@@ -132,6 +132,6 @@ def draw_avatar(
         return True
     circle(image, (cx, cy), diameter // 2, initial_colour(name))
     size = max(8, round(diameter * 0.46))
-    line = fit(initial(name), fonts.bold, size, diameter * 0.8)
+    line = fit(initial(name, fonts.bold), fonts.bold, size, diameter * 0.8)
     line.draw(image, cx - line.width / 2, cy + size * 0.36, THEME.text)
     return False

@@ -1,8 +1,8 @@
 """One line of user text on a card: font fallback per character, right-to-left, ellipsis.
 
-A name goes through `clean` (control characters become spaces, bidi overrides and runs of
-combining marks are cut, at most `MAX_CHARS`), is split into clusters (a character with its
-marks, joiners, variation selectors, skin tones, flag pairs), each cluster gets the first
+A name goes through `clean` (control characters become spaces, bidi overrides are dropped,
+at most `MAX_CHARS`), is split into clusters (a character with at most `MAX_MARKS` marks,
+joiners, variation selectors, skin tones, flag pairs), each cluster gets the first
 face that has its base character (`FontChain.face_for`), and consecutive clusters with the
 same face and direction form a `Run`. Clusters no face has become one neat placeholder dot
 per run, never a row of boxes. Runs are put in visual order by a small bidi pass (strong
@@ -24,7 +24,7 @@ MAX_CHARS = 200  # longer text cannot fit on a card line anyway
 MAX_MARKS = 3  # combining marks kept per cluster ("zalgo" text stays on its line)
 ELLIPSIS = "…"
 PLACEHOLDER_EM = 0.55  # width of the "no font has this" dot, in em
-EMOJI_EM = 1.0  # bitmap emoji: pixels per em of the text around them, relative
+EMOJI_EM = 1.0  # bitmap (colour) emoji are scaled to this many ems of the text around them
 
 RAQM = bool(features.check_feature("raqm"))
 
@@ -59,7 +59,7 @@ def is_blank(text: str) -> bool:
     """True when the text would draw nothing: spaces, format characters, invisible fillers."""
     for char in clean(text):
         category = unicodedata.category(char)
-        if char.isspace() or char in BLANK_LOOKING or category in ("Cf", "Mn", "Me", "Co", "Cn"):
+        if char.isspace() or char in BLANK_LOOKING or category in ("Cf", "Mn", "Me"):
             continue
         return False
     return True
@@ -121,7 +121,7 @@ BMP_EMOJI = (
 def is_emoji(cluster: str) -> bool:
     """Wants a colour emoji face: pictographs, flags, keycaps, or an explicit VS16."""
     base = ord(cluster[0])
-    if base >= 0x1F000 or "\ufe0f" in cluster or KEYCAP in cluster:
+    if 0x1F000 <= base <= 0x1FAFF or "\ufe0f" in cluster or KEYCAP in cluster:
         return True
     return base in _BMP_EMOJI and "\ufe0e" not in cluster
 
@@ -148,6 +148,11 @@ class Run:
     rtl: bool
 
 
+def _invisible(cluster: str) -> bool:
+    """Only format characters, marks or blank fillers: nothing a reader would miss."""
+    return all(c in BLANK_LOOKING or unicodedata.category(c) in ("Cf", "Mn", "Me") for c in cluster)
+
+
 def _common(cluster: str) -> bool:
     """Punctuation, spaces, digits and symbols: fine in whatever face the text around uses."""
     return unicodedata.category(cluster[0])[0] in "PZNS" and not is_emoji(cluster)
@@ -159,21 +164,21 @@ def runs(text: str, chain: FontChain) -> list[Run]:
         primary = chain.primary
         if all(primary.has(char) for char in text):
             return [Run(text, primary, False)] if text else []
-    parts = clusters(text)
-    if not parts:
-        return []
     faces: list[Face | None] = []
     shown: list[str] = []
-    for part in parts:
+    directions: list[str | None] = []
+    for part in clusters(text):
         previous = faces[-1] if faces else None
         if previous is not None and not previous.colour and _common(part) and previous.has(part[0]):
             face: Face | None = previous
         else:
             face = chain.face_for(part[0], is_emoji(part))
+        if face is None and _invisible(part):
+            continue  # a format character no font maps draws nothing: no placeholder either
         faces.append(face)
         # Drop what the face lacks (joiners, selectors, marks): they would draw as boxes.
         shown.append(part if face is None else "".join(c for c in part if face.has(c)))
-    directions = [direction(p) for p in parts]
+        directions.append(direction(part))
     base = next((d for d in directions if d is not None), "ltr")
     resolved = _resolve(directions, base)
 

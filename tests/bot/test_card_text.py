@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from bot.cards import default_fonts, shipped_fonts, system_fonts
+from bot.cards.avatars import initial
 from bot.cards.fonts import SHIPPED_BOLD, SHIPPED_REGULAR, Face, FontChain
 from bot.cards.text import (
     ELLIPSIS,
@@ -178,3 +179,23 @@ def test_without_raqm_right_to_left_text_is_reversed_and_still_drawn() -> None:
     image = Image.new("RGB", (200, 40))
     plain.draw(image, 10, 30, (255, 255, 255))
     assert image.getbbox() is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("dewi", "D"),
+        ("  ana", "A"),
+        ("山田", "?"),
+        ("山田 Yui", "Y"),
+        ("\u200b\u3164", "?"),
+        ("", "?"),
+    ],
+)
+def test_the_avatar_initial_is_the_first_letter_a_font_can_draw(name: str, expected: str) -> None:
+    assert initial(name, shipped_fonts().bold) == expected
+
+
+def test_a_format_character_no_font_has_is_dropped_not_marked() -> None:
+    line = layout("Ana\U000e0001 Lee", shipped_fonts().regular, SIZE)  # a language tag
+    assert [(run.text, run.face is None) for run in line.runs] == [("Ana Lee", False)]
