@@ -19,10 +19,12 @@ from bot.cards import (
     FlowSegment,
     LeaderboardCard,
     Progress,
+    close_worker,
     render_group,
     render_leaderboard,
     render_leaderboard_async,
     render_money_flow,
+    render_money_flow_async,
     render_personal,
     shipped_fonts,
     system_fonts,
@@ -318,6 +320,13 @@ async def test_a_dead_worker_is_replaced_and_the_next_card_renders() -> None:
         await WORKER.run(os._exit, 3)  # dies on the first try and on the retry
     card = samples.leaderboard(1)
     assert await render_leaderboard_async(card) == render_leaderboard(card)
+
+
+async def test_after_close_the_next_card_starts_a_new_worker() -> None:
+    card = samples.money_flow()
+    first = await render_money_flow_async(card)
+    close_worker()
+    assert await render_money_flow_async(card) == first == render_money_flow(card)
 
 
 # -- examples for people -------------------------------------------------------------------------
