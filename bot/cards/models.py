@@ -14,10 +14,11 @@ from dataclasses import dataclass
 class CardRow:
     """One person on a leaderboard or in a group.
 
-    `fraction` is this row's bar relative to the top value (the top row has 1.0).
-    `avatar_png` may be PNG, JPEG, WebP or GIF bytes, or None; bad bytes fall back to an
-    initial-letter circle. `detail_text` is an optional second, muted line under the value
-    (e.g. "12 gifts"). `highlight` marks the reader's own row.
+    `rank` picks the medal (1-3) and is shown as plain digits unless `rank_text` gives it
+    formatted (e.g. "1.234"). `fraction` is this row's bar relative to the top value (the
+    top row has 1.0). `avatar_png` may be PNG, JPEG, WebP or GIF bytes, or None; bad bytes
+    fall back to an initial-letter circle. `detail_text` is an optional second, muted line
+    under the value (e.g. "12 gifts"). `highlight` marks the reader's own row.
     """
 
     rank: int
@@ -27,6 +28,7 @@ class CardRow:
     avatar_png: bytes | None = None
     detail_text: str = ""
     highlight: bool = False
+    rank_text: str = ""
 
 
 @dataclass(frozen=True)

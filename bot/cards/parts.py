@@ -76,16 +76,18 @@ def value_column(fonts: Fonts, rows: Sequence[CardRow]) -> int:
     return math.ceil(min(300, max(90, widest)))
 
 
-def rank_badge(image: Image.Image, fonts: Fonts, rank: int, centre: tuple[int, int]) -> None:
-    """A medal for 1-3, a muted number after."""
+def rank_badge(
+    image: Image.Image, fonts: Fonts, rank: int, rank_text: str, centre: tuple[int, int]
+) -> None:
+    """A medal for 1-3, a muted number after (`rank_text` when given, else the digits)."""
     cx, cy = centre
     medal = MEDALS.get(rank)
     if medal is not None:
         circle(image, centre, 17, medal)
     colour, half = (THEME.medal_text, 17) if medal else (THEME.muted, 22)
-    label_text = str(rank) if 0 < rank < 10_000 else "–"
+    label_text = rank_text.strip() or (str(rank) if rank > 0 else "–")
     box = (cx - half, cy + 6, cx + half)
-    text(image, fonts, label_text, box, 17, colour, bold=True, align="centre")
+    text(image, fonts, label_text, box, 17, colour, bold=True, align="centre", min_size=10)
 
 
 def person_row(image: Image.Image, fonts: Fonts, row: CardRow, top: int, value_width: int) -> int:
@@ -96,7 +98,7 @@ def person_row(image: Image.Image, fonts: Fonts, row: CardRow, top: int, value_w
     column_right = values_left - 24
     image.paste(_row_tile(row.highlight, column_left - left, column_right - left), (left, top))
     middle = top + ROW_HEIGHT // 2
-    rank_badge(image, fonts, row.rank, (left + 36, middle))
+    rank_badge(image, fonts, row.rank, row.rank_text, (left + 36, middle))
     draw_avatar(image, fonts, (left + 90, middle), 40, row.avatar_png, row.name)
 
     name = BLANK_NAME if is_blank(row.name) else row.name

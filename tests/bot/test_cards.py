@@ -210,6 +210,16 @@ def test_blank_and_invisible_names_look_the_same_and_unlike_a_real_name() -> Non
     assert row_pixels(card("Ana")) != blank
 
 
+def test_a_formatted_rank_is_drawn_as_given() -> None:
+    def card(**rank: object) -> bytes:
+        row = CardRow(name="Ana", value_text="1", fraction=1.0, **rank)  # type: ignore[arg-type]
+        return render_leaderboard(LeaderboardCard("T", "", (row,), ""))
+
+    digits = row_pixels(card(rank=1234))
+    assert row_pixels(card(rank=1234, rank_text="1234")) == digits
+    assert row_pixels(card(rank=1234, rank_text="1.234")) != digits
+
+
 # -- avatars -------------------------------------------------------------------------------------
 
 
