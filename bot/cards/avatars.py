@@ -86,7 +86,7 @@ def _decode(data: bytes, diameter: int) -> Image.Image | None:
                 (diameter, diameter),
                 Image.Resampling.LANCZOS,
                 box=(left, top, left + side, top + side),
-                reducing_gap=2.0,
+                reducing_gap=1.5,  # box-reduce first: half the time, same look
             )
             alpha = ImageChops.multiply(
                 picture.getchannel("A"), rounded_mask(diameter, diameter, diameter)

@@ -182,8 +182,12 @@ def label_and_value(
 
 def encode_png(image: Image.Image) -> bytes:
     """PNG bytes in 256 colours: a flat card loses nothing visible, and the file (and the
-    time to compress it) shrinks about threefold."""
-    palette = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    time to compress it) shrinks about threefold. The palette is chosen on a half-size copy
+    (a third less work; the colours are the same) and every pixel mapped to it."""
+    palette = image.reduce(2).quantize(
+        256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    indexed = image.quantize(palette=palette, dither=Image.Dither.NONE)
     out = io.BytesIO()
-    palette.save(out, format="PNG", compress_level=3)
+    indexed.save(out, format="PNG", compress_level=3)
     return out.getvalue()
