@@ -8,7 +8,8 @@ Measured in this process through the bot's full interaction path (no network):
 * tally writes/s, 100 concurrent senders: the storage against raw aiosqlite loops;
 * `/tally leaderboard` and `/tally show` at 10k, 100k and 1M ledger rows (plus the same
   reads straight on the storage), then a fresh bot process on the 1M-row file: its memory
-  and the same reads.
+  and the same reads;
+* card pictures (`bench/cards.py`): render time by size, the event loop's lag meanwhile.
 
 The full run takes about a minute and a half here (a third of it filling the 1M-row
 ledger) and writes bench/results.json; it exits 1 when a target is missed. `--quick` uses
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bulk import Loader, spot_check
+from bench.cards import card_benchmarks, card_targets
 from bench.harness import (
     BENCH_GUILD,
     bench_bot,
@@ -438,6 +440,8 @@ async def run(plan: Plan) -> dict[str, Any]:
         say("reads by ledger size")
         read_rows, loads = await bench_reads(folder, plan)
         results += read_rows
+        say("cards")
+        results += await card_benchmarks(quick=plan.mode == "quick")
     logging.getLogger().removeHandler(errors)
     if errors.records:
         raise AssertionError(
@@ -450,7 +454,7 @@ async def run(plan: Plan) -> dict[str, Any]:
         "startup": startup,
         "bulk_load": loads,
         "results": [r.as_json() for r in results if r.name != "warm-up"],
-        "targets": check_targets(results),
+        "targets": check_targets(results) + card_targets(results),
         "_table": table(results),
     }
 
