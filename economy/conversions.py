@@ -303,8 +303,8 @@ def gift_value(gift: GiftLike, count: int, rates: RateCard, store: Store) -> Gif
     coins = _gift_coins(gift) * count
     diamonds = _diamonds(coins, rates)
     gross, _, net = _payout_parts(diamonds, rates)
-    purchase = cheapest_purchase(coins, store)
     plan = plan_purchase(coins, store)
+    purchase = plan if isinstance(plan, Purchase) else cheapest_purchase(coins, store)
     return GiftValue(
         gift=gift,
         count=count,
@@ -314,7 +314,7 @@ def gift_value(gift: GiftLike, count: int, rates: RateCard, store: Store) -> Gif
         net_usd=net,
         purchase=purchase,
         viewer_cost=_viewer_cost(coins, store),
-        plan=purchase if isinstance(plan, Purchase) else plan,
+        plan=plan,
     )
 
 

@@ -115,10 +115,11 @@ class Breakdown:
 
     def formatted(self, locale: str | None = "en") -> tuple[str, str, str]:
         """(gross, cut, net) written the locale's way."""
-        return tuple(  # type: ignore[return-value]
+        gross, cut, net = (
             format_money(part.value, self.currency, locale, extra_digits=part.extra_digits)
             for part in (self.gross, self.cut, self.net)
         )
+        return gross, cut, net
 
 
 def breakdown(
@@ -132,13 +133,13 @@ def breakdown(
     `MAX_EXTRA_DIGITS` more. Gross is rounded half-up; cut and net are each rounded down and
     the units left over go to the larger remainder (a tie to net), so the rounded cut and net
     add up to the rounded gross exactly. Amounts must be 0 or more, with gross = cut + net
-    (to 20 decimal places, so amounts converted at 28 significant digits pass).
+    (to a relative 1e-20, so amounts converted at 28 significant digits pass).
     """
     code = currency.upper()
     amounts = [Decimal(gross), Decimal(cut), Decimal(net)]
     if not all(a.is_finite() and a >= 0 for a in amounts):
         raise ValueError("gross, cut and net must be finite amounts of 0 or more")
-    if abs(amounts[0] - amounts[1] - amounts[2]) > Decimal("1e-20") * max(1, amounts[0]):
+    if abs(amounts[0] - amounts[1] - amounts[2]) > Decimal("1e-20") * max(Decimal(1), amounts[0]):
         raise ValueError("gross must equal cut + net")
     digits = currency_digits(code)
     decimals = digits

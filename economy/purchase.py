@@ -113,6 +113,12 @@ def cheapest_purchase(coins: int, store: Store) -> Purchase:
         return _purchase(n, store, plan, *_best(n, plan))
 
 
+def prepare(store: Store) -> None:
+    """Do a store's one-off planning work now (about 0.1 s for the US app, once per store),
+    e.g. in a thread at start-up, so that no request pays for it on the event loop."""
+    _plan(store)
+
+
 def check_coins(coins: object) -> int:
     """`coins` as an int in 1..MAX_COINS, else `OutOfRange` (`InvalidValue` if not whole)."""
     if isinstance(coins, bool) or not isinstance(coins, int):
@@ -286,8 +292,10 @@ def _choices(m: int, plan: _Plan) -> Iterator[tuple[int, int]]:
 def _custom_qs(m: int, last: int, plan: _Plan) -> set[int]:
     """Copies of b* in 0..last (custom amount m - q*b >= custom_min) worth trying.
 
-    With f(q) = q*C + custom*(m - q*b) + lam*ceil((m - q*b)/max): if each b* costs no more
-    than its coins bought as custom (delta <= 0), more b* never hurts: q = last. Otherwise
+    With f(q) = q*C + custom*(m - q*b) + lam*ceil((m - q*b)/max): if each b* costs less than
+    its coins bought as custom (delta < 0), more b* is always better: q = last; if exactly as
+    much (delta = 0), every q with as few custom purchases as `last` costs the same, and the
+    fewest b* among them makes the fewest purchases. Otherwise
     write kappa for the number of custom purchases; the fewest b* for kappa purchases is
     q(kappa) = ceil((m - kappa*max)/b), and f(q(kappa)) = A + kappa*sigma + wobble, with
     sigma = lam - delta*max/b and 0 <= wobble < delta, periodic in kappa with period
@@ -296,9 +304,11 @@ def _custom_qs(m: int, last: int, plan: _Plan) -> set[int]:
     """
     b, c = plan.coins[plan.best], plan.cost[plan.best]
     delta = c - plan.custom * b
-    if plan.custom_max is None or delta <= 0:
+    if plan.custom_max is None or delta < 0:
         return {0, last}
     cap = plan.custom_max
+    if delta == 0:  # f is lowest at `last`, and as low from the fewest b* with as many customs
+        return {0, last, max(0, _ceil_div(m - _ceil_div(m - last * b, cap) * cap, b))}
     low, high = _ceil_div(m - last * b, cap), _ceil_div(m, cap)
     sigma_b = plan.lam * b - delta * cap  # sigma * b
     period = b // math.gcd(b, cap)

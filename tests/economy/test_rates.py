@@ -358,3 +358,42 @@ def test_missing_preset_bad_json_and_missing_file(tmp_path: Path) -> None:
         load_presets(tmp_path / "absent.json")
     with pytest.raises(DataFileError, match="'presets' object"):
         load_presets(write(tmp_path, [1, 2]))
+
+
+def _drop_fx_reference(data: dict[str, Any]) -> None:
+    del data["shared"]["fx_reference"]
+
+
+def _negative_rupiah(data: dict[str, Any]) -> None:
+    data["shared"]["fx_reference"]["eur_rates"]["IDR"] = "-20104.80"
+
+
+def _no_reference_price(data: dict[str, Any]) -> None:
+    del data["shared"]["stores"][0]["reference_price"]
+
+
+def _ended_without_a_date(data: dict[str, Any]) -> None:
+    del data["shared"]["views"]["creator-fund"]["availability"]["ended_on"]
+
+
+def _three_letter_country(data: dict[str, Any]) -> None:
+    data["shared"]["views"]["creator-rewards"]["availability"]["countries"] = ["USA"]
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (_drop_fx_reference, "needs 'fx_reference'"),
+        (_negative_rupiah, r"fx_reference: .*IDR rate must be a number above 0"),
+        (_no_reference_price, r"stores\.0\.reference_price.*Field required"),
+        (_ended_without_a_date, "an ended program needs ended_on"),
+        (_three_letter_country, "not country codes like 'US': USA"),
+    ],
+)
+def test_bad_exchange_rates_stores_and_programs_in_the_file(
+    tmp_path: Path, spoil: Any, message: str
+) -> None:
+    data = raw()
+    spoil(data)
+    with pytest.raises(DataFileError, match=message):
+        load_presets(write(tmp_path, data))
