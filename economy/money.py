@@ -6,7 +6,8 @@ locales; an unknown locale falls back to English.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -21,6 +22,8 @@ _LOCALE_CURRENCY = {"id": "IDR", "pt_BR": "BRL"}
 _CURRENCY_REGION = {"IDR": "ID", "BRL": "BR", "GBP": "GB"}
 _PERCENT_STEP = Decimal("0.0001")  # fractions shown to 0.01 %
 UNIT_PRICE_EXTRA_DIGITS = 2  # `format_money(..., extra_digits=)` for prices per coin
+MAX_EXTRA_DIGITS = 4  # a breakdown shows at most this many decimals beyond the currency's
+SMALL_AMOUNT_DIGITS = 2  # significant digits an amount under one cent (or rupiah) keeps
 
 
 def _locale_tag(discord_locale: str | None) -> str:
@@ -97,3 +100,82 @@ def currency_for_locale(discord_locale: str | None) -> str:
 def region_for_currency(currency: str) -> str:
     """The store region that sells coins in `currency` (IDR -> ID, BRL -> BR, GBP -> GB)."""
     return _CURRENCY_REGION.get(currency.upper(), "US")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An amount rounded for display: show it with `format_money(value, currency, locale,
+    extra_digits=extra_digits)` (the fewest decimals that write `value` exactly)."""
+
+    value: Decimal
+    extra_digits: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Gross, cut and net as displayed: `gross.value == cut.value + net.value` exactly."""
+
+    currency: str
+    gross: Shown
+    cut: Shown
+    net: Shown
+
+    def formatted(self, locale: str | None = "en") -> tuple[str, str, str]:
+        """(gross, cut, net) written the locale's way."""
+        gross, cut, net = (
+            format_money(part.value, self.currency, locale, extra_digits=part.extra_digits)
+            for part in (self.gross, self.cut, self.net)
+        )
+        return gross, cut, net
+
+
+def breakdown(
+    gross: Decimal | int, cut: Decimal | int, net: Decimal | int, currency: str
+) -> Breakdown:
+    """Display values of gross = cut + net that still add up once rounded.
+
+    Rounding: to the currency's digits, or, when a non-zero amount is under one unit of them
+    (a cent, a rupiah), to enough decimals that it keeps `SMALL_AMOUNT_DIGITS` significant
+    digits (fewer when it is exact with fewer: USD 0.005 shows as $0.005), at most
+    `MAX_EXTRA_DIGITS` more. Gross is rounded half-up; cut and net are each rounded down and
+    the units left over go to the larger remainder (a tie to net), so the rounded cut and net
+    add up to the rounded gross exactly. Amounts must be 0 or more, with gross = cut + net
+    (to a relative 1e-20, so amounts converted at 28 significant digits pass).
+    """
+    code = currency.upper()
+    amounts = [Decimal(gross), Decimal(cut), Decimal(net)]
+    if not all(a.is_finite() and a >= 0 for a in amounts):
+        raise ValueError("gross, cut and net must be finite amounts of 0 or more")
+    if abs(amounts[0] - amounts[1] - amounts[2]) > Decimal("1e-20") * max(Decimal(1), amounts[0]):
+        raise ValueError("gross must equal cut + net")
+    digits = currency_digits(code)
+    decimals = digits
+    for amount in amounts:
+        if 0 < amount < Decimal(1).scaleb(-digits):
+            decimals = max(decimals, _decimals_to_show(amount))
+    step = Decimal(1).scaleb(-min(decimals, digits + MAX_EXTRA_DIGITS))
+    total = amounts[0].quantize(step, rounding=ROUND_HALF_UP)
+    parts = [amount.quantize(step, rounding=ROUND_FLOOR) for amount in amounts[1:]]
+    left = (total - parts[0] - parts[1]) / step  # 0, 1 or 2 units
+    order = sorted(
+        (1, 0), key=lambda i: amounts[1 + i] - parts[i], reverse=True
+    )  # net first on a tie
+    for index in order[: max(0, min(2, int(left)))]:
+        parts[index] += step
+    if parts[0] + parts[1] != total:  # only if gross was not cut + net to begin with
+        parts[1] = total - parts[0]
+    return Breakdown(
+        code, _shown(total, digits), _shown(parts[0], digits), _shown(parts[1], digits)
+    )
+
+
+def _decimals_to_show(amount: Decimal) -> int:
+    """Decimals that show `amount` exactly or to `SMALL_AMOUNT_DIGITS` significant digits."""
+    exact = max(0, -amount.normalize().as_tuple().exponent)  # type: ignore[operator]
+    significant = SMALL_AMOUNT_DIGITS - 1 - amount.adjusted()
+    return min(exact, significant)
+
+
+def _shown(value: Decimal, digits: int) -> Shown:
+    exact = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return Shown(value, max(0, exact - digits))

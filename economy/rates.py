@@ -1,34 +1,61 @@
 """The rate card: every figure the conversions use, each with a source and a date.
 
 Figures live in `economy/data/rates.json` as presets (`seed`, `one-to-one`) over a shared
-section (stores, views, exchange rates, withdrawal limits). A server may override single
-figures (`RateCard.with_override`) or exchange rates (`RateCard.with_fx`); each override
-returns a new, validated card.
+section (stores, views, exchange rates, withdrawal limits). Exchange rates are kept there as
+the ECB's raw EUR->X reference rates of one day (`fx_reference`); the card's per-USD rates are
+derived from them at load. A server may override single figures (`RateCard.with_override`)
+or exchange rates (`RateCard.with_fx`), and newer ECB rates replace the shipped ones
+(`RateCard.with_reference_rates`); each returns a new, validated card.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Context, Decimal
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from economy.errors import DataFileError, InvalidValue, NotFound
+from economy.fx import ReferenceRates
+from economy.model import (
+    ExactDecimal,
+    Figure,
+    Frozen,
+    Sourced,
+    Text,
+    clean_message,
+    describe,
+    is_currency_code,
+)
+from economy.money import SUPPORTED_CURRENCIES
+from economy.stores import Bundle, CoinPrice, Store
+
+__all__ = [
+    "DEFAULT_PRESET",
+    "FX_CURRENCIES",
+    "OVERRIDABLE_FIGURES",
+    "PRESET_NAMES",
+    "VIEW_FIGURES",
+    "VIEW_PROGRAMS",
+    "Availability",
+    "Bundle",
+    "CoinPrice",
+    "Figure",
+    "RateCard",
+    "Store",
+    "ViewsRange",
+    "default_presets",
+    "get_preset",
+    "load_presets",
+]
 
 PRESET_NAMES: tuple[str, ...] = ("seed", "one-to-one")
 DEFAULT_PRESET = "seed"
@@ -57,101 +84,43 @@ VIEW_FIGURES: Mapping[str, tuple[str, str]] = {
 }
 
 _DATA_FILE = "rates.json"
-_PLAIN = Context(prec=28)
+FX_CURRENCIES: tuple[str, ...] = tuple(code for code in SUPPORTED_CURRENCIES if code != "USD")
 
 
-def _exact_decimal(value: Any) -> Any:
-    """Refuse floats (inexact); strings and ints load exactly, and pydantic refuses NaN/inf."""
-    if isinstance(value, float):
-        raise ValueError('write money and rates as strings (e.g. "0.005"), not JSON numbers')
-    return value
+class Availability(Sourced):
+    """Where a views program runs (or ran), with the source that says so.
 
-
-ExactDecimal = Annotated[Decimal, BeforeValidator(_exact_decimal)]
-Text = Annotated[str, Field(min_length=1)]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Figure(_Frozen):
-    """One number with where it comes from and when it was true."""
-
-    value: ExactDecimal
-    source: Text
-    as_of: date
-    note: str | None = None
-
-
-class Bundle(_Frozen):
-    """A coin pack: so many coins for a price in the store's currency."""
-
-    coins: int = Field(gt=0)
-    price: ExactDecimal = Field(gt=0)
-
-
-class Store(_Frozen):
-    """Where coins are bought: bundles, and optionally custom amounts.
-
-    A custom amount of c coins (`custom_min_coins` <= c <= `custom_max_coins`, no maximum if
-    None) costs c * `custom_rate.price` / `custom_rate.coins`: a rate written as a price per
-    so many coins, so that e.g. USD 0.99 per 70 coins stays exact.
+    `official` is False when only third-party pages say it; `check_in_app` when the app's own
+    screen is the final word (TikTok publishes no list).
     """
 
-    name: Literal["app", "web"]
-    region: str = Field(pattern=r"^[A-Z]{2}$")
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
-    bundles: tuple[Bundle, ...]
-    custom_rate: Bundle | None = None
-    custom_min_coins: int = Field(default=1, gt=0)
-    custom_max_coins: int | None = Field(default=None, gt=0)
-    source: Text
-    as_of: date
-    note: str | None = None
+    status: Literal["running", "ended"]
+    countries: tuple[str, ...] = Field(min_length=1)  # ISO 3166 alpha-2: US, GB, DE ...
+    ended_on: date | None = None
+    official: bool
+    check_in_app: bool = False
 
-    @field_validator("bundles")
+    @field_validator("countries")
     @classmethod
-    def _bundles_valid(cls, bundles: tuple[Bundle, ...]) -> tuple[Bundle, ...]:
-        if not bundles:
-            raise ValueError("a store needs at least one bundle")
-        coins = [bundle.coins for bundle in bundles]
-        if len(set(coins)) != len(coins):
-            raise ValueError("two bundles have the same number of coins")
-        return tuple(sorted(bundles, key=lambda bundle: bundle.coins))
+    def _codes(cls, countries: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [code for code in countries if not re.fullmatch(r"[A-Z]{2}", code)]
+        if bad:
+            raise ValueError(f"not country codes like 'US': {', '.join(bad)}")
+        return countries
 
     @model_validator(mode="after")
-    def _custom_limits(self) -> Store:
-        if self.custom_max_coins is not None and self.custom_max_coins < self.custom_min_coins:
-            raise ValueError("custom_max_coins is below custom_min_coins")
+    def _end_date(self) -> Availability:
+        if (self.status == "ended") != (self.ended_on is not None):
+            raise ValueError("an ended program needs ended_on; a running one must not have it")
         return self
 
-    @property
-    def sells_custom(self) -> bool:
-        """Whether the store also sells custom amounts (at `custom_rate`, within the limits)."""
-        return self.custom_rate is not None
 
-    @property
-    def custom_price_per_coin(self) -> Decimal | None:
-        """Price of one custom coin (28 significant digits; exact maths uses `custom_rate`)."""
-        if self.custom_rate is None:
-            return None
-        return _PLAIN.divide(self.custom_rate.price, self.custom_rate.coins)
-
-    @property
-    def key(self) -> str:
-        """`name/region`, e.g. `app/US`."""
-        return f"{self.name}/{self.region}"
-
-
-class ViewsRange(_Frozen):
+class ViewsRange(Sourced):
     """What a views program pays per 1,000 views, as a low-high range."""
 
     low_per_1000: ExactDecimal = Field(ge=0)
     high_per_1000: ExactDecimal = Field(ge=0)
-    source: Text
-    as_of: date
-    note: str | None = None
+    availability: Availability
 
     @model_validator(mode="after")
     def _ordered(self) -> ViewsRange:
@@ -179,7 +148,7 @@ def _check(figure: Figure, ok: bool, rule: str) -> Figure:
     return figure
 
 
-class RateCard(_Frozen):
+class RateCard(Frozen):
     """All figures one server's answers use."""
 
     preset: Text
@@ -228,7 +197,7 @@ class RateCard(_Frozen):
     @classmethod
     def _fx_valid(cls, fx: dict[str, Figure]) -> dict[str, Figure]:
         for code, figure in fx.items():
-            if len(code) != 3 or not code.isalpha() or not code.isupper():
+            if not is_currency_code(code):
                 raise ValueError(f"{code!r} is not a currency code like 'EUR'")
             if code == "USD":
                 raise ValueError("USD is the base currency; do not list it")
@@ -287,15 +256,40 @@ class RateCard(_Frozen):
         """Every store in `region` (possibly none)."""
         return tuple(store for store in self.stores if store.region == region.upper())
 
+    def with_reference_rates(
+        self, reference: ReferenceRates, currencies: Iterable[str] | None = None
+    ) -> RateCard:
+        """A new card whose exchange rates come from `reference` (e.g. newer ECB rates).
+
+        Only `currencies` are replaced (default: the currencies the card already has rates
+        for); one `reference` lacks keeps its old, dated figure. Apply a server's own
+        `with_fx` overrides after this, so they still win.
+        """
+        wanted = self.fx if currencies is None else currencies
+        codes = [code.strip().upper() for code in wanted]
+        known = set(reference.currencies)
+        data = self.model_dump()
+        for code, figure in reference.figures(c for c in codes if c in known).items():
+            data["fx"][code] = figure.model_dump()
+        return _revalidate(data, f"reference rates of {reference.as_of.isoformat()}")
+
     def fx_rate(self, currency: str) -> Decimal:
         """Units of `currency` per USD (1 for USD); `NotFound` if the card has no rate."""
-        code = currency.upper()
+        figure = self.fx_figure(currency)
+        return Decimal(1) if figure is None else figure.value
+
+    def fx_figure(self, currency: str) -> Figure | None:
+        """The dated exchange rate of `currency` (its source and day); None for USD, the base.
+
+        `NotFound` if the card has no rate for it.
+        """
+        code = currency.strip().upper()
         if code == "USD":
-            return Decimal(1)
+            return None
         figure = self.fx.get(code)
         if figure is None:
             raise NotFound("exchange rate", code)
-        return figure.value
+        return figure
 
     def views_range(self, program: str) -> ViewsRange:
         """The pay range of a views program; `NotFound` if unknown."""
@@ -310,19 +304,7 @@ def _revalidate(data: dict[str, Any], what: str) -> RateCard:
         return RateCard.model_validate(data)
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
-        raise InvalidValue(what, _clean(first["msg"])) from None
-
-
-def _clean(message: str) -> str:
-    return message.removeprefix("Value error, ")
-
-
-def _describe(err: ValidationError) -> str:
-    parts = []
-    for item in err.errors(include_url=False):
-        field = ".".join(str(part) for part in item["loc"]) or "(card)"
-        parts.append(f"field {field}: {_clean(item['msg'])}")
-    return "; ".join(parts)
+        raise InvalidValue(what, clean_message(first["msg"])) from None
 
 
 def _read(path: Path | None) -> tuple[str, Any]:
@@ -357,6 +339,7 @@ def load_presets(path: Path | str | None = None) -> dict[str, RateCard]:
     missing = [preset for preset in PRESET_NAMES if preset not in raw["presets"]]
     if missing:
         raise DataFileError(f"{name}: missing preset(s) {', '.join(missing)}")
+    shared = _with_fx(shared, name)
     cards: dict[str, RateCard] = {}
     for preset, own in raw["presets"].items():
         if not isinstance(own, dict):
@@ -364,8 +347,22 @@ def load_presets(path: Path | str | None = None) -> dict[str, RateCard]:
         try:
             cards[preset] = RateCard.model_validate({**shared, **own, "preset": preset})
         except ValidationError as err:
-            raise DataFileError(f"{name}: preset {preset!r}: {_describe(err)}") from None
+            raise DataFileError(f"{name}: preset {preset!r}: {describe(err, '(card)')}") from None
     return cards
+
+
+def _with_fx(shared: dict[str, Any], name: str) -> dict[str, Any]:
+    """`shared` with per-USD `fx` figures derived from its ECB `fx_reference` rates."""
+    if "fx_reference" not in shared:
+        raise DataFileError(f"{name}: 'shared' needs 'fx_reference' (the ECB rates of one day)")
+    rest = {key: value for key, value in shared.items() if key != "fx_reference"}
+    reference = ReferenceRates.from_data(shared["fx_reference"], f"{name}: fx_reference")
+    missing = [code for code in FX_CURRENCIES if code not in reference.currencies]
+    if missing:
+        raise DataFileError(f"{name}: fx_reference has no rate for {', '.join(missing)}")
+    figures = reference.figures(FX_CURRENCIES)
+    rest["fx"] = {code: figure.model_dump() for code, figure in figures.items()}
+    return rest
 
 
 @cache

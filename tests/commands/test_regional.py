@@ -59,7 +59,7 @@ async def test_indonesian_prices_are_the_documented_bundles(offline: OfflineDisc
     answer = embed(
         await offline.command("coins", {"amount": 1_400, "region": "ID"}, user=ALICE, locale="id")
     )
-    assert field(answer, "Cara termurah").startswith("Rp340.000 (≈ US$20,48) · 1 × 1.400")
+    assert field(answer, "Cara termurah").startswith("Rp340.000 (≈ US$19,06) · 1 × 1.400")
 
 
 async def test_a_missing_store_falls_back_to_us_and_says_so(offline: OfflineDiscord) -> None:
@@ -78,7 +78,7 @@ async def test_default_region_follows_the_server_currency(offline: OfflineDiscor
     await offline.command("settings currency", {"code": "BRL"}, user=MANAGER, guild=GUILD)
     here = embed(await offline.command("coins", {"amount": 300}, user=ALICE, guild=GUILD))
     assert "app store, Brazil" in field(here, "Cheapest way")
-    assert field(here, "Cheapest way").startswith("R$18.90 (≈ $3.50)")
+    assert field(here, "Cheapest way").startswith("R$18.90 (≈ $3.80)")
     asked = embed(
         await offline.command("coins", {"amount": 300, "region": "US"}, user=ALICE, guild=GUILD)
     )
@@ -93,8 +93,8 @@ async def test_gift_value_in_a_dm_in_indonesian(offline: OfflineDiscord) -> None
     )
     assert field(answer, "Koin yang dipakai") == "2.000"
     assert field(answer, "Berlian untuk kreator") == "1.000"
-    assert field(answer, "Pendapatan kotor kreator") == "US$5,00 (≈ Rp83.000)"
-    assert field(answer, "Pendapatan bersih kreator") == "US$2,50 (≈ Rp41.500)"
+    assert field(answer, "Pendapatan kotor kreator") == "US$5,00 (≈ Rp89.204)"
+    assert field(answer, "Pendapatan bersih kreator") == "US$2,50 (≈ Rp44.602)"
     paid = field(answer, "Yang dibayar penonton")
     assert paid.startswith("Rp") and "toko aplikasi, Indonesia" in paid
     assert "Perkiraan" in answer["footer"]["text"]
@@ -108,7 +108,7 @@ async def test_gift_value_in_a_dm_in_brazilian_portuguese(offline: OfflineDiscor
     )
     assert field(answer, "Moedas gastas") == "2.000"
     assert field(answer, "Diamantes para o criador") == "1.000"
-    assert field(answer, "Bruto do criador") == f"US${NBSP}5,00 (≈ R${NBSP}27,00)"
+    assert field(answer, "Bruto do criador") == f"US${NBSP}5,00 (≈ R${NBSP}24,84)"
     paid = field(answer, "Quanto o espectador pagou")
     assert paid.startswith(f"R${NBSP}126,63") and "loja do app, Brasil" in paid
     assert "67 × 30" in paid

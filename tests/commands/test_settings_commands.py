@@ -180,8 +180,8 @@ async def test_bad_figures_are_refused_and_nothing_written(
 @pytest.mark.parametrize(
     ("path", "options", "expected"),
     [
-        ("settings fx", {"code": "IDR", "rate": 166_000}, "between 3,320 and 83,000"),
-        ("settings fx", {"code": "IDR", "rate": 0}, "between 3,320 and 83,000"),
+        ("settings fx", {"code": "IDR", "rate": 166_000}, "between 3,568.16 and 89,204"),
+        ("settings fx", {"code": "IDR", "rate": 0}, "between 3,568.16 and 89,204"),
         ("settings fx", {"code": "USD", "rate": 1}, "not a valid choice"),
         ("settings fx", {"code": "EUR"}, "not overridden"),
         ("settings currency", {"code": "XXX"}, "not a valid choice"),
@@ -217,9 +217,9 @@ async def test_server_currency_shows_beside_usd(bot: OfflineDiscord) -> None:
         return field(embed_of(only_reply(replies)), "Gross")
 
     here = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
-    assert gross(here) == "$5.00 (≈ IDR83,000)"
+    assert gross(here) == "$5.00 (≈ IDR89,204)"
     in_id = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD, locale="id")
-    assert field(embed_of(only_reply(in_id)), "Kotor") == "US$5,00 (≈ Rp83.000)"
+    assert field(embed_of(only_reply(in_id)), "Kotor") == "US$5,00 (≈ Rp89.204)"
     there = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=OTHER_GUILD)
     assert gross(there) == "$5.00"
 
@@ -230,9 +230,9 @@ async def test_server_currency_shows_beside_usd(bot: OfflineDiscord) -> None:
     assert f"IDR: **16,000** · server override · {today}" in await show(bot)
 
     embed = await change(bot, "settings fx", {"code": "IDR"})
-    assert "16,000 → 16,600" in embed["description"]
+    assert "16,000 → 17,840.8" in embed["description"]
     here = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
-    assert gross(here) == "$5.00 (≈ IDR83,000)"
+    assert gross(here) == "$5.00 (≈ IDR89,204)"
 
 
 async def test_custom_gifts_belong_to_their_server(bot: OfflineDiscord) -> None:
@@ -284,7 +284,7 @@ async def test_reset_one_figure_then_everything(bot: OfflineDiscord) -> None:
     assert config.overrides == {"daily_cap_usd": "500"} and config.fx_overrides == {"BRL": "5"}
 
     embed = await change(bot, "settings reset", {})
-    assert "1,000 USD" in embed["description"] and "5 → 5.4" in embed["description"]
+    assert "1,000 USD" in embed["description"] and "5 → 4.96859" in embed["description"]
     config, _, _ = await stored(bot)
     assert config.overrides == {} and config.fx_overrides == {}
     assert "server override" not in await show(bot)
@@ -329,7 +329,7 @@ async def test_show_speaks_the_callers_language(bot: OfflineDiscord) -> None:
     assert "Configurações deste servidor" in text
     assert "Taxa no saque: **50%** · predefinição seed" in text
     assert "BRL ao lado do USD · preços de moedas: Brasil" in text
-    assert "BRL: **5,4**" in text
+    assert "BRL: **4,96859**" in text
 
 
 async def test_settings_need_a_server(bot: OfflineDiscord) -> None:

@@ -1,14 +1,9 @@
-"""Conversions with the seed documents' numbers, exact cheapest purchases and their bounds."""
+"""Conversions with the seed documents' numbers, what gifts cost the viewer, and the bounds."""
 
 from __future__ import annotations
 
-import itertools
-import math
-import time
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
-from functools import cache
 from typing import Any
 
 import pytest
@@ -20,19 +15,21 @@ from economy.conversions import (
     MAX_AMOUNT,
     MAX_COUNT,
     Purchase,
-    cheapest_purchase,
+    TooFewPacks,
     check_amount,
     check_count,
+    coins_cost,
     convert,
     diamonds_for,
     gift_value,
     goal,
     payout,
+    viewer_cost,
     views_estimate,
 )
 from economy.errors import InvalidValue, NotFound, OutOfRange
 from economy.money import format_money
-from economy.rates import Bundle, RateCard, Store, default_presets
+from economy.rates import RateCard, Store, default_presets
 
 
 def make_gift(name: str, coins: int) -> Gift:
@@ -50,27 +47,6 @@ STORES = {store.key: store for store in SEED.stores}
 
 def bundles_of(purchase: Purchase) -> list[tuple[int, int]]:
     return [(bundle.coins, quantity) for bundle, quantity in purchase.bundles]
-
-
-def exact_price(purchase: Purchase, store: Store) -> Fraction:
-    """The purchase's price recomputed exactly from what it buys."""
-    total = sum((Fraction(b.price) * q for b, q in purchase.bundles), Fraction(0))
-    if purchase.custom_coins:
-        assert store.custom_rate is not None
-        total += Fraction(store.custom_rate.price) * purchase.custom_coins / store.custom_rate.coins
-    return total
-
-
-def assert_consistent(purchase: Purchase, store: Store) -> None:
-    """What a viewer gets is what the purchase says: coins, custom limits, price."""
-    received = sum(b.coins * q for b, q in purchase.bundles) + purchase.custom_coins
-    assert purchase.coins_received == received >= purchase.coins_requested
-    assert all(q > 0 for _, q in purchase.bundles)
-    if purchase.custom_coins:
-        assert store.custom_min_coins <= purchase.custom_coins
-        assert store.custom_max_coins is None or purchase.custom_coins <= store.custom_max_coins
-    assert abs(Fraction(purchase.price) - exact_price(purchase, store)) < Fraction(1, 10**20)
-    assert purchase.currency == store.currency
 
 
 # --- the seed documents' numbers ----------------------------------------------------------
@@ -122,8 +98,11 @@ def test_a_million_views_pay_twenty_to_thirty_dollars_in_the_creator_fund() -> N
     estimate = views_estimate(1_000_000, "creator-fund", SEED)
     assert (estimate.low_usd, estimate.high_usd) == (20, 30)
     assert "seed 002" in estimate.source and estimate.as_of == date(2023, 12, 16)
+    assert estimate.availability.status == "ended"
+    assert estimate.availability.ended_on == date(2023, 12, 16)
     rewards = views_estimate(1_000_000, "creator-rewards", SEED)
     assert (rewards.low_usd, rewards.high_usd) == (400, 1000)
+    assert "US" in rewards.availability.countries and rewards.availability.check_in_app
     assert views_estimate(0, "creator-fund", SEED).high_usd == 0
     with pytest.raises(NotFound):
         views_estimate(1000, "partner-program", SEED)
@@ -133,199 +112,33 @@ def test_two_galaxies_under_seed() -> None:
     value = gift_value(GALAXY, 2, SEED, STORES["app/US"])
     assert (value.coins, value.diamonds) == (2000, 1000)
     assert (value.gross_usd, value.net_usd) == (5, Decimal("2.5"))
-    # the viewer paid for at least 2,000 coins: 31 x 65 = 2,015 coins for USD 30.69 beats
-    # 6 x 330 + 65 (USD 30.93), 5 x 330 + 6 x 65 (USD 30.89) and 1,320 + 660 + 65 (USD 30.97)
-    assert bundles_of(value.purchase) == [(65, 31)]
-    assert value.purchase.price == Decimal("30.69")
+    # what the viewer paid: 2,000 coins at the US app's 65 coins for USD 0.99
+    assert value.viewer_cost.amount == Decimal(2000) * Decimal("0.99") / 65
+    assert format_money(value.viewer_cost.amount, "USD") == "$30.46"
+    # how to buy them: three packs (31 x 65 would cost USD 0.28 less, in 28 more purchases)
+    assert isinstance(value.plan, Purchase) and value.plan is value.purchase
+    assert [(b.coins, q) for b, q in value.plan.bundles] == [(1321, 1), (660, 1), (65, 1)]
+    assert value.plan.price == Decimal("30.97")
+
+
+def test_what_a_gift_cost_the_viewer_in_every_store() -> None:
+    rose = viewer_cost(ROSE, 1, STORES["app/US"])
+    assert rose.amount.quantize(Decimal("0.0001")) == Decimal("0.0152")  # USD 0.99 / 65
+    assert (rose.currency, rose.price.coins, rose.price.price) == ("USD", 65, Decimal("0.99"))
+    assert rose.price.source and rose.price.as_of <= date(2026, 11, 25)
+    web = viewer_cost(GALAXY, 1, STORES["web/US"])
+    assert format_money(web.amount, "USD") == "$10.57"  # 1,000 x 0.74 / 70
+    assert viewer_cost(GALAXY, 1, STORES["app/ID"]).amount.quantize(Decimal(1)) == 242_857
+    brazil = gift_value(GALAXY, 1, SEED, STORES["app/BR"])
+    assert brazil.viewer_cost.amount == 63  # 1,000 x R$1,89 / 30
+    assert isinstance(brazil.plan, TooFewPacks)  # one known pack: no plan invented
+    assert coins_cost(65, STORES["app/US"]).amount == Decimal("0.99")
 
 
 def test_two_galaxies_under_one_to_one() -> None:
     value = gift_value(GALAXY, 2, ONE_TO_ONE, STORES["app/US"])
     assert (value.coins, value.diamonds) == (2000, 2000)
     assert value.gross_usd == value.net_usd == 10
-
-
-# --- cheapest purchase: worked examples ---------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("coins", "bundles", "price"),
-    [
-        (1, [(65, 1)], "0.99"),
-        (66, [(65, 2)], "1.98"),  # two 65s (USD 1.98) beat one 330 (USD 4.99)
-        (300, [(65, 5)], "4.95"),  # 325 coins for 4.95 undercut the better-rate 330 bundle
-        (330, [(330, 1)], "4.99"),
-        (331, [(65, 6)], "5.94"),  # 6 x 65 beats 330 + 65 (5.98) and 2 x 330 (9.98)
-        (660, [(330, 2)], "9.98"),  # two 330s are a cent cheaper than the 660 bundle
-        (1000, [(65, 16)], "15.84"),  # vs 3 x 330 + 65 = 15.96, 1,320 = 19.99
-    ],
-)
-def test_app_us_examples(coins: int, bundles: list[tuple[int, int]], price: str) -> None:
-    purchase = cheapest_purchase(coins, STORES["app/US"])
-    assert bundles_of(purchase) == bundles
-    assert purchase.price == Decimal(price)
-    assert purchase.custom_coins == 0
-    assert_consistent(purchase, STORES["app/US"])
-
-
-def test_web_custom_amounts() -> None:
-    web = STORES["web/US"]
-    thousand = cheapest_purchase(1000, web)  # custom at 0.99/70 a coin: no coins wasted
-    assert (thousand.custom_coins, thousand.bundles, thousand.coins_received) == (1000, (), 1000)
-    assert format_money(thousand.price, "USD") == "$14.14"  # 1,400 bundle: 19.99; 700+350: 14.98
-    seventy = cheapest_purchase(70, web)  # a tie with 70 custom coins: the bundle is found first
-    assert (bundles_of(seventy), seventy.price) == ([(70, 1)], Decimal("0.99"))
-    ten = cheapest_purchase(10, web)  # custom amounts start at 30 coins
-    assert (ten.custom_coins, ten.coins_received) == (30, 30)
-    assert format_money(ten.price, "USD") == "$0.42"
-    for purchase in (thousand, seventy, ten):
-        assert_consistent(purchase, web)
-
-
-def test_web_beyond_the_custom_maximum() -> None:
-    web = STORES["web/US"]
-    purchase = cheapest_purchase(2_500_001, web)
-    assert purchase.coins_received == 2_500_001
-    assert exact_price(purchase, web) == Fraction(99, 100) * 2_500_001 / 70
-    assert purchase.custom_coins <= 2_500_000
-    assert_consistent(purchase, web)
-
-
-def test_regional_examples() -> None:
-    gb = STORES["app/GB"]
-    # 247 x 65 = 16,055 coins for GBP 219.83: just under the 16,500 bundle (219.99)
-    assert bundles_of(cheapest_purchase(16_000, gb)) == [(65, 247)]
-    # 248 x 65 would cost 220.72, so past 16,055 coins the big bundle wins
-    assert bundles_of(cheapest_purchase(16_100, gb)) == [(16500, 1)]
-    indonesia = STORES["app/ID"]
-    # 1,400 + 2 x 70 and 22 x 70 both give 1,540 coins for Rp374.000: fewer bundles wins
-    purchase = cheapest_purchase(1500, indonesia)
-    assert (bundles_of(purchase), purchase.price) == ([(1400, 1), (70, 2)], Decimal(374_000))
-    assert format_money(purchase.price, "IDR", "id") == "Rp374.000"
-    brazil = cheapest_purchase(31, STORES["app/BR"])
-    assert (bundles_of(brazil), brazil.price) == ([(30, 2)], Decimal("3.78"))
-
-
-@pytest.mark.parametrize("key", sorted(STORES))
-def test_a_trillion_coins_is_fast_and_exact(key: str) -> None:
-    store = STORES[key]
-    started = time.perf_counter()
-    purchase = cheapest_purchase(MAX_AMOUNT, store)
-    assert time.perf_counter() - started < 0.5
-    assert_consistent(purchase, store)
-    best_rate = min(Fraction(b.price) / b.coins for b in store.bundles)
-    if store.custom_rate is not None:
-        best_rate = min(best_rate, Fraction(store.custom_rate.price) / store.custom_rate.coins)
-    # never below the best rate, and within one largest bundle of it
-    floor = best_rate * MAX_AMOUNT
-    assert (
-        floor
-        <= exact_price(purchase, store)
-        <= floor + max(Fraction(b.price) for b in store.bundles)
-    )
-
-
-# --- cheapest purchase: against brute force -----------------------------------------------
-
-
-@cache
-def brute_force_table(key: str, limit: int) -> tuple[Fraction, ...]:
-    """Cheapest price for every N in 1..limit, trying every bundle combination."""
-    store = STORES[key]
-    ranges = [range(math.ceil(limit / b.coins) + 1) for b in store.bundles]
-    combos = [
-        (
-            sum(b.coins * q for b, q in zip(store.bundles, counts, strict=True)),
-            sum((Fraction(b.price) * q for b, q in zip(store.bundles, counts, strict=True))),
-        )
-        for counts in itertools.product(*ranges)
-    ]
-    rate = store.custom_rate
-    table = []
-    for n in range(1, limit + 1):
-        best: Fraction | None = None
-        for coins, price in combos:
-            if coins < n:
-                if rate is None:
-                    continue
-                custom = max(store.custom_min_coins, n - coins)
-                if store.custom_max_coins is not None and custom > store.custom_max_coins:
-                    continue
-                price += Fraction(rate.price) * custom / rate.coins
-            if best is None or price < best:
-                best = price
-        assert best is not None
-        table.append(best)
-    return tuple(table)
-
-
-@pytest.mark.parametrize("key", sorted(STORES))
-def test_never_beaten_by_brute_force_up_to_400_coins(key: str) -> None:
-    store = STORES[key]
-    table = brute_force_table(key, 400)
-    for n in range(1, 401):
-        purchase = cheapest_purchase(n, store)
-        assert exact_price(purchase, store) == table[n - 1], n
-        assert_consistent(purchase, store)
-
-
-def cheapest_by_dp(n: int, store: Store) -> Fraction:
-    """Independent exact DP: cheapest price for at least n coins (plus one custom amount)."""
-    top = n + max(b.coins for b in store.bundles)
-    best: list[Fraction | None] = [Fraction(0)] + [None] * top
-    for x in range(1, top + 1):
-        for b in store.bundles:
-            before = best[x - b.coins] if x >= b.coins else None
-            if before is not None:
-                price = before + Fraction(b.price)
-                current = best[x]
-                if current is None or price < current:
-                    best[x] = price
-    options = [p for p in best[n:] if p is not None]
-    rate = store.custom_rate
-    if rate is not None:
-        for x, p in enumerate(best[:n]):
-            custom = max(store.custom_min_coins, n - x)
-            fits = store.custom_max_coins is None or custom <= store.custom_max_coins
-            if p is not None and fits:
-                options.append(p + Fraction(rate.price) * custom / rate.coins)
-    return min(options)
-
-
-@pytest.mark.parametrize("coins", [16_055, 16_056, 32_555, 33_001, 49_999])
-def test_large_amounts_in_gb_match_a_full_dp(coins: int) -> None:
-    store = STORES["app/GB"]
-    assert exact_price(cheapest_purchase(coins, store), store) == cheapest_by_dp(coins, store)
-
-
-@st.composite
-def stores(draw: st.DrawFn) -> Store:
-    """Small random stores, with and without custom amounts, to test the bulk reduction."""
-    coins = draw(st.lists(st.integers(1, 40), min_size=1, max_size=4, unique=True))
-    bundles = tuple(Bundle(coins=c, price=Decimal(draw(st.integers(1, 600))) / 100) for c in coins)
-    custom: dict[str, Any] = {}
-    if draw(st.booleans()):
-        low = draw(st.integers(1, 20))
-        high = draw(st.none() | st.integers(low, low + 60))
-        rate = Bundle(coins=draw(st.integers(1, 9)), price=Decimal(draw(st.integers(1, 150))) / 100)
-        custom = {"custom_rate": rate, "custom_min_coins": low, "custom_max_coins": high}
-    return Store(
-        name="web",
-        region="US",
-        currency="USD",
-        bundles=bundles,
-        source="test",
-        as_of=TODAY,
-        **custom,
-    )
-
-
-@settings(max_examples=200, deadline=None)
-@given(store=stores(), n=st.integers(1, 1500))
-def test_random_stores_match_a_full_dp(store: Store, n: int) -> None:
-    purchase = cheapest_purchase(n, store)
-    assert_consistent(purchase, store)
-    assert exact_price(purchase, store) == cheapest_by_dp(n, store)
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -346,8 +159,16 @@ def test_more_gifts_never_cost_or_earn_less(
     assert more.coins > one.coins
     assert more.diamonds >= one.diamonds
     assert more.net_usd >= one.net_usd
-    assert more.purchase.price >= one.purchase.price
+    assert more.viewer_cost.amount > one.viewer_cost.amount
+    # a plan's price alone may drop (3,301 coins: 2 x 1,321 + 660 for USD 49.97, three
+    # purchases, where 3,300 is one USD 49.99 pack); the planning cost never does
+    assert planning_cost(more.purchase, STORES[key]) >= planning_cost(one.purchase, STORES[key])
     assert more.purchase.coins_received >= more.coins
+
+
+def planning_cost(purchase: Purchase, store: Store) -> Decimal:
+    """Price plus the smallest pack's price per purchase: what plans are ranked by."""
+    return purchase.price + purchase.purchases * min(b.price for b in store.bundles)
 
 
 ODD = SEED.with_override("usd_per_diamond", Decimal("0.0037"), "test", TODAY).with_override(
@@ -430,8 +251,8 @@ def test_counts_at_the_edges_and_of_the_wrong_type() -> None:
 @pytest.mark.parametrize(
     ("call", "what"),
     [
-        (lambda: cheapest_purchase(0, STORES["app/US"]), "coins"),
-        (lambda: cheapest_purchase(MAX_AMOUNT + 1, STORES["app/US"]), "coins"),
+        (lambda: coins_cost(0, STORES["app/US"]), "coins"),
+        (lambda: coins_cost(MAX_AMOUNT + 1, STORES["app/US"]), "coins"),
         (lambda: payout(-1, SEED), "diamonds"),
         (lambda: payout(10**18, SEED), "diamonds"),
         (lambda: views_estimate(-5, "creator-fund", SEED), "views"),
@@ -463,7 +284,7 @@ def test_coins_diamonds_and_views_must_be_whole_numbers(bad: Any) -> None:
         lambda: diamonds_for(bad, SEED),
         lambda: payout(bad, SEED),
         lambda: views_estimate(bad, "creator-fund", SEED),
-        lambda: cheapest_purchase(bad, STORES["app/US"]),
+        lambda: coins_cost(bad, STORES["app/US"]),
     ]
     for call in calls:
         with pytest.raises(InvalidValue, match="whole number"):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from economy.money import (
+    MAX_EXTRA_DIGITS,
     SUPPORTED_CURRENCIES,
+    breakdown,
     currency_digits,
     currency_for_locale,
     format_money,
@@ -105,3 +110,79 @@ def test_unit_prices_keep_two_more_decimals() -> None:
     assert format_money(per_coin, "USD", "en") == "$0.02"
     assert format_money(per_coin, "USD", "en", extra_digits=2) == "$0.0152"
     assert format_money(Decimal("242.857"), "IDR", "id", extra_digits=2) == "Rp242,86"
+
+
+# --- breakdowns that add up as displayed --------------------------------------------------
+
+LOCALES = ("en", "id", "pt-BR")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_three_diamonds_show_what_they_are_worth(locale: str) -> None:
+    # /diamonds amount:3 under seed: gross USD 0.015, cut and net USD 0.0075 each
+    shown = breakdown(Decimal("0.015"), Decimal("0.0075"), Decimal("0.0075"), "USD")
+    assert (shown.gross.value, shown.cut.value, shown.net.value) == (
+        Decimal("0.015"),
+        Decimal("0.0075"),
+        Decimal("0.0075"),
+    )
+    texts = [text.replace(NBSP, " ") for text in shown.formatted(locale)]
+    expected = {
+        "en": ["$0.015", "$0.0075", "$0.0075"],
+        "id": ["US$0,015", "US$0,0075", "US$0,0075"],
+        "pt-BR": ["US$ 0,015", "US$ 0,0075", "US$ 0,0075"],
+    }
+    assert texts == expected[locale]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_half_a_cent_shows_as_half_a_cent(locale: str) -> None:
+    one = breakdown(Decimal("0.005"), Decimal("0.0025"), Decimal("0.0025"), "USD")
+    gross = one.formatted(locale)[0].replace(NBSP, " ")
+    assert gross == {"en": "$0.005", "id": "US$0,005", "pt-BR": "US$ 0,005"}[locale]
+    assert format_money(Decimal("0.005"), "USD", locale) != gross  # the plain cents round it
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_rounded_parts_add_up_to_the_rounded_total(locale: str) -> None:
+    # 89.2 rupiah split evenly: 44.6 + 44.6 would show 45 + 45 = 90 against a total of 89
+    rupiah = breakdown(Decimal("89.2"), Decimal("44.6"), Decimal("44.6"), "IDR")
+    assert (rupiah.gross.value, rupiah.cut.value, rupiah.net.value) == (89, 44, 45)
+    gross, cut, net = (text.replace(NBSP, " ") for text in rupiah.formatted(locale))
+    assert (gross, cut, net) == {
+        "en": ("IDR89", "IDR44", "IDR45"),
+        "id": ("Rp89", "Rp44", "Rp45"),
+        "pt-BR": ("IDR 89", "IDR 44", "IDR 45"),
+    }[locale]
+    reais = breakdown(Decimal("10.005"), Decimal("3.3350"), Decimal("6.6700"), "BRL")
+    assert reais.gross.value == reais.cut.value + reais.net.value == Decimal("10.01")
+    assert (
+        reais.formatted(locale)[0]
+        .replace(NBSP, " ")
+        .endswith("10,01" if locale != "en" else "10.01")
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    gross=st.decimals(min_value=0, max_value=10**9, places=6, allow_nan=False),
+    share=st.fractions(min_value=0, max_value=1),
+    currency=st.sampled_from(SUPPORTED_CURRENCIES),
+)
+def test_breakdowns_always_add_up(gross: Decimal, share: Fraction, currency: str) -> None:
+    cut = (gross * share.numerator / share.denominator) if share.denominator else gross
+    net = gross - cut
+    shown = breakdown(gross, cut, net, currency)
+    assert shown.gross.value == shown.cut.value + shown.net.value
+    step = Decimal(1).scaleb(-(currency_digits(currency) + MAX_EXTRA_DIGITS))
+    for part, exact in ((shown.gross, gross), (shown.cut, cut), (shown.net, net)):
+        assert abs(part.value - exact) <= max(step, Decimal(1).scaleb(-currency_digits(currency)))
+        shown_step = Decimal(1).scaleb(-(currency_digits(currency) + part.extra_digits))
+        assert part.value == part.value.quantize(shown_step)  # formatting shows it exactly
+
+
+def test_inconsistent_breakdowns_are_refused() -> None:
+    with pytest.raises(ValueError, match="cut \\+ net"):
+        breakdown(Decimal(5), Decimal(1), Decimal(1), "USD")
+    with pytest.raises(ValueError, match="0 or more"):
+        breakdown(Decimal(-1), Decimal(-1), Decimal(0), "USD")

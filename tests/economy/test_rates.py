@@ -23,7 +23,8 @@ from economy.rates import (
 )
 
 PACKAGED = Path(__file__).resolve().parents[2] / "economy" / "data" / "rates.json"
-TODAY = date(2026, 11, 22)
+D = Decimal
+TODAY = date(2026, 11, 25)  # when the research notes were collected
 SCALARS = (
     "diamonds_per_coin",
     "usd_per_diamond",
@@ -73,9 +74,16 @@ def test_seed_figures_match_the_seed_documents(seed: RateCard) -> None:
 def test_one_to_one_follows_the_gift_api_convention() -> None:
     card = default_presets()["one-to-one"]
     assert card.diamonds_per_coin.value == 1
+    assert "diamond_count" in card.diamonds_per_coin.source
+    assert card.diamonds_per_coin.as_of == date(2024, 1, 5)
     assert card.usd_per_diamond.value == Decimal("0.005")
-    assert card.cashout_cut.value == 0
     assert "TikTokLive" in card.usd_per_diamond.source
+    assert card.cashout_cut.value == 0
+    assert "does not charge any fee" in card.cashout_cut.source  # TikTok's wallet page
+    assert card.daily_cap_usd.value == 1000
+    assert "maximum $1,000 per calendar day" in card.daily_cap_usd.source
+    minimum = card.minimum_withdrawal_usd
+    assert minimum.source.startswith("unofficial") and "names no number" in minimum.source
 
 
 def test_views_programs(seed: RateCard) -> None:
@@ -86,10 +94,27 @@ def test_views_programs(seed: RateCard) -> None:
     assert (rewards.low_per_1000, rewards.high_per_1000) == (Decimal("0.40"), Decimal("1.00"))
 
 
+def test_where_each_views_program_runs_or_ran(seed: RateCard) -> None:
+    fund = seed.views["creator-fund"].availability
+    assert (fund.status, fund.ended_on, fund.official) == ("ended", date(2023, 12, 16), True)
+    assert fund.countries == ("US", "GB", "DE", "FR")
+    assert "newsroom" in fund.source and fund.as_of == date(2023, 11, 6)
+    rewards = seed.views["creator-rewards"].availability
+    assert rewards.status == "running" and rewards.ended_on is None
+    assert rewards.countries == ("US", "GB", "DE", "FR", "JP", "KR", "BR", "MX")
+    assert (rewards.official, rewards.check_in_app) == (False, True)  # third-party list
+    assert "napolify" in rewards.source and rewards.as_of == date(2025, 11, 26)
+    # an override of the pay range keeps where the program runs
+    changed = seed.with_override("creator_fund_high", Decimal("0.04"), "newer blog", TODAY)
+    assert changed.views["creator-fund"].availability == fund
+
+
 def test_every_figure_has_a_source_and_a_date() -> None:
     for card in default_presets().values():
         dated: list[Any] = [getattr(card, name) for name in SCALARS]
         dated += [*card.views.values(), *card.stores, *card.fx.values()]
+        dated += [view.availability for view in card.views.values()]
+        dated += [store.reference_price for store in card.stores]
         for item in dated:
             assert item.source.strip()
             assert date(2023, 1, 1) <= item.as_of <= TODAY
@@ -106,40 +131,41 @@ def test_us_app_and_web_bundles(seed: RateCard) -> None:
         (65, "0.99"),
         (330, "4.99"),
         (660, "9.99"),
-        (1320, "19.99"),
+        (1321, "19.99"),
         (3300, "49.99"),
-        (6600, "99.99"),
+        (6607, "99.99"),
         (16500, "249.99"),
     ]
-    assert app.currency == "USD" and not app.sells_custom
+    assert app.currency == "USD" and not app.sells_custom and not app.too_few_packs
+    assert app.note is not None and "Unconfirmed: the 660" in app.note
+    assert (app.reference_price.coins, app.reference_price.price) == (65, Decimal("0.99"))
     web = seed.store("web", "US")
-    assert [b.coins for b in web.bundles] == [70, 350, 700, 1400, 3500, 7000, 17500]
-    assert web.sells_custom
-    assert web.custom_rate is not None
-    assert (web.custom_rate.coins, web.custom_rate.price) == (70, Decimal("0.99"))
+    assert [(b.coins, b.price) for b in web.bundles] == [(70, Decimal("0.74"))]
+    assert web.sells_custom and web.custom_rate is not None
+    assert (web.custom_rate.coins, web.custom_rate.price) == (70, Decimal("0.74"))
+    assert (web.custom_min_coins, web.custom_max_coins) == (30, 500_000)
     assert web.custom_price_per_coin is not None
-    assert web.custom_price_per_coin.quantize(Decimal("0.0000001")) == Decimal("0.0141429")
+    assert web.custom_price_per_coin.quantize(Decimal("0.0000001")) == Decimal("0.0105714")
     assert web.note is not None and "unverified" in web.note
+    assert web.as_of == date(2024, 4, 30)  # TechCrunch's report
 
 
 def test_regional_stores(seed: RateCard) -> None:
     gb = seed.store("app", "GB")
     assert gb.currency == "GBP"
-    assert [(b.coins, b.price) for b in gb.bundles] == [
-        (65, Decimal("0.89")),
-        (16500, Decimal("219.99")),
-    ]
-    assert gb.note is not None and "Only the smallest and the largest" in gb.note
+    assert [(b.coins, b.price) for b in gb.bundles] == [(65, D("0.99")), (6607, D("99.99"))]
+    assert gb.too_few_packs and gb.note is not None and "0.89" in gb.note
     indonesia = seed.store("app", "ID")
-    assert indonesia.currency == "IDR"
+    assert indonesia.currency == "IDR" and not indonesia.too_few_packs
     assert [(b.coins, b.price) for b in indonesia.bundles] == [
         (70, Decimal(17000)),
         (350, Decimal(85000)),
         (1400, Decimal(340000)),
     ]
     brazil = seed.store("app", "BR")
-    assert brazil.currency == "BRL"
+    assert brazil.currency == "BRL" and brazil.too_few_packs
     assert [(b.coins, b.price) for b in brazil.bundles] == [(30, Decimal("1.89"))]
+    assert brazil.reference_price.price_per_coin == Decimal("0.063")
 
 
 def test_store_lookup(seed: RateCard) -> None:
@@ -152,12 +178,14 @@ def test_store_lookup(seed: RateCard) -> None:
 
 
 def test_exchange_rates(seed: RateCard) -> None:
-    assert {"IDR", "BRL", "EUR", "GBP", "INR", "PHP", "MXN"} <= set(seed.fx)
+    assert {"IDR", "BRL", "EUR", "GBP", "INR", "PHP", "MXN"} == set(seed.fx)
     for figure in seed.fx.values():
-        assert "approximate" in figure.source and "/settings fx" in figure.source
+        assert (figure.source, figure.as_of) == ("ECB", date(2026, 10, 6))
     assert seed.fx_rate("USD") == 1
     assert seed.fx_rate("idr") == seed.fx["IDR"].value
-    assert Decimal(10_000) < seed.fx_rate("IDR") < Decimal(25_000)
+    assert seed.fx_rate("INR").quantize(Decimal("0.0001")) == Decimal("96.4251")
+    assert seed.fx_rate("PHP").quantize(Decimal("0.0001")) == Decimal("62.7403")
+    assert seed.fx_rate("MXN").quantize(Decimal("0.0001")) == Decimal("17.9445")
     with pytest.raises(NotFound):
         seed.fx_rate("XAU")
 
@@ -236,7 +264,7 @@ def test_with_fx(seed: RateCard) -> None:
     card = seed.with_fx("eur", Decimal("0.9"), "server override", TODAY)
     assert card.fx_rate("EUR") == Decimal("0.9")
     assert card.fx["EUR"].source == "server override"
-    assert seed.fx["EUR"].source.startswith("approximate")  # the original card is untouched
+    assert seed.fx["EUR"].source == "ECB"  # the original card is untouched
     assert card.with_fx("JPY", Decimal("150"), "x", TODAY).fx_rate("JPY") == 150
     for code, rate in [("EUR", Decimal(0)), ("USD", Decimal(1)), ("EURO", Decimal(1))]:
         with pytest.raises(InvalidValue):
@@ -330,3 +358,42 @@ def test_missing_preset_bad_json_and_missing_file(tmp_path: Path) -> None:
         load_presets(tmp_path / "absent.json")
     with pytest.raises(DataFileError, match="'presets' object"):
         load_presets(write(tmp_path, [1, 2]))
+
+
+def _drop_fx_reference(data: dict[str, Any]) -> None:
+    del data["shared"]["fx_reference"]
+
+
+def _negative_rupiah(data: dict[str, Any]) -> None:
+    data["shared"]["fx_reference"]["eur_rates"]["IDR"] = "-20104.80"
+
+
+def _no_reference_price(data: dict[str, Any]) -> None:
+    del data["shared"]["stores"][0]["reference_price"]
+
+
+def _ended_without_a_date(data: dict[str, Any]) -> None:
+    del data["shared"]["views"]["creator-fund"]["availability"]["ended_on"]
+
+
+def _three_letter_country(data: dict[str, Any]) -> None:
+    data["shared"]["views"]["creator-rewards"]["availability"]["countries"] = ["USA"]
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (_drop_fx_reference, "needs 'fx_reference'"),
+        (_negative_rupiah, r"fx_reference: .*IDR rate must be a number above 0"),
+        (_no_reference_price, r"stores\.0\.reference_price.*Field required"),
+        (_ended_without_a_date, "an ended program needs ended_on"),
+        (_three_letter_country, "not country codes like 'US': USA"),
+    ],
+)
+def test_bad_exchange_rates_stores_and_programs_in_the_file(
+    tmp_path: Path, spoil: Any, message: str
+) -> None:
+    data = raw()
+    spoil(data)
+    with pytest.raises(DataFileError, match=message):
+        load_presets(write(tmp_path, data))
