@@ -35,7 +35,6 @@ from economy.purchase import plan_purchase
 from economy.rates import Availability, RateCard, Store
 from economy.stores import CoinPrice
 
-
 _CONTEXT = Context(prec=80, traps=[InvalidOperation, DivisionByZero, Overflow])
 _PLAIN = Context(prec=28)  # for quotients that do not terminate
 _P = ParamSpec("_P")

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
 
 from economy.conversions import (
-    MAX_AMOUNT,
-    MIN_GOAL_USD,
     GiftLike,
     Goal,
     check_amount,
@@ -23,6 +21,7 @@ from economy.conversions import (
     payout,
 )
 from economy.errors import InvalidValue, OutOfRange
+from economy.limits import MAX_AMOUNT, MIN_GOAL_USD
 from economy.money import currency_digits
 from economy.rates import RateCard
 

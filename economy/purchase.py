@@ -262,7 +262,7 @@ def _best(n: int, plan: _Plan) -> tuple[tuple[int, ...], int, int]:
             if choice is None or key < choice[0]:
                 choice = (key, counts, q, custom)
     if choice is None:  # y = 0 is always a candidate
-        raise RuntimeError(f"no purchase plan for {n} coins in {store.key}")
+        raise RuntimeError(f"no purchase plan for {n} coins")
     return choice[1], choice[2], choice[3]
 
 

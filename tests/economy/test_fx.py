@@ -16,7 +16,7 @@ from economy.errors import DataFileError, InvalidValue, NotFound
 from economy.fx import ReferenceRates
 from economy.profiles import SERVER_OVERRIDE_SOURCE, build_profile
 from economy.rates import FX_CURRENCIES, default_presets, load_presets
-from economy.storage import GuildConfig
+from economy.storage import GuildSettings
 
 FILES = Path(__file__).parent / "ecb"
 SEED = default_presets()["seed"]
@@ -84,8 +84,8 @@ def test_newer_rates_replace_the_card_rates_and_server_overrides_still_win() -> 
     assert card.fx_rate("IDR") != SEED.fx_rate("IDR")
     assert card.with_reference_rates(newer, ["JPY"]).fx["JPY"].as_of == date(2026, 10, 5)
     presets = {name: card.with_reference_rates(newer) for name, card in default_presets().items()}
-    config = GuildConfig(fx_overrides={"IDR": "16000"}, currency="IDR")
-    profile = build_profile(config, [], default_catalog(), presets, as_of=date(2026, 11, 1))
+    settings = GuildSettings(fx_overrides={"IDR": "16000"}, currency="IDR")
+    profile = build_profile(settings, [], default_catalog(), presets, as_of=date(2026, 11, 1))
     assert profile.rates.fx_rate("IDR") == 16000
     assert profile.rates.fx["IDR"].source == SERVER_OVERRIDE_SOURCE
     assert profile.rates.fx["BRL"].as_of == date(2026, 10, 5)

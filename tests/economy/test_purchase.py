@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from economy.errors import InvalidValue, OutOfRange
+from economy.limits import MAX_AMOUNT
 from economy.purchase import (
-    MAX_COINS,
     Purchase,
     TooFewPacks,
     cheapest_purchase,
@@ -141,14 +141,14 @@ def test_stores_with_too_few_known_packs_offer_no_plan() -> None:
 @pytest.mark.parametrize("key", sorted(STORES))
 def test_a_trillion_coins_is_planned_no_worse_than_the_best_pack_alone(key: str) -> None:
     store = STORES[key]
-    purchase = cheapest_purchase(MAX_COINS, store)
+    purchase = cheapest_purchase(MAX_AMOUNT, store)
     assert_consistent(purchase, store)
     rates = [Fraction(b.price) / b.coins for b in store.bundles]
     if store.custom_rate is not None:
         rates.append(Fraction(store.custom_rate.price) / store.custom_rate.coins)
-    assert exact_price(purchase, store) >= min(rates) * MAX_COINS
+    assert exact_price(purchase, store) >= min(rates) * MAX_AMOUNT
     for bundle in store.bundles:  # the plan beats buying any one pack over and over
-        copies = math.ceil(MAX_COINS / bundle.coins)
+        copies = math.ceil(MAX_AMOUNT / bundle.coins)
         assert key_of(purchase, store)[0] <= copies * (Fraction(bundle.price) + lam(store))
 
 
@@ -305,7 +305,7 @@ def test_ties_go_to_fewer_purchases() -> None:
 # --- bounds and data ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("coins", [0, -1, MAX_COINS + 1])
+@pytest.mark.parametrize("coins", [0, -1, MAX_AMOUNT + 1])
 def test_coins_out_of_range(coins: int) -> None:
     for plan in (cheapest_purchase, plan_purchase):
         with pytest.raises(OutOfRange) as err:
