@@ -7,8 +7,8 @@ transaction on its own sqlite3 connection:
 1. drops the `ledger_count_new` trigger,
 2. inserts the rows with `executemany` (real catalog gifts, diamonds by the rate card,
    created_at spread over the last 180 days with matching month/week keys),
-3. adds the totals those rows imply to `user_totals` (all-time, month and week, received
-   and sent sides) and `gift_totals`, summed in Python while the rows are generated, with
+3. adds the totals those rows imply to `received_totals` and `gifter_totals` (all-time,
+   month and week) and `gift_totals`, summed in Python while the rows are generated, with
    additive upserts so it can be run again to grow the ledger,
 4. recreates the trigger from its own stored SQL, and commits (then checkpoints the WAL).
 
@@ -16,7 +16,7 @@ A crash anywhere rolls all of it back, trigger included. The benchmark then comp
 totals with the ledger (`SqliteStorage.verify` up to 100k rows, `spot_check` of members'
 sums above that).
 
-The very first rows give every member one entry today, received and sent, so the all-time,
+The very first rows give every member one entry today, received and given, so the all-time,
 month and week leaderboards rank the whole membership at every size. The reads' work grows
 with the members ranked (bounded by the server's size), not with the ledger; priming keeps
 that at its worst case while the ledger grows, rather than letting a small ledger look fast
@@ -44,24 +44,27 @@ DAYS = 180
 MEMBER_BASE = 1_800_000_000_000_000_000
 
 LEDGER_INSERT = (
-    "INSERT INTO ledger (guild_id, recipient_id, sender_id, gift_name, count, coins, diamonds,"
-    " created_at, month_key, week_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO ledger (guild_id, recipient_id, gifter_key, gifter_name, recorder_id,"
+    " gift_name, count, coins, diamonds_milli, created_at, month_key, week_key)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-USER_TOTALS_UPSERT = (
-    "INSERT INTO user_totals (guild_id, user_id, period_key, diamonds_received, coins_received,"
-    " entries_received, diamonds_sent, coins_sent, entries_sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (guild_id, user_id, period_key) DO UPDATE SET"
-    " diamonds_received = diamonds_received + excluded.diamonds_received,"
-    " coins_received = coins_received + excluded.coins_received,"
-    " entries_received = entries_received + excluded.entries_received,"
-    " diamonds_sent = diamonds_sent + excluded.diamonds_sent,"
-    " coins_sent = coins_sent + excluded.coins_sent,"
-    " entries_sent = entries_sent + excluded.entries_sent"
+RECEIVED_UPSERT = (
+    "INSERT INTO received_totals (guild_id, user_id, period_key, diamonds_milli, coins, entries)"
+    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, period_key) DO UPDATE SET"
+    " diamonds_milli = diamonds_milli + excluded.diamonds_milli,"
+    " coins = coins + excluded.coins, entries = entries + excluded.entries"
+)
+GIFTER_UPSERT = (
+    "INSERT INTO gifter_totals (guild_id, gifter_key, period_key, name, coins, diamonds_milli,"
+    " entries) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, gifter_key, period_key)"
+    " DO UPDATE SET coins = coins + excluded.coins,"
+    " diamonds_milli = diamonds_milli + excluded.diamonds_milli,"
+    " entries = entries + excluded.entries"
 )
 GIFT_TOTALS_UPSERT = (
-    "INSERT INTO gift_totals (guild_id, recipient_id, gift_name, count, diamonds)"
+    "INSERT INTO gift_totals (guild_id, recipient_id, gift_name, count, diamonds_milli)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, recipient_id, gift_name) DO UPDATE SET"
-    " count = count + excluded.count, diamonds = diamonds + excluded.diamonds"
+    " count = count + excluded.count, diamonds_milli = diamonds_milli + excluded.diamonds_milli"
 )
 
 
@@ -102,7 +105,7 @@ class Loader:
         members = self.members
         base = MEMBER_BASE
         rates = self._rates
-        coins_cache: dict[int, int] = {}
+        coins_cache: dict[int, int] = {}  # coins -> diamonds in thousandths
         for _ in range(n):
             if self._written < members:  # first, every member receives and sends today
                 recipient = sender = base + self._written
@@ -117,13 +120,13 @@ class Loader:
             count = 1 + int(5 * random_() ** 3)
             if random_() < 0.05:  # raw diamonds, no gift
                 name, coins = None, 0
-                diamonds = rng.randint(1, 5000)
+                diamonds = rng.randint(1, 5000) * 1000
             else:
                 gift = gift_list[int(last_gift * random_() ** 4)]  # cheap gifts are common
                 name, coins = gift.name, gift.coins * count
                 cached = coins_cache.get(coins)
                 if cached is None:
-                    cached = coins_cache[coins] = diamonds_for(coins, rates)
+                    cached = coins_cache[coins] = int(diamonds_for(coins, rates) * 1000)
                 diamonds = cached
                 key = (recipient, name)
                 totals = gifts.get(key)
@@ -137,6 +140,8 @@ class Loader:
             yield (
                 self.guild_id,
                 recipient,
+                f"u:{sender}",
+                f"member {sender - base}",
                 sender,
                 name,
                 count,
@@ -147,21 +152,14 @@ class Loader:
                 week,
             )
 
-    def _user_totals(
-        self, received: dict[Key, list[int]], sent: dict[Key, list[int]]
-    ) -> Iterator[tuple[object, ...]]:
-        combined: dict[tuple[int, str], list[int]] = {}
-        for side, accumulator in ((0, received), (3, sent)):
-            for (user, month, week), (diamonds, coins, entries) in accumulator.items():
-                for period in ("all", month, week):
-                    row = combined.get((user, period))
-                    if row is None:
-                        row = combined[(user, period)] = [0, 0, 0, 0, 0, 0]
-                    row[side] += diamonds
-                    row[side + 1] += coins
-                    row[side + 2] += entries
-        for (user, period), row in combined.items():
-            yield (self.guild_id, user, period, *row)
+    def _received_totals(self, received: dict[Key, list[int]]) -> Iterator[tuple[object, ...]]:
+        for (user, period), (diamonds, coins, entries) in _by_period(received).items():
+            yield (self.guild_id, user, period, diamonds, coins, entries)
+
+    def _gifter_totals(self, sent: dict[Key, list[int]]) -> Iterator[tuple[object, ...]]:
+        for (user, period), (diamonds, coins, entries) in _by_period(sent).items():
+            name = f"member {user - MEMBER_BASE}"
+            yield (self.guild_id, f"u:{user}", period, name, coins, diamonds, entries)
 
     def add(self, n: int) -> float:
         """Append `n` rows (and their totals); returns the seconds it took."""
@@ -181,7 +179,8 @@ class Loader:
             try:
                 db.execute("DROP TRIGGER ledger_count_new")
                 db.executemany(LEDGER_INSERT, self._rows(n, received, sent, gifts))
-                db.executemany(USER_TOTALS_UPSERT, self._user_totals(received, sent))
+                db.executemany(RECEIVED_UPSERT, self._received_totals(received))
+                db.executemany(GIFTER_UPSERT, self._gifter_totals(sent))
                 db.executemany(
                     GIFT_TOTALS_UPSERT,
                     ((self.guild_id, user, name, c, d) for (user, name), (c, d) in gifts.items()),
@@ -202,24 +201,48 @@ def spot_check(path: Path, guild_id: int, users: list[int]) -> list[str]:
     problems: list[str] = []
     db = sqlite3.connect(path)
     try:
+        sides = (
+            ("received", "recipient_id = ?", "received_totals", "user_id = ?", user_key),
+            ("given", "gifter_key = ?", "gifter_totals", "gifter_key = ?", gifter_key),
+        )
         for user in users:
-            for side, column in (("received", "recipient_id"), ("sent", "sender_id")):
+            for side, ledger_where, table, where, key in sides:
                 expected = db.execute(
-                    f"SELECT COALESCE(SUM(diamonds), 0), COALESCE(SUM(coins), 0), COUNT(*)"
-                    f" FROM ledger WHERE guild_id = ? AND {column} = ?"
+                    f"SELECT COALESCE(SUM(diamonds_milli), 0), COALESCE(SUM(coins), 0), COUNT(*)"
+                    f" FROM ledger WHERE guild_id = ? AND {ledger_where}"
                     f" AND undone = 0 AND archived IS NULL",
-                    (guild_id, user),
+                    (guild_id, key(user)),
                 ).fetchone()
                 stored = db.execute(
-                    f"SELECT diamonds_{side}, coins_{side}, entries_{side} FROM user_totals"
-                    f" WHERE guild_id = ? AND user_id = ? AND period_key = 'all'",
-                    (guild_id, user),
+                    f"SELECT diamonds_milli, coins, entries FROM {table}"
+                    f" WHERE guild_id = ? AND {where} AND period_key = 'all'",
+                    (guild_id, key(user)),
                 ).fetchone() or (0, 0, 0)
                 if tuple(expected) != tuple(stored):
                     problems.append(f"user {user} {side}: ledger {expected} != totals {stored}")
     finally:
         db.close()
     return problems
+
+
+def user_key(user: int) -> object:
+    return user
+
+
+def gifter_key(user: int) -> object:
+    return f"u:{user}"
+
+
+def _by_period(totals: dict[Key, list[int]]) -> dict[tuple[int, str], list[int]]:
+    """Running [diamonds, coins, entries] per (user, month, week) summed per (user, period)."""
+    combined: dict[tuple[int, str], list[int]] = {}
+    for (user, month, week), (diamonds, coins, entries) in totals.items():
+        for period in ("all", month, week):
+            row = combined.setdefault((user, period), [0, 0, 0])
+            row[0] += diamonds
+            row[1] += coins
+            row[2] += entries
+    return combined
 
 
 def _count(totals: dict[Key, list[int]], key: Key, diamonds: int, coins: int) -> None:

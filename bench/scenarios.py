@@ -125,7 +125,7 @@ def tally_read_payloads(
     boards, shows = [], []
     for i in range(n):
         asker = member(rng.randrange(members))
-        options = {"by": ("received", "sent")[i % 2], "period": ("all", "month", "week")[i % 3]}
+        options = {"by": ("received", "gifted")[i % 2], "period": ("all", "month", "week")[i % 3]}
         boards.append(
             driver.command_payload("tally leaderboard", options, user=asker, guild=BENCH_GUILD)
         )

@@ -26,7 +26,7 @@ from functools import wraps
 from typing import ParamSpec, Protocol, TypeVar
 
 from economy.errors import InvalidValue, OutOfRange
-from economy.limits import MAX_AMOUNT, MAX_CONVERT, MAX_COUNT, MIN_GOAL_USD
+from economy.limits import MAX_AMOUNT, MAX_BALANCE, MAX_CONVERT, MAX_COUNT, MIN_GOAL_USD
 from economy.model import Figure
 from economy.purchase import Purchase as Purchase
 from economy.purchase import TooFewPacks as TooFewPacks
@@ -126,7 +126,7 @@ class GiftValue:
     gift: GiftLike
     count: int
     coins: int
-    diamonds: int
+    diamonds: Decimal
     gross_usd: Decimal
     net_usd: Decimal
     purchase: Purchase
@@ -138,13 +138,13 @@ class GiftValue:
 class Payout:
     """What a diamond balance cashes out to, and how far it is from the minimum."""
 
-    diamonds: int
+    diamonds: Decimal
     gross_usd: Decimal
     cut_usd: Decimal
     net_usd: Decimal
     minimum_usd: Decimal
     minimum_diamonds: int
-    diamonds_to_minimum: int
+    diamonds_to_minimum: Decimal
     progress: Decimal  # 0..1 towards the minimum
     reached: bool
     days_to_cash_out: int  # days the daily cap spreads the net over (0 if not reached)
@@ -193,17 +193,18 @@ class Goal:
 # --- coins, diamonds, payout --------------------------------------------------------------
 
 
-def _diamonds(coins: int, rates: RateCard) -> int:
-    return math.floor(coins * rates.diamonds_per_coin.value)
+def _diamonds(coins: int, rates: RateCard) -> Decimal:
+    return coins * rates.diamonds_per_coin.value
 
 
 @_exact
-def diamonds_for(coins: int, rates: RateCard) -> int:
-    """Diamonds a creator gets for `coins` spent in one entry (floored once, on the total)."""
+def diamonds_for(coins: int, rates: RateCard) -> Decimal:
+    """Diamonds a creator gets for `coins` spent, exactly (0.5 for one Rose at 0.5 a coin):
+    nothing is lost to rounding, so any entries add up to what one entry of them gives."""
     return _diamonds(_check_whole(coins, "coins", 0), rates)
 
 
-def _payout_parts(diamonds: int, rates: RateCard) -> tuple[Decimal, Decimal, Decimal]:
+def _payout_parts(diamonds: Decimal | int, rates: RateCard) -> tuple[Decimal, Decimal, Decimal]:
     gross = diamonds * rates.usd_per_diamond.value
     cut = gross * rates.cashout_cut.value
     return gross, cut, gross - cut
@@ -225,9 +226,13 @@ def _least(at_least: Callable[[int], bool], estimate: int) -> int:
 
 
 @_exact
-def payout(diamonds: int, rates: RateCard) -> Payout:
-    """Cash-out value of `diamonds`, progress to the minimum and days under the daily cap."""
-    diamonds = _check_whole(diamonds, "diamonds", 0)
+def payout(diamonds: Decimal | int, rates: RateCard) -> Payout:
+    """Cash-out value of `diamonds`, progress to the minimum and days under the daily cap.
+
+    Any balance the bot can hold is valued (a group's sum included): only negative or
+    non-finite amounts are refused.
+    """
+    diamonds = check_amount(diamonds, "diamonds", 0, MAX_BALANCE)
     gross, cut, net = _payout_parts(diamonds, rates)
     per = rates.usd_per_diamond.value
     minimum_usd = rates.minimum_withdrawal_usd.value
@@ -242,7 +247,7 @@ def payout(diamonds: int, rates: RateCard) -> Payout:
         net_usd=net,
         minimum_usd=minimum_usd,
         minimum_diamonds=minimum,
-        diamonds_to_minimum=max(0, minimum - diamonds),
+        diamonds_to_minimum=max(Decimal(0), minimum - diamonds),
         progress=progress,
         reached=reached,
         days_to_cash_out=days,

@@ -139,3 +139,26 @@ class NotAllowed(EconomyError):
 
 class DataFileError(Exception):
     """A data file (catalog, rate card) is invalid: the message names the file, entry and field."""
+
+
+class LimitReached(EconomyError):
+    """A cap that keeps one member or server from slowing everyone
+    (`error.limit_reached.<what>`)."""
+
+    key = "error.limit_reached"
+
+    def __init__(self, what: str, limit: int) -> None:
+        self.what = what
+        super().__init__(f"The {what} limit of {limit} is reached.", what=what, limit=limit)
+
+
+class LooksLike(EconomyError):
+    """A name that only looks like another one already taken (`error.looks_like.<what>`)."""
+
+    key = "error.looks_like"
+
+    def __init__(self, what: str, name: str, existing: str) -> None:
+        self.what = what
+        super().__init__(
+            f"{name!r} looks like the {what} {existing!r}.", what=what, name=name, existing=existing
+        )

@@ -12,6 +12,7 @@ from economy.quotes import Shown, usd
 from economy.rates import RateCard
 from economy.splits import split_proportionally
 from economy.storage import MemberTotal
+from economy.storage.ledger import to_milli
 
 PERCENT = Decimal(100)
 
@@ -21,7 +22,7 @@ class GroupPayout:
     """What the group's diamonds pay, after the platform's and the agency's cut, and who
     gets what: `shares` (member id -> amount in `currency`) add up exactly to `net_local`."""
 
-    diamonds: int
+    diamonds: Decimal
     payout: Payout
     gross: Shown
     platform_cut: Shown
@@ -51,13 +52,14 @@ def split_payout(
     members: Sequence[MemberTotal], rates: RateCard, currency: str, agency: Decimal
 ) -> GroupPayout:
     """Split the group's net (after both cuts) by diamonds, to the unit of `currency`."""
-    diamonds = sum(m.diamonds_received for m in members)
+    diamonds = sum((m.diamonds_received for m in members), Decimal(0))
     result = payout(diamonds, rates)
     agency_usd = result.net_usd * agency
     net_usd = result.net_usd - agency_usd
     local = net_usd if currency == "USD" else convert(net_usd, "USD", currency, rates)
     quantum = Decimal(1).scaleb(-currency_digits(currency))
-    shares = split_proportionally(local, {m.user_id: m.diamonds_received for m in members}, quantum)
+    weights = {m.user_id: to_milli(m.diamonds_received) for m in members}
+    shares = split_proportionally(local, weights, quantum)
     return GroupPayout(
         diamonds=diamonds,
         payout=result,

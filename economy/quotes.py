@@ -79,7 +79,7 @@ class GiftQuote:
     gift: Gift
     count: int
     coins: int
-    diamonds: int
+    diamonds: Decimal
     gross: Shown
     net: Shown
     cashout_cut: Decimal  # fraction
@@ -148,7 +148,7 @@ class PayoutQuote:
     minimum: Shown
 
 
-def payout_quote(diamonds: int, rates: RateCard, currency: str) -> PayoutQuote:
+def payout_quote(diamonds: Decimal | int, rates: RateCard, currency: str) -> PayoutQuote:
     """What `diamonds` cash out to, with the minimum withdrawal, in both currencies."""
     result = payout(diamonds, rates)
     return PayoutQuote(
@@ -216,7 +216,7 @@ def goal_quote(
     return GoalQuote(shown(amount, currency, "USD", rates), result, counts)
 
 
-def single_gift_value(gift: GiftLike, rates: RateCard, currency: str) -> tuple[int, Shown]:
+def single_gift_value(gift: GiftLike, rates: RateCard, currency: str) -> tuple[Decimal, Shown]:
     """One of `gift`: the diamonds it gives and their gross value (a custom gift's preview)."""
     diamonds = diamonds_for(gift.coins, rates)
     return diamonds, usd(payout(diamonds, rates).gross_usd, currency, rates)

@@ -1,22 +1,24 @@
-"""Tally rules: what an entry is worth, and the ledger as rows for an export."""
+"""Tally rules: what an entry is worth, who gave it, who may record it, and the ledger as rows
+for an export."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from economy.conversions import GiftLike, check_amount, check_count, diamonds_for
 from economy.limits import MAX_AMOUNT
+from economy.names import clean_tiktok_name
 from economy.rates import RateCard
-from economy.storage import Entry, GuildSettings, LedgerStore, Recorded
+from economy.storage import Entry, Gifter, GuildSettings, LedgerStore, Recorded, Seen
 
 LEDGER_COLUMNS = (
     "entry_id",
     "created_at_utc",
     "recipient_id",
-    "sender_id",
+    "gifter_id",
+    "gifter_name",
+    "recorded_by",
     "gift",
     "count",
     "coins",
@@ -29,16 +31,28 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class EntryValue:
-    """What one tally entry records: the gift (None for raw diamonds), count, coins, diamonds."""
+    """What one tally entry records: the gift (None for raw diamonds), count, coins, and the
+    exact diamonds they give."""
 
     gift_name: str | None
     count: int
     coins: int
-    diamonds: int
+    diamonds: Decimal
+
+
+@dataclass(frozen=True)
+class Who:
+    """The people of one write: who received, who gave (None: not said), who recorded it,
+    and the names Discord showed for them."""
+
+    recipient_id: int
+    recorder_id: int
+    gifter: Gifter | None = None
+    seen: tuple[Seen, ...] = ()
 
 
 def value_gifts(gift: GiftLike, count: int, rates: RateCard) -> EntryValue:
-    """`count` of `gift` as a tally entry: its coins and the diamonds they give."""
+    """`count` of `gift` as a tally entry: its coins and the exact diamonds they give."""
     count = check_count(count)
     coins = gift.coins * count
     return EntryValue(gift.name, count, coins, diamonds_for(coins, rates))
@@ -47,43 +61,39 @@ def value_gifts(gift: GiftLike, count: int, rates: RateCard) -> EntryValue:
 def value_diamonds(diamonds: int) -> EntryValue:
     """Diamonds recorded as they are (no gift): 1..MAX_AMOUNT."""
     check_amount(diamonds, "diamonds", 1, MAX_AMOUNT)
-    return EntryValue(None, 1, 0, diamonds)
+    return EntryValue(None, 1, 0, Decimal(diamonds))
 
 
-async def record(
-    ledger: LedgerStore, guild_id: int, recipient_id: int, sender_id: int, value: EntryValue
-) -> Recorded:
+def tiktok_gifter(raw: str) -> Gifter:
+    """A gifter typed as a TikTok name (bounded and normalised; shown inert, never pinging)."""
+    return Gifter.tiktok(clean_tiktok_name(raw))
+
+
+async def record(ledger: LedgerStore, guild_id: int, who: Who, value: EntryValue) -> Recorded:
     """Store a valued entry; returns it with the recipient's new total."""
     return await ledger.add_entry(
         guild_id,
-        recipient_id,
-        sender_id,
+        who.recipient_id,
+        who.recorder_id,
+        gifter=who.gifter,
         gift_name=value.gift_name,
         count=value.count,
         coins=value.coins,
         diamonds=value.diamonds,
+        seen=who.seen,
     )
 
 
 async def record_gifts(
-    ledger: LedgerStore,
-    guild_id: int,
-    recipient_id: int,
-    sender_id: int,
-    gift: GiftLike,
-    count: int,
-    rates: RateCard,
+    ledger: LedgerStore, guild_id: int, who: Who, gift: GiftLike, count: int, rates: RateCard
 ) -> Recorded:
-    """Record `count` of `gift` received by `recipient_id`, valued with `rates`."""
-    value = value_gifts(gift, count, rates)
-    return await record(ledger, guild_id, recipient_id, sender_id, value)
+    """Record `count` of `gift` received by `who.recipient_id`, valued with `rates`."""
+    return await record(ledger, guild_id, who, value_gifts(gift, count, rates))
 
 
-async def record_diamonds(
-    ledger: LedgerStore, guild_id: int, recipient_id: int, sender_id: int, diamonds: int
-) -> Recorded:
+async def record_diamonds(ledger: LedgerStore, guild_id: int, who: Who, diamonds: int) -> Recorded:
     """Record diamonds received as they are (no gift)."""
-    return await record(ledger, guild_id, recipient_id, sender_id, value_diamonds(diamonds))
+    return await record(ledger, guild_id, who, value_diamonds(diamonds))
 
 
 def entry_status(entry: Entry) -> str:
@@ -108,7 +118,9 @@ def ledger_row(entry: Entry) -> list[object]:
         entry.id,
         entry.created_at.isoformat(),
         entry.recipient_id,
-        entry.sender_id,
+        entry.gifter.user_id if entry.gifter and entry.gifter.user_id is not None else "",
+        entry.gifter.name if entry.gifter else "",
+        entry.recorder_id,
         entry.gift_name if entry.gift_name is not None else "",
         entry.count,
         entry.coins,
@@ -117,18 +129,6 @@ def ledger_row(entry: Entry) -> list[object]:
         entry.archived if entry.archived is not None else "",
     ]
     return [inert_cell(cell) for cell in cells]
-
-
-async def ledger_csv(entries: AsyncIterable[Entry]) -> tuple[bytes, int]:
-    """The ledger as UTF-8 CSV (with a BOM so spreadsheets read emoji right) and its row count."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(LEDGER_COLUMNS)
-    rows = 0
-    async for entry in entries:
-        writer.writerow(ledger_row(entry))
-        rows += 1
-    return buffer.getvalue().encode("utf-8-sig"), rows
 
 
 def may_record_for_others(settings: GuildSettings | None, *, is_manager: bool) -> bool:

@@ -5,11 +5,18 @@ handle (`store`); records, periods, errors and setting keys shared by every back
 `SqliteStorage` is the embedded backend.
 """
 
-from economy.storage.errors import StorageBusy, StorageError, StorageFull, StorageVersionError
-from economy.storage.groups import GroupStore
+from economy.storage.errors import (
+    StorageBusy,
+    StorageError,
+    StorageFull,
+    StorageGone,
+    StorageMissing,
+    StorageVersionError,
+)
+from economy.storage.groups import Decision, GroupStore, JoinRequest
 from economy.storage.guild_settings import GuildSettingsStore
 from economy.storage.keys import custom_gift_key, fx_key, override_key
-from economy.storage.ledger import LedgerStore
+from economy.storage.ledger import LedgerStore, ResetPreview
 from economy.storage.periods import PERIOD_VALUES, Period, as_utc, period_key, period_keys
 from economy.storage.records import (
     BY_VALUES,
@@ -19,12 +26,14 @@ from economy.storage.records import (
     CustomGift,
     Entry,
     GiftCount,
+    Gifter,
     Group,
     GuildSettings,
     LeaderboardRow,
     MemberTally,
     MemberTotal,
     Recorded,
+    Seen,
     Standings,
     StoredSettings,
     TallyOthers,
@@ -40,24 +49,31 @@ __all__ = [
     "AuditRow",
     "By",
     "CustomGift",
+    "Decision",
     "Entry",
     "GiftCount",
+    "Gifter",
     "Group",
     "GroupStore",
     "GuildSettings",
     "GuildSettingsStore",
+    "JoinRequest",
     "LeaderboardRow",
     "LedgerStore",
     "MemberTally",
     "MemberTotal",
     "Period",
     "Recorded",
+    "ResetPreview",
+    "Seen",
     "SqliteStorage",
     "Standings",
     "Storage",
     "StorageBusy",
     "StorageError",
     "StorageFull",
+    "StorageGone",
+    "StorageMissing",
     "StorageVersionError",
     "StoredSettings",
     "TallyOthers",

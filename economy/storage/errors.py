@@ -25,3 +25,15 @@ class StorageVersionError(StorageError):
     """The database schema is newer than this code, or the migration files are unusable."""
 
     key = "error.storage_version"
+
+
+class StorageGone(StorageError):
+    """The database file vanished or was replaced while the bot ran; nothing more is written."""
+
+    key = "error.storage_gone"
+
+
+class StorageMissing(StorageError):
+    """A database that existed before is gone: the bot will not start over with an empty one."""
+
+    key = "error.storage_missing"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
 from economy.storage.periods import Period
@@ -11,12 +13,38 @@ from economy.storage.records import (
     By,
     Entry,
     GiftCount,
+    Gifter,
     LeaderboardRow,
     MemberTally,
     Recorded,
+    Seen,
     Standings,
     UserSummary,
 )
+
+MILLI = 1000  # diamonds are stored in thousandths: exact for any rate with 3 decimals
+
+
+def to_milli(diamonds: Decimal | int) -> int:
+    """Diamonds as stored thousandths; ValueError when they have more than 3 decimals."""
+    scaled = Decimal(diamonds) * MILLI
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{diamonds} diamonds has more than 3 decimals")
+    return int(scaled)
+
+
+def from_milli(milli: int) -> Decimal:
+    """Stored thousandths as exact diamonds (`500` -> `0.5`)."""
+    return Decimal(milli) / MILLI
+
+
+@dataclass(frozen=True, slots=True)
+class ResetPreview:
+    """What a reset would archive now: the member's active entries up to `up_to_id`."""
+
+    entries: int
+    diamonds: Decimal
+    up_to_id: int
 
 
 class LedgerStore(Protocol):
@@ -26,19 +54,29 @@ class LedgerStore(Protocol):
         self,
         guild_id: int,
         recipient_id: int,
-        sender_id: int,
+        recorder_id: int,
         *,
+        gifter: Gifter | None = None,
         gift_name: str | None,
         count: int,
         coins: int,
-        diamonds: int,
+        diamonds: Decimal | int,
+        seen: Sequence[Seen] = (),
         now: datetime | None = None,
     ) -> Recorded:
-        """Record a tally line; returns it with the recipient's new all-time diamonds."""
+        """Record a tally line (and the names seen); returns it with the recipient's new
+        all-time diamonds, from the same transaction."""
         ...
 
-    async def undo_last(self, guild_id: int, sender_id: int) -> Entry | None:
-        """Undo the sender's latest active entry; None when there is nothing to undo."""
+    async def undo_last(self, guild_id: int, recorder_id: int) -> Entry | None:
+        """Undo the latest active entry this person recorded; None when there is none."""
+        ...
+
+    async def undo_entry(
+        self, guild_id: int, entry_id: int, recorder_id: int, *, since: datetime
+    ) -> Entry | None:
+        """Undo one entry its recorder made after `since`; None when it is not theirs, too
+        old, or no longer active."""
         ...
 
     async def user_summary(
@@ -61,19 +99,14 @@ class LedgerStore(Protocol):
         self,
         guild_id: int,
         by: By,
-        period: Period,
+        period: Period | str,
         limit: int = 10,
         now: datetime | None = None,
         *,
         offset: int = 0,
     ) -> list[LeaderboardRow]:
-        """Members ordered by value (desc) then user id; only values above zero."""
-        ...
-
-    async def rank(
-        self, guild_id: int, user_id: int, by: By, period: Period, now: datetime | None = None
-    ) -> LeaderboardRow | None:
-        """A member's own leaderboard row, anywhere in the ranking; None if not ranked."""
+        """Receivers by diamonds or gifters by coins, highest first, then by key; only values
+        above zero. `period` is a period, or a stored key (``M2026-11``) for a past one."""
         ...
 
     async def standings(
@@ -81,7 +114,7 @@ class LedgerStore(Protocol):
         guild_id: int,
         viewer_id: int,
         by: By,
-        period: Period,
+        period: Period | str,
         limit: int = 10,
         now: datetime | None = None,
     ) -> Standings:
@@ -94,14 +127,26 @@ class LedgerStore(Protocol):
         """Active entries the member RECEIVED, newest first, and how many there are."""
         ...
 
-    async def archive_member(self, guild_id: int, user_id: int, actor_id: int) -> int:
-        """Hide every active entry the member received; returns how many were archived."""
+    async def reset_preview(self, guild_id: int, user_id: int) -> ResetPreview:
+        """What archiving the member's tally would hide now."""
         ...
 
-    async def restore_member(self, guild_id: int, user_id: int) -> tuple[int, int]:
+    async def archive_member(
+        self, guild_id: int, user_id: int, actor_id: int, up_to_id: int
+    ) -> int:
+        """Hide the member's active received entries with ids up to `up_to_id` (so entries
+        added after a confirmation prompt stay); returns how many were archived. Runs in
+        bounded steps, so other writes keep their latency."""
+        ...
+
+    async def restore_member(self, guild_id: int, user_id: int) -> tuple[int, Decimal]:
         """Bring back the member's latest archive: (entries restored, new all-time diamonds)."""
         ...
 
     def export_rows(self, guild_id: int) -> AsyncIterator[Entry]:
         """Every entry of the server in id order, including undone and archived ones."""
+        ...
+
+    async def names(self, guild_id: int, user_ids: Collection[int]) -> dict[int, Seen]:
+        """The names (and avatars) last seen for these people in this server."""
         ...

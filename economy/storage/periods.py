@@ -5,6 +5,7 @@ Keys are ``all``, ``M2026-11`` (calendar month) and ``W2026-47`` (ISO week of th
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -38,3 +39,15 @@ def period_key(period: Period, now: datetime | None = None) -> str:
     if period == "week":
         return week
     raise ValueError(f"period must be one of {PERIOD_VALUES}, got {period!r}")
+
+
+_STORED_KEY = re.compile(r"all|M\d{4}-(0[1-9]|1[0-2])|W\d{4}-(0[1-9]|[1-4]\d|5[0-3])")
+
+
+def resolve_period_key(period: str, now: datetime | None = None) -> str:
+    """The key of `period` (`all`, `month`, `week`) at `now`, or a stored key as given."""
+    if period in PERIOD_VALUES:
+        return period_key(period, now)
+    if not _STORED_KEY.fullmatch(period):
+        raise ValueError(f"not a period or a period key: {period!r}")
+    return period

@@ -5,27 +5,73 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
-By = Literal["received", "sent"]
-BY_VALUES: tuple[By, ...] = ("received", "sent")
+from economy.names import name_key
+
+By = Literal["received", "gifted"]
+BY_VALUES: tuple[By, ...] = ("received", "gifted")
+MEMBER_PREFIX = "u:"
+TIKTOK_PREFIX = "t:"
 TallyOthers = Literal["managers", "everyone"]
 TALLY_OTHERS: tuple[TallyOthers, ...] = ("managers", "everyone")
 
 
 @dataclass(frozen=True, slots=True)
+class Gifter:
+    """Who gave a gift: a server member, or a TikTok name typed as text.
+
+    `key` identifies the gifter on leaderboards: ``u:<user id>`` or ``t:<name key>``.
+    """
+
+    key: str
+    user_id: int | None
+    name: str
+
+    @classmethod
+    def member(cls, user_id: int, name: str) -> Gifter:
+        return cls(f"{MEMBER_PREFIX}{user_id}", user_id, name)
+
+    @classmethod
+    def tiktok(cls, name: str) -> Gifter:
+        """A TikTok name as typed (already cleaned); keyed ignoring case, width and a
+        leading @."""
+        return cls(f"{TIKTOK_PREFIX}{name_key(name.lstrip('@'))}", None, name)
+
+    @classmethod
+    def stored(cls, key: str, name: str | None) -> Gifter:
+        """A gifter as the ledger keeps it."""
+        user_id = int(key.removeprefix(MEMBER_PREFIX)) if key.startswith(MEMBER_PREFIX) else None
+        return cls(key, user_id, name or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The name (and avatar address) Discord showed for a person at a write."""
+
+    user_id: int
+    name: str
+    avatar: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """One tally line. `gift_name` is None for raw diamonds; inactive if undone or archived."""
+    """One tally line. `gift_name` is None for raw diamonds; inactive if undone or archived.
+
+    `recorder_id` typed the command; `gifter` gave the gift (None: not said).
+    """
 
     id: int
     guild_id: int
     recipient_id: int
-    sender_id: int
+    gifter: Gifter | None
+    recorder_id: int
     gift_name: str | None
     count: int
     coins: int
-    diamonds: int
+    diamonds: Decimal
     created_at: datetime
     undone: bool
     archived: int | None  # id of the archive (reset) that hid it, else None
@@ -38,24 +84,27 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class UserSummary:
-    """A member's totals over one period; `rank_received` is None when they received nothing."""
+    """A member's totals over one period: what they received (`rank_received` is None when
+    they received nothing) and what they gave as a gifter."""
 
-    diamonds_received: int
-    coins_received: int
-    coins_sent: int
-    entries_received: int
-    rank_received: int | None
-    diamonds_sent: int
-    entries_sent: int
+    diamonds_received: Decimal = Decimal(0)
+    coins_received: int = 0
+    entries_received: int = 0
+    rank_received: int | None = None
+    coins_given: int = 0
+    entries_given: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class LeaderboardRow:
-    """A leaderboard line: competition rank (ties share it), member, diamonds or coins."""
+    """A leaderboard line: competition rank (ties share it), who, and the diamonds received
+    or coins given. `user_id` is None for a TikTok name; `name` is the name last seen."""
 
     rank: int
-    user_id: int
-    value: int
+    key: str
+    user_id: int | None
+    name: str | None
+    value: Decimal | int
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +113,14 @@ class GiftCount:
 
     gift_name: str
     count: int
-    diamonds: int
+    diamonds: Decimal
 
 
 class MemberTotal(NamedTuple):
     """A group member and the diamonds they received in the asked period."""
 
     user_id: int
-    diamonds_received: int
+    diamonds_received: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +180,7 @@ class Recorded:
     """A new tally entry and the recipient's all-time diamonds with it counted."""
 
     entry: Entry
-    recipient_total: int
+    recipient_total: Decimal
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,10 +88,11 @@ def test_a_hundred_coins_make_fifty_diamonds() -> None:
     assert diamonds_for(100, ONE_TO_ONE) == 100
 
 
-def test_diamonds_are_floored_once_per_entry() -> None:
-    assert gift_value(LION, 1, SEED, STORES["app/US"]).diamonds == 14_999  # 29,999 x 0.5
-    assert gift_value(ROSE, 1, SEED, STORES["app/US"]).diamonds == 0
-    assert gift_value(ROSE, 3, SEED, STORES["app/US"]).diamonds == 1  # floor(1.5), not 3 x 0
+def test_diamonds_are_exact_never_rounded() -> None:
+    assert gift_value(LION, 1, SEED, STORES["app/US"]).diamonds == Decimal("14999.5")
+    assert gift_value(ROSE, 1, SEED, STORES["app/US"]).diamonds == Decimal("0.5")
+    one, two = (gift_value(ROSE, 1, SEED, STORES["app/US"]).diamonds for _ in range(2))
+    assert one + two == gift_value(ROSE, 2, SEED, STORES["app/US"]).diamonds == 1
 
 
 def test_a_million_views_pay_twenty_to_thirty_dollars_in_the_creator_fund() -> None:
@@ -254,7 +255,7 @@ def test_counts_at_the_edges_and_of_the_wrong_type() -> None:
         (lambda: coins_cost(0, STORES["app/US"]), "coins"),
         (lambda: coins_cost(MAX_AMOUNT + 1, STORES["app/US"]), "coins"),
         (lambda: payout(-1, SEED), "diamonds"),
-        (lambda: payout(10**18, SEED), "diamonds"),
+        (lambda: payout(10**18 + 1, SEED), "diamonds"),
         (lambda: views_estimate(-5, "creator-fund", SEED), "views"),
         (lambda: goal(Decimal(0), SEED), "amount"),
         (lambda: goal(Decimal("-10"), SEED), "amount"),
@@ -279,13 +280,24 @@ def test_check_amount() -> None:
 
 
 @pytest.mark.parametrize("bad", [Decimal(5), 2.5, True, "5"])
-def test_coins_diamonds_and_views_must_be_whole_numbers(bad: Any) -> None:
+def test_coins_and_views_must_be_whole_numbers(bad: Any) -> None:
     calls = [
         lambda: diamonds_for(bad, SEED),
-        lambda: payout(bad, SEED),
         lambda: views_estimate(bad, "creator-fund", SEED),
         lambda: coins_cost(bad, STORES["app/US"]),
     ]
     for call in calls:
         with pytest.raises(InvalidValue, match="whole number"):
             call()
+
+
+@pytest.mark.parametrize("bad", [2.5, True, "5", Decimal("NaN")])
+def test_a_balance_must_be_a_number(bad: Any) -> None:
+    with pytest.raises(InvalidValue):
+        payout(bad, SEED)
+
+
+def test_any_balance_pays_out_fractions_included() -> None:
+    assert payout(Decimal("0.5"), SEED).gross_usd == Decimal("0.0025")
+    huge = payout(10**16, SEED)  # a whole group's total, past any one entry's bound
+    assert huge.gross_usd == Decimal(5 * 10**13)

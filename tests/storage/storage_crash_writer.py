@@ -24,7 +24,8 @@ async def storm(path: str) -> None:
         if step % 11 == 0:
             await storage.ledger.undo_last(GUILD, 100 + step % 7)
         elif step % 37 == 0:
-            await storage.ledger.archive_member(GUILD, step % 50, actor_id=9)
+            preview = await storage.ledger.reset_preview(GUILD, step % 50)
+            await storage.ledger.archive_member(GUILD, step % 50, 9, preview.up_to_id)
         elif step % 53 == 0:
             await storage.ledger.restore_member(GUILD, step % 50)
         else:

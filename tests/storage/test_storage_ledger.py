@@ -7,6 +7,7 @@ import random
 import sqlite3
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from economy.errors import InvalidValue, OutOfRange
 from economy.limits import MAX_AMOUNT, MAX_COUNT
 from economy.storage import (
     Entry,
-    LeaderboardRow,
+    Gifter,
     SqliteStorage,
     StorageError,
     UserSummary,
@@ -27,11 +28,15 @@ G1, G2 = 111, 222
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday, ISO week 47
 
 
+def member(user_id: int) -> Gifter:
+    return Gifter.member(user_id, f"member {user_id}")
+
+
 async def add(
     store: SqliteStorage,
     recipient: int,
-    sender: int,
-    diamonds: int,
+    gifter: int,
+    diamonds: Decimal | int,
     *,
     guild: int = G1,
     gift: str | None = "Rose",
@@ -39,42 +44,66 @@ async def add(
     coins: int | None = None,
     now: datetime = NOW,
 ) -> Entry:
-    """Add one entry with coins defaulting to twice the diamonds."""
+    """Add one entry the gifter recorded, with coins defaulting to twice the diamonds."""
     recorded = await store.ledger.add_entry(
         guild,
         recipient,
-        sender,
+        gifter,
+        gifter=member(gifter),
         gift_name=gift,
         count=count,
-        coins=2 * diamonds if coins is None else coins,
-        diamonds=diamonds,
+        coins=int(2 * diamonds) if coins is None else coins,
+        diamonds=Decimal(diamonds),
         now=now,
     )
     return recorded.entry
 
 
+async def archive(store: SqliteStorage, user_id: int, actor_id: int, guild: int = G1) -> int:
+    """Archive everything the member received, as a confirmed /tally reset does."""
+    preview = await store.ledger.reset_preview(guild, user_id)
+    return await store.ledger.archive_member(guild, user_id, actor_id, preview.up_to_id)
+
+
+def board(rows: object) -> list[tuple[int, int | None, object]]:
+    """(rank, user id, value) of leaderboard rows."""
+    return [(r.rank, r.user_id, r.value) for r in rows]  # type: ignore[attr-defined]
+
+
+async def viewer_rank(
+    store: SqliteStorage, user_id: int, by: str, period: str = "all", now: datetime = NOW
+) -> tuple[int, int | None, object] | None:
+    standings = await store.ledger.standings(G1, user_id, by, period, now=now)  # type: ignore[arg-type]
+    row = standings.viewer
+    return None if row is None else (row.rank, row.user_id, row.value)
+
+
+Sums = tuple[Decimal, int, int, int, int]
+
+
 async def expected_summaries(
     store: SqliteStorage, guild: int, period: str = "all"
-) -> dict[int, tuple[int, int, int, int, int, int]]:
-    """Per user (diamonds_rx, coins_rx, coins_tx, entries_rx, diamonds_tx, entries_tx), summed
-    in Python over the exported ledger (active entries only) for the period of NOW."""
+) -> dict[int, Sums]:
+    """Per member (diamonds received, coins received, entries received, coins given, entries
+    given), summed in Python over the exported ledger (active entries) for the period of NOW."""
     key = period_key(period, NOW)  # type: ignore[arg-type]
-    sums: dict[int, list[int]] = defaultdict(lambda: [0] * 6)
+    sums: dict[int, list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0, 0, 0, 0])
     async for entry in store.ledger.export_rows(guild):
         if not entry.active or key not in ("all", *period_keys(entry.created_at)):
             continue
-        received, sent = sums[entry.recipient_id], sums[entry.sender_id]
+        received = sums[entry.recipient_id]
         received[0] += entry.diamonds
         received[1] += entry.coins
-        received[3] += 1
-        sent[2] += entry.coins
-        sent[4] += entry.diamonds
-        sent[5] += 1
+        received[2] += 1
+        if entry.gifter is not None and entry.gifter.user_id is not None:
+            given = sums[entry.gifter.user_id]
+            given[3] += entry.coins
+            given[4] += 1
     return {user: tuple(values) for user, values in sums.items()}  # type: ignore[misc]
 
 
 async def assert_totals_match_ledger(store: SqliteStorage, guild: int) -> None:
-    """Every user's summary (all periods) equals the ledger sums; verify() finds nothing."""
+    """Every member's summary (all periods) equals the ledger sums; verify() finds nothing."""
     for period in ("all", "month", "week"):
         expected = await expected_summaries(store, guild, period)
         for user, values in expected.items():
@@ -82,10 +111,9 @@ async def assert_totals_match_ledger(store: SqliteStorage, guild: int) -> None:
             assert (
                 got.diamonds_received,
                 got.coins_received,
-                got.coins_sent,
                 got.entries_received,
-                got.diamonds_sent,
-                got.entries_sent,
+                got.coins_given,
+                got.entries_given,
             ) == values, (period, user)
     assert await store.verify() == []
 
@@ -95,11 +123,42 @@ async def assert_totals_match_ledger(store: SqliteStorage, guild: int) -> None:
 
 async def test_add_entry_returns_entry_and_updates_totals(storage: SqliteStorage) -> None:
     entry = await add(storage, 1, 2, 100, count=5, gift="Lion", coins=500)
-    assert entry == Entry(entry.id, G1, 1, 2, "Lion", 5, 500, 100, NOW, False, None)
+    assert entry == Entry(
+        entry.id, G1, 1, member(2), 2, "Lion", 5, 500, Decimal(100), NOW, False, None
+    )
     assert entry.active
-    assert await storage.ledger.user_summary(G1, 1) == UserSummary(100, 500, 0, 1, 1, 0, 0)
-    assert await storage.ledger.user_summary(G1, 2) == UserSummary(0, 0, 500, 0, None, 100, 1)
-    assert await storage.ledger.user_summary(G1, 3) == UserSummary(0, 0, 0, 0, None, 0, 0)
+    assert await storage.ledger.user_summary(G1, 1) == UserSummary(Decimal(100), 500, 1, 1, 0, 0)
+    assert await storage.ledger.user_summary(G1, 2) == UserSummary(Decimal(0), 0, 0, None, 500, 1)
+    assert await storage.ledger.user_summary(G1, 3) == UserSummary()
+
+
+async def test_half_diamonds_add_up_exactly(storage: SqliteStorage) -> None:
+    """Two single Roses at half a diamond each make one diamond: nothing is lost."""
+    for _ in range(2):
+        await add(storage, 1, 2, Decimal("0.5"), coins=1)
+    assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 1
+    assert (await storage.ledger.top_gifts(G1, 1))[0].diamonds == 1
+    with pytest.raises(ValueError):
+        await add(storage, 1, 2, Decimal("0.0005"), coins=1)  # finer than stored: a bug
+
+
+async def test_recorder_gifter_and_recipient_are_three_people(storage: SqliteStorage) -> None:
+    recorded = await storage.ledger.add_entry(
+        G1, 1, 3, gifter=Gifter.tiktok("@Big Spender"), gift_name="Lion", count=1,
+        coins=29_999, diamonds=Decimal(29_999), now=NOW,
+    )  # fmt: skip
+    await storage.ledger.add_entry(
+        G1, 1, 3, gifter=None, gift_name="Rose", count=1, coins=1, diamonds=Decimal(1), now=NOW
+    )
+    await add(storage, 2, 4, 10, coins=10)
+    assert recorded.entry.recorder_id == 3 and recorded.entry.gifter is not None
+    assert recorded.recipient_total == 29_999
+    gifted = await storage.ledger.leaderboard(G1, "gifted", "all")
+    assert [(r.rank, r.key, r.name, r.value) for r in gifted] == [
+        (1, "t:big spender", "@Big Spender", 29_999),
+        (2, "u:4", "member 4", 10),
+    ]
+    assert (await storage.ledger.user_summary(G1, 3)).coins_given == 0  # only recorded
 
 
 async def test_raw_diamonds_have_no_gift(storage: SqliteStorage) -> None:
@@ -108,7 +167,7 @@ async def test_raw_diamonds_have_no_gift(storage: SqliteStorage) -> None:
     assert await storage.ledger.top_gifts(G1, 1) == []
 
 
-async def test_undo_last_takes_back_the_senders_latest_entry(storage: SqliteStorage) -> None:
+async def test_undo_last_takes_back_the_recorders_latest_entry(storage: SqliteStorage) -> None:
     first = await add(storage, 1, 2, 10)
     await add(storage, 1, 3, 20)  # someone else's entry is not the sender's to undo
     second = await add(storage, 4, 2, 30)
@@ -151,12 +210,21 @@ async def test_invalid_amounts_are_refused_and_write_nothing(storage: SqliteStor
 
 async def test_bounds_are_inclusive(storage: SqliteStorage) -> None:
     """The largest entry the commands accept is stored; one more of anything is refused."""
-    most = {"count": MAX_COUNT, "coins": MAX_AMOUNT, "diamonds": MAX_AMOUNT}
-    entry = (await storage.ledger.add_entry(G1, 1, 2, gift_name="Rose", **most)).entry
+    most: dict[str, int] = {"count": MAX_COUNT, "coins": MAX_AMOUNT, "diamonds": MAX_AMOUNT}
+    entry = (
+        await storage.ledger.add_entry(G1, 1, 2, gifter=None, gift_name="Rose", **most)  # type: ignore[arg-type]
+    ).entry
     assert (entry.count, entry.coins, entry.diamonds) == (MAX_COUNT, MAX_AMOUNT, MAX_AMOUNT)
     for field, limit in most.items():
         with pytest.raises(OutOfRange):
-            await storage.ledger.add_entry(G1, 1, 2, gift_name="Rose", **{**most, field: limit + 1})
+            await storage.ledger.add_entry(
+                G1,
+                1,
+                2,
+                gifter=None,
+                gift_name="Rose",
+                **{**most, field: limit + 1},  # type: ignore[arg-type]
+            )
     assert [e.id async for e in storage.ledger.export_rows(G1)] == [entry.id]
 
 
@@ -178,27 +246,27 @@ async def test_top_gifts_orders_by_diamonds_and_follows_undo(storage: SqliteStor
 # -- leaderboards ----------------------------------------------------------------------------
 
 
-async def test_leaderboard_received_and_sent_with_shared_ranks(storage: SqliteStorage) -> None:
+async def test_leaderboard_received_and_gifted_with_shared_ranks(storage: SqliteStorage) -> None:
     await add(storage, 10, 1, 500, coins=50)
     await add(storage, 30, 2, 300, coins=300)
     await add(storage, 20, 2, 300, coins=300)
     await add(storage, 40, 3, 100, coins=600)
-    assert await storage.ledger.leaderboard(G1, "received", "all") == [
-        LeaderboardRow(1, 10, 500),
-        LeaderboardRow(2, 20, 300),  # tie: same rank, listed by user id
-        LeaderboardRow(2, 30, 300),
-        LeaderboardRow(4, 40, 100),  # competition ranking skips 3
+    assert board(await storage.ledger.leaderboard(G1, "received", "all")) == [
+        (1, 10, 500),
+        (2, 20, 300),  # tie: same rank, listed by user id
+        (2, 30, 300),
+        (4, 40, 100),  # competition ranking skips 3
     ]
-    assert await storage.ledger.leaderboard(G1, "sent", "all") == [
-        LeaderboardRow(1, 2, 600),
-        LeaderboardRow(1, 3, 600),
-        LeaderboardRow(3, 1, 50),
+    assert board(await storage.ledger.leaderboard(G1, "gifted", "all")) == [
+        (1, 2, 600),
+        (1, 3, 600),
+        (3, 1, 50),
     ]
-    assert await storage.ledger.rank(G1, 30, "received", "all") == LeaderboardRow(2, 30, 300)
+    assert await viewer_rank(storage, 30, "received") == (2, 30, 300)
     assert (await storage.ledger.user_summary(G1, 30)).rank_received == 2
-    assert await storage.ledger.leaderboard(G1, "received", "all", limit=2) == [
-        LeaderboardRow(1, 10, 500),
-        LeaderboardRow(2, 20, 300),
+    assert board(await storage.ledger.leaderboard(G1, "received", "all", limit=2)) == [
+        (1, 10, 500),
+        (2, 20, 300),
     ]
 
 
@@ -207,13 +275,13 @@ async def test_rank_outside_the_top_ten(storage: SqliteStorage) -> None:
         await add(storage, user, 999, user * 10)  # user 25 is first, user 1 last
     top = await storage.ledger.leaderboard(G1, "received", "all")
     assert [row.user_id for row in top] == list(range(25, 15, -1))
-    assert await storage.ledger.rank(G1, 6, "received", "all") == LeaderboardRow(20, 6, 60)
+    assert await viewer_rank(storage, 6, "received") == (20, 6, 60)
     assert (await storage.ledger.user_summary(G1, 1)).rank_received == 25
     page_two = await storage.ledger.leaderboard(G1, "received", "all", offset=10)
     assert [(row.rank, row.user_id) for row in page_two] == [(r, 26 - r) for r in range(11, 21)]
-    assert await storage.ledger.rank(G1, 999, "received", "all") is None  # only sent
-    assert await storage.ledger.rank(G1, 999, "sent", "all") == LeaderboardRow(1, 999, 2 * 3250)
-    assert await storage.ledger.rank(G1, 12345, "received", "all") is None
+    assert await viewer_rank(storage, 999, "received") is None  # only gave
+    assert await viewer_rank(storage, 999, "gifted") == (1, 999, 2 * 3250)
+    assert await viewer_rank(storage, 12345, "received") is None
 
 
 async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorage) -> None:
@@ -227,7 +295,7 @@ async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorag
     )
 
     week = await storage.ledger.leaderboard(G1, "received", "week", now=NOW)
-    assert week == [LeaderboardRow(1, 1, 100)]
+    assert board(week) == [(1, 1, 100)]
     month = await storage.ledger.leaderboard(G1, "received", "month", now=NOW)
     assert [row.user_id for row in month] == [1, 2]
     october = await storage.ledger.leaderboard(
@@ -237,13 +305,13 @@ async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorag
     assert [row.user_id for row in await storage.ledger.leaderboard(G1, "received", "all")] == [
         1, 3, 2, 4,
     ]  # fmt: skip
-    sent_week = await storage.ledger.leaderboard(G1, "sent", "week", now=NOW)
-    assert sent_week == [LeaderboardRow(1, 9, 200)]
+    gifted_week = await storage.ledger.leaderboard(G1, "gifted", "week", now=NOW)
+    assert board(gifted_week) == [(1, 9, 200)]
+    october_key = await storage.ledger.leaderboard(G1, "received", "M2026-10")
+    assert [(row.user_id, row.value) for row in october_key] == [(3, 70), (4, 10)]
     summary = await storage.ledger.user_summary(G1, 2, "week", now=NOW)
     assert summary.diamonds_received == 0 and summary.rank_received is None
-    assert (await storage.ledger.rank(G1, 2, "received", "month", now=NOW)) == LeaderboardRow(
-        2, 2, 50
-    )
+    assert await viewer_rank(storage, 2, "received", "month") == (2, 2, 50)
 
 
 def test_period_keys_follow_iso_weeks_and_utc() -> None:
@@ -261,7 +329,9 @@ def test_period_keys_follow_iso_weeks_and_utc() -> None:
 
 async def test_bad_leaderboard_arguments_are_programming_errors(storage: SqliteStorage) -> None:
     with pytest.raises(ValueError):
-        await storage.ledger.leaderboard(G1, "given", "all")  # type: ignore[arg-type]
+        await storage.ledger.leaderboard(G1, "sent", "all")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        await storage.ledger.leaderboard(G1, "received", "M2026-13")
     with pytest.raises(ValueError):
         await storage.ledger.leaderboard(G1, "received", "all", limit=0)
     with pytest.raises(ValueError):
@@ -273,7 +343,7 @@ async def test_bad_leaderboard_arguments_are_programming_errors(storage: SqliteS
 
 async def test_history_lists_received_entries_newest_first(storage: SqliteStorage) -> None:
     ids = [(await add(storage, 1, 2 + i % 2, 10 + i)).id for i in range(7)]
-    await add(storage, 2, 1, 5)  # sent by user 1: not in their history
+    await add(storage, 2, 1, 5)  # given by user 1: not in their history
     await storage.ledger.undo_last(G1, 2)  # undoes ids[6]
     page, total = await storage.ledger.history(G1, 1, offset=0, limit=4)
     assert total == 6
@@ -287,22 +357,22 @@ async def test_archive_and_restore_round_trip(storage: SqliteStorage) -> None:
     for i in range(6):
         await add(storage, 1, 10 + i % 2, 100, gift="Lion")
     await add(storage, 2, 10, 50)
-    await add(storage, 10, 1, 7)  # sent by the archived member: stays
+    await add(storage, 10, 1, 7)  # given by the archived member: stays
     undone = await add(storage, 1, 11, 999)
     await storage.ledger.undo_last(G1, 11)
     before = {u: await storage.ledger.user_summary(G1, u) for u in (1, 2, 10, 11)}
     board = await storage.ledger.leaderboard(G1, "received", "all")
 
-    assert await storage.ledger.archive_member(G1, 1, actor_id=77) == 6
+    assert await archive(storage, 1, actor_id=77) == 6
     after = await storage.ledger.user_summary(G1, 1)
-    assert after == UserSummary(0, 0, before[1].coins_sent, 0, None, before[1].diamonds_sent, 1)
-    assert (await storage.ledger.user_summary(G1, 10)).coins_sent == before[10].coins_sent - 600
+    assert after == UserSummary(Decimal(0), 0, 0, None, before[1].coins_given, 1)
+    assert (await storage.ledger.user_summary(G1, 10)).coins_given == before[10].coins_given - 600
     assert await storage.ledger.top_gifts(G1, 1) == []
     assert await storage.ledger.history(G1, 1) == ([], 0)
     assert [r.user_id for r in await storage.ledger.leaderboard(G1, "received", "all")] == [2, 10]
     assert await storage.ledger.undo_last(G1, 10) is not None  # undoes the entry to user 2, not 1's
     await add(storage, 2, 10, 50)
-    assert await storage.ledger.archive_member(G1, 1, actor_id=77) == 0
+    assert await archive(storage, 1, actor_id=77) == 0
     await assert_totals_match_ledger(storage, G1)
 
     assert await storage.ledger.restore_member(G1, 1) == (6, before[1].diamonds_received)
@@ -317,10 +387,10 @@ async def test_archive_and_restore_round_trip(storage: SqliteStorage) -> None:
 
 async def test_restore_brings_back_the_latest_archive_first(storage: SqliteStorage) -> None:
     await add(storage, 1, 2, 10)
-    await storage.ledger.archive_member(G1, 1, actor_id=5)
+    await archive(storage, 1, actor_id=5)
     await add(storage, 1, 2, 20)
     await add(storage, 1, 2, 30)
-    await storage.ledger.archive_member(G1, 1, actor_id=5)
+    await archive(storage, 1, actor_id=5)
     assert await storage.ledger.restore_member(G1, 1) == (2, 50)
     assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 50
     assert await storage.ledger.restore_member(G1, 1) == (1, 60)
@@ -332,7 +402,7 @@ async def test_export_rows_include_flags_in_id_order(storage: SqliteStorage) -> 
     b = await add(storage, 3, 2, 20)
     c = await add(storage, 3, 4, 30, gift=None, coins=0)
     await storage.ledger.undo_last(G1, 2)  # b
-    await storage.ledger.archive_member(G1, 1, actor_id=9)  # a
+    await archive(storage, 1, actor_id=9)  # a
     rows = [e async for e in storage.ledger.export_rows(G1)]
     assert [e.id for e in rows] == [a.id, b.id, c.id]
     assert rows[0].archived is not None and not rows[0].undone
@@ -356,7 +426,7 @@ async def test_guilds_cannot_see_or_change_each_other(storage: SqliteStorage) ->
     assert await storage.ledger.undo_last(G2, 2) is None
     assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 100
     await add(storage, 1, 2, 7, guild=G2)
-    assert await storage.ledger.archive_member(G2, 1, actor_id=3) == 1
+    assert await archive(storage, 1, actor_id=3, guild=G2) == 1
     assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 100
     assert await storage.ledger.restore_member(G1, 1) == (0, 100)
     assert [e.guild_id async for e in storage.ledger.export_rows(G1)] == [G1]
@@ -379,8 +449,11 @@ async def test_concurrent_writes_keep_every_total_exact(storage: SqliteStorage) 
     for user in range(500):
         summary = await storage.ledger.user_summary(G1, user)
         assert summary.diamonds_received == received[user]
-        assert (summary.diamonds_received, summary.coins_received, summary.coins_sent) == (
-            expected.get(user, (0, 0, 0))[:3]
+        want = expected.get(user, (Decimal(0), 0, 0, 0, 0))
+        assert (summary.diamonds_received, summary.coins_received, summary.coins_given) == (
+            want[0],
+            want[1],
+            want[3],
         )
     assert await storage.verify() == []
 
@@ -389,7 +462,7 @@ async def test_reads_never_see_uncommitted_writes(storage: SqliteStorage, tmp_pa
     """A restore that re-adds totals and then fails is never visible to concurrent readers."""
     for i in range(300):
         await add(storage, 1, 2 + i % 5, 1)
-    assert await storage.ledger.archive_member(G1, 1, actor_id=1) == 300
+    assert await archive(storage, 1, actor_id=1) == 300
     with sqlite3.connect(tmp_path / "bot.sqlite") as outside:  # fail the restore's last step
         outside.execute(
             "CREATE TRIGGER boom BEFORE UPDATE OF restored_at ON resets"
@@ -425,7 +498,7 @@ async def test_failed_write_rolls_back_completely(storage: SqliteStorage, tmp_pa
     with pytest.raises(StorageError):
         await add(storage, 1, 2, 50, gift="Boom")
     with pytest.raises(StorageError):
-        await storage.ledger.archive_member(G1, 1, actor_id=4)  # fails on its second row
+        await archive(storage, 1, actor_id=4)  # fails on its second row
     assert await storage.ledger.user_summary(G1, 1) == before
     assert [e.id async for e in storage.ledger.export_rows(G1)] == [first.id, second.id]
     assert [e.archived async for e in storage.ledger.export_rows(G1)] == [None, None]
@@ -435,5 +508,5 @@ async def test_failed_write_rolls_back_completely(storage: SqliteStorage, tmp_pa
         outside.execute("DROP TRIGGER boom")
         outside.execute("DROP TRIGGER boom2")
     outside.close()
-    assert await storage.ledger.archive_member(G1, 1, actor_id=4) == 2
+    assert await archive(storage, 1, actor_id=4) == 2
     assert await storage.verify() == []

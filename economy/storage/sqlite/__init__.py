@@ -1,7 +1,8 @@
 """`SqliteStorage`: the storage protocols on one SQLite file (the embedded default).
 
 One module per aggregate (`ledger`, `groups`, `guild_settings`) over one `Database`
-(`connection`), with numbered `migrations` and whole-file `maintenance`.
+(`connection`: a group-committing writer and a reader), with numbered `migrations` and
+whole-file `maintenance`.
 """
 
 from __future__ import annotations
@@ -14,23 +15,59 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
+from economy.storage.errors import StorageError, StorageMissing
 from economy.storage.sqlite.connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
     Database,
+    FileIdentity,
     Session,
-    connect,
+    Writer,
+    configure,
+    connect_reader,
     storage_error,
 )
 from economy.storage.sqlite.groups import SqliteGroups
 from economy.storage.sqlite.guild_settings import SqliteGuildSettings
-from economy.storage.sqlite.ledger import SqliteLedger
+from economy.storage.sqlite.ledger import SqliteLedger, resume_interrupted
 from economy.storage.sqlite.maintenance import backup_database, verify_session
-from economy.storage.sqlite.migrations import load_migrations, migrate
+from economy.storage.sqlite.migrations import Migration, load_migrations, migrate
 
 if TYPE_CHECKING:
     from economy.storage.store import Storage
 
 __all__ = ["SqliteStorage", "backup_database", "load_migrations"]
+
+
+def check_writable(file: Path) -> None:
+    """StorageError naming the file or folder when the bot could not write there."""
+    folder = file.parent
+    if file.exists() and not os.access(file, os.W_OK):
+        raise StorageError(
+            f"{file} is read-only: make it writable, or point DATABASE_PATH elsewhere"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(
+            f"the folder {folder} is read-only (SQLite writes its journal beside the database): "
+            "make it writable, or point DATABASE_PATH elsewhere"
+        )
+
+
+def _prepare(
+    file: Path, busy_timeout_ms: int, plan: list[Migration], *, create: bool
+) -> FileIdentity:
+    """Create (if allowed) or upgrade the schema; the identity of the file now at `file`."""
+    if not file.exists():
+        if not create:
+            raise StorageMissing(f"there is no database at {file}")
+        file.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(file)
+    db = sqlite3.connect(file, isolation_level=None, timeout=busy_timeout_ms / 1000)
+    try:
+        configure(db, busy_timeout_ms, writer=True)
+        migrate(db, file, plan)
+    finally:
+        db.close()
+    return FileIdentity.of(file)
 
 
 class SqliteStorage:
@@ -60,33 +97,35 @@ class SqliteStorage:
         cls,
         path: str | os.PathLike[str],
         *,
+        create: bool = True,
         migrations: Traversable | Path | None = None,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     ) -> Self:
-        """Open (creating folders and file as needed) and bring the schema up to date.
-
-        `migrations` is a folder of ``V###__name.sql`` files (default: the packaged ones).
-        """
+        """Open and bring the schema up to date; with `create`, make the file (and folders)
+        when missing, else refuse with StorageMissing. A read-only file or folder is refused
+        with a message naming it. `migrations` is a folder of ``V###__name.sql`` files."""
         file = Path(path)
-        file.parent.mkdir(parents=True, exist_ok=True)
         plan = load_migrations(migrations)
         try:
-            writer = await connect(file, busy_timeout_ms, reader=False)
+            identity = await asyncio.to_thread(_prepare, file, busy_timeout_ms, plan, create=create)
         except sqlite3.Error as exc:
             raise storage_error(exc) from exc
+        writer = Writer(file, busy_timeout_ms, identity)
         try:
-            await migrate(writer, file, plan)
-            reader = await connect(file, busy_timeout_ms, reader=True)
+            await writer.start()
+            reader = await connect_reader(file, busy_timeout_ms)
         except sqlite3.Error as exc:
             await writer.close()
             raise storage_error(exc) from exc
         except BaseException:
             await writer.close()
             raise
-        return cls(Database(file, writer, reader, busy_timeout_ms))
+        storage = cls(Database(writer, reader, busy_timeout_ms))
+        await resume_interrupted(storage._db)
+        return storage
 
     async def close(self) -> None:
-        """Close both connections (idempotent)."""
+        """Finish queued writes and close both connections (idempotent)."""
         await self._db.close()
 
     async def __aenter__(self) -> Self:
@@ -104,11 +143,11 @@ class SqliteStorage:
         """Check the whole file; returns problems (empty = healthy). Scans everything: slow.
 
         Runs ``PRAGMA integrity_check`` and ``foreign_key_check`` and recomputes every total
-        from the active ledger, comparing with user_totals and gift_totals. Uses its own
-        short-lived connection (one snapshot), so the bot's reads and writes go on meanwhile.
+        from the active ledger. Uses its own short-lived connection (one snapshot), so the
+        bot's reads and writes go on meanwhile.
         """
         try:
-            db = await connect(self.path, self._db.busy_timeout_ms, reader=True)
+            db = await connect_reader(self.path, self._db.busy_timeout_ms)
             try:
                 return await verify_session(Session(db))
             finally:

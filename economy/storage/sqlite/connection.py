@@ -1,35 +1,51 @@
-"""One SQLite file through aiosqlite: a writer and a query-only reader, each behind a lock.
+"""One SQLite file: a group-committing writer thread and a query-only reader.
 
-Every use of a connection holds that connection's asyncio.Lock, so coroutines never share a
-transaction: a multi-statement write runs BEGIN IMMEDIATE ... COMMIT/ROLLBACK under the
-writer lock, and readers (WAL snapshots) only ever see committed data. sqlite3 errors come
-out as `StorageError` subclasses, so `StorageBusy` / `StorageFull` always mean that nothing
-of the transaction was kept.
+Writes are functions of a `sqlite3.Connection` handed to `Database.write`. One thread owns the
+write connection; every write queued while it works joins the next batch, and a batch is ONE
+transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) with ``synchronous=FULL``: each caller is
+released only after the commit that holds its write is on disk, so an answered write survives
+a power cut, and a hundred concurrent writes cost one fsync. Each write runs inside its own
+savepoint, so one failing write (a refusal, a constraint) rolls back alone.
 
-PRAGMAs: journal_mode=WAL, synchronous=NORMAL (in WAL mode this never corrupts the file and
-loses nothing when the process dies; only an OS crash or power cut may drop the last
-commits), foreign_keys=ON, busy_timeout.
+A write that has not started by its start deadline (`write_deadline`, set per interaction by
+the bot) is dropped with `StorageBusy`: nothing of it is written. Before each batch the writer
+checks that the file it opened is still the file at its path; if it vanished or was replaced
+the batch fails with `StorageGone` and nothing more is written.
+
+Reads run on an aiosqlite connection in query-only mode (WAL snapshots: committed data only).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import aiosqlite
 
-from economy.storage.errors import StorageBusy, StorageError, StorageFull
+from economy.errors import LimitReached
+from economy.limits import MAX_MEMBER_DIAMONDS
+from economy.storage.deadlines import WriteDeadline, write_deadline
+from economy.storage.errors import StorageBusy, StorageError, StorageFull, StorageGone
 
-DEFAULT_BUSY_TIMEOUT_MS = 5000
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
+MAX_BATCH = 500
 
 Params = Sequence[Any]
 Row = tuple[Any, ...]
+T = TypeVar("T")
+Work = Callable[[sqlite3.Connection], T]
 
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_FULL = 5, 6, 13
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_FULL, _SQLITE_READONLY = 5, 6, 13, 8
+log = logging.getLogger(__name__)
 
 
 def storage_error(exc: sqlite3.Error) -> StorageError:
@@ -40,11 +56,76 @@ def storage_error(exc: sqlite3.Error) -> StorageError:
         return StorageBusy(f"the database is busy, try again ({message})")
     if code == _SQLITE_FULL or "database or disk is full" in message:
         return StorageFull(f"the disk is full, nothing was saved ({message})")
+    if code == _SQLITE_READONLY or "readonly database" in message:
+        return StorageError(f"the database is read-only, nothing was saved ({message})")
     return StorageError(f"database error: {message}")
 
 
+def refusal(exc: sqlite3.Error) -> Exception:
+    """A cap the schema enforces inside the write, as the user's refusal; else the error."""
+    message = str(exc)
+    if "received_total_cap" in message:
+        return LimitReached("member diamonds", MAX_MEMBER_DIAMONDS)
+    if "gifter_total_cap" in message:
+        return LimitReached("gifter coins", MAX_MEMBER_DIAMONDS)
+    return storage_error(exc)
+
+
+def configure(db: sqlite3.Connection, busy_timeout_ms: int, *, writer: bool) -> None:
+    """PRAGMAs of every connection: busy timeout, foreign keys, durability, WAL."""
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA cache_size = -16384")
+    if writer:
+        (mode,) = db.execute("PRAGMA journal_mode = WAL").fetchone()
+        if str(mode).lower() != "wal":
+            raise StorageError(f"cannot use WAL journal mode (got {mode!r})")
+    else:
+        db.execute("PRAGMA query_only = ON")
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which file a path named when it was opened (device and inode)."""
+
+    device: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileIdentity:
+        found = os.stat(path)
+        return cls(found.st_dev, found.st_ino)
+
+
+_QUEUED, _STARTED, _DROPPED = 0, 1, 2
+
+
+@dataclass
+class _Job(Generic[T]):
+    work: Work[T]
+    future: asyncio.Future[T]
+    deadline: WriteDeadline | None
+    state: int = _QUEUED
+    result: Any = None
+    error: BaseException | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> bool:
+        """Mark the job started unless it was dropped or its start deadline passed."""
+        with self.lock:
+            if self.state != _QUEUED:
+                return False
+            if self.deadline is not None and self.deadline.passed():
+                self.state = _DROPPED
+                self.error = StorageBusy("the database was busy too long; nothing was saved")
+                return False
+            self.state = _STARTED
+            return True
+
+
 class Session:
-    """Statements on one connection whose lock the caller already holds."""
+    """Statements on an aiosqlite connection whose lock the caller already holds (reads)."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
@@ -59,17 +140,9 @@ class Session:
         rows = await self.rows(sql, params)
         return rows[0] if rows else None
 
-    async def one(self, sql: str, params: Params = ()) -> Row:
-        """The single result row of a statement that always returns one (RETURNING, COUNT)."""
-        row = await self.row(sql, params)
-        if row is None:
-            raise StorageError(f"expected a row from: {sql[:60]}")
-        return row
-
-    async def run(self, sql: str, params: Params = ()) -> int:
-        """Execute a write; returns the number of rows it changed."""
-        cursor = await self._db.execute(sql, params)
-        return cursor.rowcount
+    async def run(self, sql: str, params: Params = ()) -> None:
+        """Execute a statement that returns nothing."""
+        await self._db.execute(sql, params)
 
     async def rollback(self) -> None:
         """Roll back if a transaction is open (SQLite may already have done so)."""
@@ -77,15 +150,168 @@ class Session:
             await self._db.execute("ROLLBACK")
 
 
+class Writer:
+    """The write connection, owned by one thread; concurrent writes share a transaction."""
+
+    def __init__(self, path: Path, busy_timeout_ms: int, identity: FileIdentity) -> None:
+        self.path = path
+        self.identity = identity
+        self._busy_timeout_ms = busy_timeout_ms
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[_Job[Any]] = []
+        self._wake = asyncio.Event()
+        self._closed = False
+        self._gone_logged = False
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Open the connection in the writer thread and start draining."""
+        loop = asyncio.get_running_loop()
+        self._db = await loop.run_in_executor(self._thread, self._open)
+        self._drainer = asyncio.create_task(self._drain(), name="sqlite-writer")
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            self.path,
+            isolation_level=None,
+            timeout=self._busy_timeout_ms / 1000,
+            check_same_thread=False,
+        )
+        try:
+            configure(db, self._busy_timeout_ms, writer=True)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    async def write(self, work: Work[T]) -> T:
+        """Run `work` in the next batch; returns its result once the batch is committed."""
+        if self._closed:
+            raise StorageError("the database is closed")
+        job: _Job[T] = _Job(work, asyncio.get_running_loop().create_future(), write_deadline.get())
+        self._pending.append(job)
+        self._wake.set()
+        return await job.future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                await loop.run_in_executor(self._thread, self._run_batch, batch)
+                for job in batch:
+                    if job.future.done():
+                        continue
+                    if job.error is not None:
+                        job.future.set_exception(job.error)
+                    else:
+                        job.future.set_result(job.result)
+            if self._closed:
+                return
+
+    def _run_batch(self, batch: list[_Job[Any]]) -> None:
+        """One transaction for the whole batch; each job in its own savepoint."""
+        db = self._db
+        if db is None:
+            raise RuntimeError("the writer is not open")
+        failure = self._check_file()
+        if failure is None:
+            failure = self._transaction(db, batch)
+        if failure is not None:
+            for job in batch:
+                if job.state == _STARTED or job.error is None:
+                    job.error, job.result = failure, None
+
+    def _transaction(self, db: sqlite3.Connection, batch: list[_Job[Any]]) -> StorageError | None:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            return storage_error(exc)
+        try:
+            for job in batch:
+                if job.start():
+                    self._run_job(db, job)
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            return storage_error(exc)
+        return None
+
+    @staticmethod
+    def _run_job(db: sqlite3.Connection, job: _Job[Any]) -> None:
+        db.execute("SAVEPOINT job")
+        try:
+            job.result = job.work(db)
+        except sqlite3.Error as exc:
+            if not db.in_transaction:
+                raise  # SQLite rolled the whole batch back (full disk, I/O): all of it failed
+            db.execute("ROLLBACK TO job")
+            job.error = refusal(exc)
+        except Exception as exc:
+            db.execute("ROLLBACK TO job")
+            job.error = exc
+        db.execute("RELEASE job")
+
+    def _check_file(self) -> StorageError | None:
+        """StorageGone when the path no longer names the file that was opened."""
+        try:
+            current = FileIdentity.of(self.path)
+        except OSError:
+            current = None
+        if current == self.identity:
+            return None
+        if not self._gone_logged:
+            self._gone_logged = True
+            log.error(
+                "The database file %s vanished or was replaced while the bot was running; "
+                "refusing every write. Restore it from a backup and restart.",
+                self.path,
+            )
+        return StorageGone(f"{self.path} vanished or was replaced; nothing was saved")
+
+    async def close(self) -> None:
+        """Finish the queued writes, then close the connection and the thread."""
+        self._closed = True
+        self._wake.set()
+        if self._drainer is not None:
+            with suppress(asyncio.CancelledError):
+                await self._drainer
+        loop = asyncio.get_running_loop()
+        if self._db is not None:
+            db, self._db = self._db, None
+            await loop.run_in_executor(self._thread, _close_writer, db)
+        self._thread.shutdown(wait=True)
+
+
+def _close_writer(db: sqlite3.Connection) -> None:
+    with suppress(sqlite3.Error):
+        db.execute("PRAGMA optimize")
+    db.close()
+
+
+async def connect_reader(path: Path, busy_timeout_ms: int) -> aiosqlite.Connection:
+    """A query-only aiosqlite connection in autocommit mode (transactions are explicit)."""
+    db = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+    try:
+        await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        await db.execute("PRAGMA cache_size = -16384")
+        await db.execute("PRAGMA query_only = ON")
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
 @asynccontextmanager
-async def _atomic(
-    lock: asyncio.Lock, db: aiosqlite.Connection, begin: str
-) -> AsyncIterator[Session]:
-    """`begin` ... COMMIT on `db` while holding its `lock`; any failure rolls back first."""
+async def _read_transaction(lock: asyncio.Lock, db: aiosqlite.Connection) -> AsyncIterator[Session]:
     async with lock:
         session = Session(db)
         try:
-            await session.run(begin)
+            await session.run("BEGIN")
             yield session
             await session.run("COMMIT")
         except sqlite3.Error as exc:
@@ -96,61 +322,24 @@ async def _atomic(
             raise
 
 
-async def connect(path: Path, busy_timeout_ms: int, *, reader: bool) -> aiosqlite.Connection:
-    """Open one configured connection in autocommit mode (transactions are explicit)."""
-    db = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
-    try:
-        await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        await db.execute("PRAGMA foreign_keys = ON")
-        await db.execute("PRAGMA synchronous = NORMAL")
-        await db.execute("PRAGMA cache_size = -16384")
-        if reader:
-            await db.execute("PRAGMA query_only = ON")
-        else:
-            (mode,) = next(iter(await db.execute_fetchall("PRAGMA journal_mode = WAL")))
-            if str(mode).lower() != "wal":
-                raise StorageError(f"{path}: cannot use WAL journal mode (got {mode!r})")
-    except BaseException:
-        await db.close()
-        raise
-    return db
-
-
 class Database:
-    """The writer and reader connections of one file, and the ways to use them."""
+    """The writer and the reader of one file, and the ways to use them."""
 
-    def __init__(
-        self,
-        path: Path,
-        writer: aiosqlite.Connection,
-        reader: aiosqlite.Connection,
-        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
-    ) -> None:
-        self.path = path
+    def __init__(self, writer: Writer, reader: aiosqlite.Connection, busy_timeout_ms: int) -> None:
+        self.path = writer.path
         self.busy_timeout_ms = busy_timeout_ms
         self._writer = writer
         self._reader = reader
-        self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
         self._closed = False
 
-    def transaction(self) -> AbstractAsyncContextManager[Session]:
-        """BEGIN IMMEDIATE ... COMMIT under the writer lock; any failure rolls back."""
-        return _atomic(self._write_lock, self._writer, "BEGIN IMMEDIATE")
-
-    async def write_one(self, sql: str, params: Params) -> list[Row]:
-        """One statement as its own atomic (autocommit) transaction under the writer lock."""
-        async with self._write_lock:
-            session = Session(self._writer)
-            try:
-                return await session.rows(sql, params)
-            except sqlite3.Error as exc:
-                await session.rollback()
-                raise storage_error(exc) from exc
+    async def write(self, work: Work[T]) -> T:
+        """Run `work(connection)` atomically in the next committed batch."""
+        return await self._writer.write(work)
 
     def snapshot(self) -> AbstractAsyncContextManager[Session]:
         """Several reads from one committed snapshot (a read transaction on the reader)."""
-        return _atomic(self._read_lock, self._reader, "BEGIN")
+        return _read_transaction(self._read_lock, self._reader)
 
     async def read(self, sql: str, params: Params) -> list[Row]:
         """One read statement on the reader connection (committed data only)."""
@@ -161,12 +350,10 @@ class Database:
                 raise storage_error(exc) from exc
 
     async def close(self) -> None:
-        """Close both connections (idempotent)."""
+        """Close both connections (idempotent); queued writes finish first."""
         if self._closed:
             return
         self._closed = True
-        async with self._write_lock, self._read_lock:
-            with suppress(sqlite3.Error):
-                await self._writer.execute("PRAGMA optimize")
+        await self._writer.close()
+        async with self._read_lock:
             await self._reader.close()
-            await self._writer.close()

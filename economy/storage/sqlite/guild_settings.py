@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 
-from economy.errors import AlreadyExists, NotFound
-from economy.limits import MAX_GIFT_COINS
-from economy.names import clean_name, name_key
+from economy.errors import AlreadyExists, LimitReached, LooksLike, NotFound
+from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
+from economy.names import clean_name, look_key, name_key
 from economy.storage.checks import check_page, check_range
 from economy.storage.keys import (
     FX_PREFIX,
@@ -22,7 +23,7 @@ from economy.storage.keys import (
 )
 from economy.storage.periods import as_utc
 from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
-from economy.storage.sqlite.connection import Database, Row, Session
+from economy.storage.sqlite.connection import Database, Row
 
 _AUDIT_COLUMNS = "id, guild_id, actor_id, key, old_value, new_value, created_at"
 _CUSTOM_GIFTS = (
@@ -62,8 +63,8 @@ def settings_from(rows: Iterable[Row]) -> GuildSettings:
     )
 
 
-async def _append_audit(
-    tx: Session,
+def _append_audit(
+    db: sqlite3.Connection,
     guild_id: int,
     actor_id: int,
     key: str,
@@ -71,13 +72,13 @@ async def _append_audit(
     new: str | None,
     now: datetime | None,
 ) -> AuditRow:
-    """Append an audit row inside the caller's transaction."""
+    """Append an audit row inside the caller's write."""
     moment = as_utc(now)
-    (audit_id,) = await tx.one(
+    (audit_id,) = db.execute(
         "INSERT INTO config_audit (guild_id, actor_id, key, old_value, new_value, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (guild_id, actor_id, key, old, new, moment.isoformat()),
-    )
+    ).fetchone()
     return AuditRow(audit_id, guild_id, actor_id, key, old, new, moment)
 
 
@@ -124,27 +125,30 @@ class SqliteGuildSettings:
         """Set or clear several settings, each audited, all in one transaction (or none)."""
         for key, value in changes.items():
             check_config(key, value)
-        rows: list[AuditRow] = []
-        async with self._db.transaction() as tx:
+
+        def write(db: sqlite3.Connection) -> list[AuditRow]:
+            rows: list[AuditRow] = []
             for key, value in changes.items():
-                old = await tx.row(
+                old = db.execute(
                     "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?",
                     (guild_id, key),
-                )
+                ).fetchone()
                 if value is None:
-                    await tx.run(
+                    db.execute(
                         "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?",
                         (guild_id, key),
                     )
                 else:
-                    await tx.run(
+                    db.execute(
                         "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
                         " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                         (guild_id, key, value),
                     )
                 previous = old[0] if old else None
-                rows.append(await _append_audit(tx, guild_id, actor_id, key, previous, value, now))
-        return rows
+                rows.append(_append_audit(db, guild_id, actor_id, key, previous, value, now))
+            return rows
+
+        return await self._db.write(write)
 
     async def settings_history(self, guild_id: int, limit: int = 20) -> list[AuditRow]:
         """Latest audit rows of the server, newest first."""
@@ -159,37 +163,51 @@ class SqliteGuildSettings:
     async def add_custom_gift(
         self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
-        """Add a server-only gift and audit it (key `custom_gift_key(name)`)."""
+        """Add a server-only gift and audit it; refused when taken, look-alike or past the cap."""
         clean = clean_name(name, "gift name")
         check_range("coins", coins, 1, MAX_GIFT_COINS)
+        key, looks = name_key(clean), look_key(clean)
         moment = as_utc(now)
-        async with self._db.transaction() as tx:
-            added = await tx.rows(
+
+        def write(db: sqlite3.Connection) -> None:
+            names = db.execute(
+                "SELECT name, name_key FROM custom_gifts WHERE guild_id = ?", (guild_id,)
+            ).fetchall()
+            for existing, existing_key in names:
+                if existing_key == key:
+                    raise AlreadyExists("custom gift", clean)
+                if look_key(existing) == looks:
+                    raise LooksLike("custom gift", clean, existing)
+            if len(names) >= MAX_CUSTOM_GIFTS:
+                raise LimitReached("custom gifts", MAX_CUSTOM_GIFTS)
+            db.execute(
                 "INSERT INTO custom_gifts (guild_id, name_key, name, coins, creator_id,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING name",
-                (guild_id, name_key(clean), clean, coins, actor_id, moment.isoformat()),
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, key, clean, coins, actor_id, moment.isoformat()),
             )
-            if not added:
-                raise AlreadyExists("custom gift", clean)
-            key = custom_gift_key(clean)
-            await _append_audit(tx, guild_id, actor_id, key, None, str(coins), moment)
+            _append_audit(db, guild_id, actor_id, custom_gift_key(clean), None, str(coins), moment)
+
+        await self._db.write(write)
         return CustomGift(clean, coins, actor_id, moment)
 
     async def remove_custom_gift(
         self, guild_id: int, name: str, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
         """Remove a server-only gift and audit it; NotFound when missing."""
-        async with self._db.transaction() as tx:
-            removed = await tx.row(
+
+        def write(db: sqlite3.Connection) -> CustomGift:
+            removed = db.execute(
                 "DELETE FROM custom_gifts WHERE guild_id = ? AND name_key = ?"
                 " RETURNING name, coins, creator_id, created_at",
                 (guild_id, name_key(name)),
-            )
+            ).fetchone()
             if removed is None:
                 raise NotFound("custom gift", name.strip())
             key = custom_gift_key(removed[0])
-            await _append_audit(tx, guild_id, actor_id, key, str(removed[1]), None, now)
-        return _custom_gift(removed)
+            _append_audit(db, guild_id, actor_id, key, str(removed[1]), None, now)
+            return _custom_gift(tuple(removed))
+
+        return await self._db.write(write)
 
     async def list_custom_gifts(self, guild_id: int) -> list[CustomGift]:
         """The server's custom gifts, by name."""

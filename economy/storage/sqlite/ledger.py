@@ -1,107 +1,176 @@
-"""`SqliteLedger`: tally entries whose totals triggers keep (migrations/V001)."""
+"""`SqliteLedger`: tally entries whose totals triggers keep (migrations V001, V002).
+
+Writes are plain functions of the writer's connection, run in a committed batch
+(`Database.write`); reads go through the query-only reader, several of them in one snapshot
+where an answer shows them together.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from economy.errors import InvalidValue
+from economy.errors import InvalidValue, OutOfRange
 from economy.limits import MAX_AMOUNT, MAX_COUNT
 from economy.storage.checks import check_page, check_range
-from economy.storage.periods import Period, as_utc, period_key, period_keys
+from economy.storage.ledger import ResetPreview, from_milli, to_milli
+from economy.storage.periods import Period, as_utc, period_keys, resolve_period_key
 from economy.storage.records import (
     BY_VALUES,
+    MEMBER_PREFIX,
     By,
     Entry,
     GiftCount,
+    Gifter,
     LeaderboardRow,
     MemberTally,
     Recorded,
+    Seen,
     Standings,
     UserSummary,
 )
 from economy.storage.sqlite.connection import Database, Row, Session
 
 EXPORT_CHUNK = 1000
+ARCHIVE_STEP = 2000  # entries archived or restored per transaction
 
 ENTRY_COLUMNS = (
-    "id, guild_id, recipient_id, sender_id, gift_name, count, coins, diamonds, "
-    "created_at, undone, archived"
+    "id, guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name, count, "
+    "coins, diamonds_milli, created_at, undone, archived"
 )
 ACTIVE = "undone = 0 AND archived IS NULL"
-_VALUE_COLUMN: dict[str, str] = {"received": "diamonds_received", "sent": "coins_sent"}
-_SUMMARY = (
-    "SELECT diamonds_received, coins_received, coins_sent, entries_received,"
-    " CASE WHEN t.diamonds_received > 0 THEN 1 + (SELECT COUNT(*) FROM user_totals o"
-    "  WHERE o.guild_id = t.guild_id AND o.period_key = t.period_key"
-    "  AND o.diamonds_received > t.diamonds_received) END,"
-    " diamonds_sent, entries_sent"
-    " FROM user_totals t WHERE guild_id = ? AND user_id = ? AND period_key = ?"
+_RECEIVED = (
+    "SELECT r.diamonds_milli, r.coins, r.entries,"
+    " CASE WHEN r.diamonds_milli > 0 THEN 1 + (SELECT COUNT(*) FROM received_totals o"
+    "  WHERE o.guild_id = r.guild_id AND o.period_key = r.period_key"
+    "  AND o.diamonds_milli > r.diamonds_milli) END"
+    " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
 )
-_NO_SUMMARY = UserSummary(0, 0, 0, 0, None, 0, 0)
+_GIVEN = (
+    "SELECT coins, entries FROM gifter_totals"
+    " WHERE guild_id = ? AND gifter_key = ? AND period_key = ?"
+)
 _TOP_GIFTS = (
-    "SELECT gift_name, count, diamonds FROM gift_totals"
+    "SELECT gift_name, count, diamonds_milli FROM gift_totals"
     " WHERE guild_id = ? AND recipient_id = ? AND count > 0"
-    " ORDER BY diamonds DESC, count DESC, gift_name LIMIT ?"
+    " ORDER BY diamonds_milli DESC, count DESC, gift_name LIMIT ?"
 )
-_TOTAL = (
-    "SELECT diamonds_received FROM user_totals"
+INSERT_ENTRY = (
+    "INSERT INTO ledger (guild_id, recipient_id, gifter_key, gifter_name, recorder_id,"
+    " gift_name, count, coins, diamonds_milli, created_at, month_key, week_key)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+RECIPIENT_TOTAL = (
+    "SELECT diamonds_milli FROM received_totals"
     " WHERE guild_id = ? AND user_id = ? AND period_key = 'all'"
 )
+# Leaderboards: (table, key column, value column); the value is what rows are ranked by.
+_BOARDS: dict[str, tuple[str, str, str]] = {
+    "received": ("received_totals", "user_id", "diamonds_milli"),
+    "gifted": ("gifter_totals", "gifter_key", "coins"),
+}
 
 
 def entry_from(row: Row) -> Entry:
     """An Entry from a row selected with ENTRY_COLUMNS."""
+    gifter = Gifter.stored(row[3], row[4]) if row[3] is not None else None
     return Entry(
         id=row[0],
         guild_id=row[1],
         recipient_id=row[2],
-        sender_id=row[3],
-        gift_name=row[4],
-        count=row[5],
-        coins=row[6],
-        diamonds=row[7],
-        created_at=datetime.fromisoformat(row[8]),
-        undone=bool(row[9]),
-        archived=row[10],
+        gifter=gifter,
+        recorder_id=row[5],
+        gift_name=row[6],
+        count=row[7],
+        coins=row[8],
+        diamonds=from_milli(row[9]),
+        created_at=datetime.fromisoformat(row[10]),
+        undone=bool(row[11]),
+        archived=row[12],
     )
 
 
-def _value_column(by: By) -> str:
-    """The user_totals column a leaderboard orders by."""
+def member_key(user_id: int) -> str:
+    return f"{MEMBER_PREFIX}{user_id}"
+
+
+def _board(by: By) -> tuple[str, str, str]:
     if by not in BY_VALUES:
         raise ValueError(f"by must be one of {BY_VALUES}, got {by!r}")
-    return _VALUE_COLUMN[by]
+    return _BOARDS[by]
 
 
-def _leaderboard_sql(column: str) -> str:
+def _leaderboard_sql(by: By) -> str:
+    table, key, value = _board(by)
+    name = "n.name" if by == "received" else "page.name"
+    seen = (
+        " LEFT JOIN member_names n ON n.guild_id = page.guild_id AND n.user_id = page.key"
+        if by == "received"
+        else ""
+    )
+    gifter_name = ", name" if by == "gifted" else ""
     return (
-        f"WITH page AS (SELECT user_id, {column} AS value FROM user_totals"
-        f"  WHERE guild_id = ? AND period_key = ? AND {column} > 0"
-        f"  ORDER BY {column} DESC, user_id LIMIT ? OFFSET ?)"
-        f" SELECT 1 + (SELECT COUNT(*) FROM user_totals o WHERE o.guild_id = ?"
-        f"  AND o.period_key = ? AND o.{column} > page.value), user_id, value"
-        f" FROM page ORDER BY value DESC, user_id"
+        f"WITH page AS (SELECT guild_id, {key} AS key, {value} AS value{gifter_name}"
+        f"  FROM {table} WHERE guild_id = ? AND period_key = ? AND {value} > 0"
+        f"  ORDER BY {value} DESC, {key} LIMIT ? OFFSET ?)"
+        f" SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = page.guild_id"
+        f"  AND o.period_key = ? AND o.{value} > page.value), page.key, page.value, {name}"
+        f" FROM page{seen} ORDER BY page.value DESC, page.key"
     )
 
 
-def _rank_sql(column: str) -> str:
+def _rank_sql(by: By) -> str:
+    table, key, value = _board(by)
     return (
-        f"SELECT 1 + (SELECT COUNT(*) FROM user_totals o WHERE o.guild_id = t.guild_id"
-        f"  AND o.period_key = t.period_key AND o.{column} > t.{column}),"
-        f" t.user_id, t.{column} FROM user_totals t"
-        f" WHERE t.guild_id = ? AND t.user_id = ? AND t.period_key = ? AND t.{column} > 0"
+        f"SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = t.guild_id"
+        f"  AND o.period_key = t.period_key AND o.{value} > t.{value}), t.{key}, t.{value}"
+        f" FROM {table} t WHERE t.guild_id = ? AND t.{key} = ? AND t.period_key = ?"
+        f" AND t.{value} > 0"
     )
+
+
+def _board_params(guild_id: int, key: str, limit: int, offset: int) -> tuple[Any, ...]:
+    return (guild_id, key, limit, offset, key)
+
+
+def _row(by: By, row: Row) -> LeaderboardRow:
+    """A leaderboard row from (rank, key, value, name)."""
+    rank, key, value, name = row
+    if by == "received":
+        user_id = int(key)
+        return LeaderboardRow(rank, member_key(user_id), user_id, name, from_milli(value))
+    gifter = Gifter.stored(str(key), name)
+    return LeaderboardRow(rank, gifter.key, gifter.user_id, name, int(value))
+
+
+def _viewer_key(by: By, viewer_id: int) -> int | str:
+    return viewer_id if by == "received" else member_key(viewer_id)
 
 
 async def _summary(session: Session, guild_id: int, user_id: int, key: str) -> UserSummary:
-    row = await session.row(_SUMMARY, (guild_id, user_id, key))
-    return UserSummary(*row) if row else _NO_SUMMARY
+    received = await session.row(_RECEIVED, (guild_id, user_id, key))
+    given = await session.row(_GIVEN, (guild_id, member_key(user_id), key))
+    diamonds, coins, entries, rank = received if received else (0, 0, 0, None)
+    coins_given, entries_given = given if given else (0, 0)
+    return UserSummary(from_milli(diamonds), coins, entries, rank, coins_given, entries_given)
 
 
-async def _total(session: Session, guild_id: int, user_id: int) -> int:
-    row = await session.row(_TOTAL, (guild_id, user_id))
-    return int(row[0]) if row else 0
+def _total(db: sqlite3.Connection, guild_id: int, user_id: int) -> Decimal:
+    row = db.execute(RECIPIENT_TOTAL, (guild_id, user_id)).fetchone()
+    return from_milli(row[0]) if row else Decimal(0)
+
+
+def _note_names(db: sqlite3.Connection, guild_id: int, seen: Sequence[Seen], now: str) -> None:
+    """Upsert the names seen at this write (bounded: longer names are cut)."""
+    db.executemany(
+        "INSERT INTO member_names (guild_id, user_id, name, avatar, seen_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+        " name = excluded.name, avatar = excluded.avatar, seen_at = excluded.seen_at",
+        [(guild_id, s.user_id, s.name[:100], (s.avatar or None), now) for s in seen],
+    )
 
 
 class SqliteLedger:
@@ -114,12 +183,14 @@ class SqliteLedger:
         self,
         guild_id: int,
         recipient_id: int,
-        sender_id: int,
+        recorder_id: int,
         *,
+        gifter: Gifter | None = None,
         gift_name: str | None,
         count: int,
         coins: int,
-        diamonds: int,
+        diamonds: Decimal | int,
+        seen: Sequence[Seen] = (),
         now: datetime | None = None,
     ) -> Recorded:
         """Record a tally line (its totals move in the same statement) and read the total."""
@@ -127,40 +198,69 @@ class SqliteLedger:
             raise InvalidValue("gift name", "must not be empty")
         check_range("count", count, 1, MAX_COUNT)
         check_range("coins", coins, 0, MAX_AMOUNT)
-        check_range("diamonds", diamonds, 0, MAX_AMOUNT)
+        if not 0 <= diamonds <= MAX_AMOUNT:
+            raise OutOfRange("diamonds", diamonds, 0, MAX_AMOUNT)
+        milli = to_milli(diamonds)
         moment = as_utc(now)
         month, week = period_keys(moment)
-        async with self._db.transaction() as tx:
-            (entry_id,) = await tx.one(
-                "INSERT INTO ledger (guild_id, recipient_id, sender_id, gift_name, count, coins,"
-                " diamonds, created_at, month_key, week_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (guild_id, recipient_id, sender_id, gift_name, count, coins, diamonds,
-                 moment.isoformat(), month, week),
-            )  # fmt: skip
-            total = await _total(tx, guild_id, recipient_id)
+        stamp = moment.isoformat()
+        gifter_key = gifter.key if gifter else None
+        gifter_name = gifter.name[:64] if gifter else None
+
+        def write(db: sqlite3.Connection) -> tuple[int, Decimal]:
+            (entry_id,) = db.execute(
+                INSERT_ENTRY,
+                (guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name,
+                 count, coins, milli, stamp, month, week),
+            ).fetchone()  # fmt: skip
+            _note_names(db, guild_id, seen, stamp)
+            return entry_id, _total(db, guild_id, recipient_id)
+
+        entry_id, total = await self._db.write(write)
         entry = Entry(
-            entry_id, guild_id, recipient_id, sender_id, gift_name, count, coins, diamonds,
-            moment, False, None,
+            entry_id, guild_id, recipient_id, gifter, recorder_id, gift_name, count, coins,
+            from_milli(milli), moment, False, None,
         )  # fmt: skip
         return Recorded(entry, total)
 
-    async def undo_last(self, guild_id: int, sender_id: int) -> Entry | None:
-        """Mark the sender's latest active entry undone (totals follow in the same statement)."""
-        rows = await self._db.write_one(
-            f"UPDATE ledger SET undone = 1 WHERE id = (SELECT id FROM ledger"
-            f" WHERE guild_id = ? AND sender_id = ? AND {ACTIVE} ORDER BY id DESC LIMIT 1)"
-            f" RETURNING {ENTRY_COLUMNS}",
-            (guild_id, sender_id),
-        )
-        return entry_from(rows[0]) if rows else None
+    async def undo_last(self, guild_id: int, recorder_id: int) -> Entry | None:
+        """Mark the recorder's latest active entry undone (totals follow in the statement)."""
+
+        def write(db: sqlite3.Connection) -> Row | None:
+            row: Row | None = db.execute(
+                f"UPDATE ledger SET undone = 1 WHERE id = (SELECT id FROM ledger"
+                f" WHERE guild_id = ? AND recorder_id = ? AND {ACTIVE} ORDER BY id DESC LIMIT 1)"
+                f" RETURNING {ENTRY_COLUMNS}",
+                (guild_id, recorder_id),
+            ).fetchone()
+            return row
+
+        row = await self._db.write(write)
+        return entry_from(row) if row else None
+
+    async def undo_entry(
+        self, guild_id: int, entry_id: int, recorder_id: int, *, since: datetime
+    ) -> Entry | None:
+        """Undo one entry its recorder made after `since`, if it is still active."""
+        after = as_utc(since).isoformat()
+
+        def write(db: sqlite3.Connection) -> Row | None:
+            row: Row | None = db.execute(
+                f"UPDATE ledger SET undone = 1 WHERE id = ? AND guild_id = ? AND recorder_id = ?"
+                f" AND created_at >= ? AND {ACTIVE} RETURNING {ENTRY_COLUMNS}",
+                (entry_id, guild_id, recorder_id, after),
+            ).fetchone()
+            return row
+
+        row = await self._db.write(write)
+        return entry_from(row) if row else None
 
     async def user_summary(
         self, guild_id: int, user_id: int, period: Period = "all", now: datetime | None = None
     ) -> UserSummary:
         """A member's totals for the period containing `now`; rank by diamonds received."""
-        rows = await self._db.read(_SUMMARY, (guild_id, user_id, period_key(period, now)))
-        return UserSummary(*rows[0]) if rows else _NO_SUMMARY
+        async with self._db.snapshot() as session:
+            return await _summary(session, guild_id, user_id, resolve_period_key(period, now))
 
     async def member_tally(
         self, guild_id: int, user_id: int, top: int = 5, now: datetime | None = None
@@ -173,62 +273,50 @@ class SqliteLedger:
             this_month = await _summary(session, guild_id, user_id, month)
             this_week = await _summary(session, guild_id, user_id, week)
             gifts = await session.rows(_TOP_GIFTS, (guild_id, user_id, top))
-        return MemberTally(all_time, this_month, this_week, tuple(GiftCount(*g) for g in gifts))
+        top_gifts = tuple(GiftCount(g[0], g[1], from_milli(g[2])) for g in gifts)
+        return MemberTally(all_time, this_month, this_week, top_gifts)
 
     async def top_gifts(self, guild_id: int, user_id: int, limit: int = 5) -> list[GiftCount]:
         """Gifts received (active, all time) by diamonds, then count, then name."""
         check_page(0, limit)
         rows = await self._db.read(_TOP_GIFTS, (guild_id, user_id, limit))
-        return [GiftCount(*row) for row in rows]
+        return [GiftCount(g[0], g[1], from_milli(g[2])) for g in rows]
 
     async def leaderboard(
         self,
         guild_id: int,
         by: By,
-        period: Period,
+        period: Period | str,
         limit: int = 10,
         now: datetime | None = None,
         *,
         offset: int = 0,
     ) -> list[LeaderboardRow]:
-        """Top members by diamonds received or coins sent; equal values share a rank."""
-        column = _value_column(by)
+        """Top receivers by diamonds or gifters by coins; equal values share a rank."""
         check_page(offset, limit)
-        key = period_key(period, now)
+        key = resolve_period_key(period, now)
         rows = await self._db.read(
-            _leaderboard_sql(column), (guild_id, key, limit, offset, guild_id, key)
+            _leaderboard_sql(by), _board_params(guild_id, key, limit, offset)
         )
-        return [LeaderboardRow(*row) for row in rows]
-
-    async def rank(
-        self, guild_id: int, user_id: int, by: By, period: Period, now: datetime | None = None
-    ) -> LeaderboardRow | None:
-        """The member's own row wherever it is; None if their value is zero."""
-        rows = await self._db.read(
-            _rank_sql(_value_column(by)), (guild_id, user_id, period_key(period, now))
-        )
-        return LeaderboardRow(*rows[0]) if rows else None
+        return [_row(by, row) for row in rows]
 
     async def standings(
         self,
         guild_id: int,
         viewer_id: int,
         by: By,
-        period: Period,
+        period: Period | str,
         limit: int = 10,
         now: datetime | None = None,
     ) -> Standings:
         """The top rows and the viewer's own row, from one snapshot."""
-        column = _value_column(by)
         check_page(0, limit)
-        key = period_key(period, now)
+        key = resolve_period_key(period, now)
         async with self._db.snapshot() as session:
-            rows = await session.rows(
-                _leaderboard_sql(column), (guild_id, key, limit, 0, guild_id, key)
-            )
-            mine = await session.row(_rank_sql(column), (guild_id, viewer_id, key))
-        viewer = LeaderboardRow(*mine) if mine else None
-        return Standings(tuple(LeaderboardRow(*row) for row in rows), viewer)
+            rows = await session.rows(_leaderboard_sql(by), _board_params(guild_id, key, limit, 0))
+            mine = await session.row(_rank_sql(by), (guild_id, _viewer_key(by, viewer_id), key))
+        viewer = _row(by, (*mine, None)) if mine else None
+        return Standings(tuple(_row(by, row) for row in rows), viewer)
 
     async def history(
         self, guild_id: int, user_id: int, offset: int = 0, limit: int = 10
@@ -242,51 +330,73 @@ class SqliteLedger:
                 (guild_id, user_id, limit, offset),
             )
             total = await session.row(
-                "SELECT entries_received FROM user_totals"
+                "SELECT entries FROM received_totals"
                 " WHERE guild_id = ? AND user_id = ? AND period_key = 'all'",
                 (guild_id, user_id),
             )
         return [entry_from(row) for row in rows], total[0] if total else 0
 
-    async def archive_member(self, guild_id: int, user_id: int, actor_id: int) -> int:
-        """Archive every active entry the member received (one reset record); returns count."""
-        now = as_utc().isoformat()
-        async with self._db.transaction() as tx:
-            (count,) = await tx.one(
-                f"SELECT COUNT(*) FROM ledger WHERE guild_id = ? AND recipient_id = ? AND {ACTIVE}",
-                (guild_id, user_id),
-            )
-            if count == 0:
-                return 0
-            (reset_id,) = await tx.one(
-                "INSERT INTO resets (guild_id, user_id, actor_id, entries, created_at)"
-                " VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (guild_id, user_id, actor_id, count, now),
-            )
-            await tx.run(
-                f"UPDATE ledger SET archived = ? WHERE guild_id = ? AND recipient_id = ?"
-                f" AND {ACTIVE}",
-                (reset_id, guild_id, user_id),
-            )
-        return int(count)
+    async def reset_preview(self, guild_id: int, user_id: int) -> ResetPreview:
+        """The member's active received entries now: how many, their diamonds, the newest id."""
+        rows = await self._db.read(
+            f"SELECT COUNT(*), COALESCE(SUM(diamonds_milli), 0), COALESCE(MAX(id), 0)"
+            f" FROM ledger WHERE guild_id = ? AND recipient_id = ? AND {ACTIVE}",
+            (guild_id, user_id),
+        )
+        count, milli, up_to = rows[0]
+        return ResetPreview(count, from_milli(milli), up_to)
 
-    async def restore_member(self, guild_id: int, user_id: int) -> tuple[int, int]:
+    async def archive_member(
+        self, guild_id: int, user_id: int, actor_id: int, up_to_id: int
+    ) -> int:
+        """Archive the member's active received entries up to `up_to_id`, in bounded steps
+        (the first step in the transaction that records the reset)."""
+        now = as_utc().isoformat()
+
+        def begin(db: sqlite3.Connection) -> int | None:
+            found = db.execute(
+                f"SELECT 1 FROM ledger WHERE guild_id = ? AND recipient_id = ? AND {ACTIVE}"
+                f" AND id <= ? LIMIT 1",
+                (guild_id, user_id, up_to_id),
+            ).fetchone()
+            if found is None:
+                return None
+            (reset_id,) = db.execute(
+                "INSERT INTO resets (guild_id, user_id, actor_id, entries, created_at, up_to_id)"
+                " VALUES (?, ?, ?, 0, ?, ?) RETURNING id",
+                (guild_id, user_id, actor_id, now, up_to_id),
+            ).fetchone()
+            _archive_step(db, int(reset_id))
+            return int(reset_id)
+
+        reset_id = await self._db.write(begin)
+        if reset_id is None:
+            return 0
+        return await archive_steps(self._db, reset_id)
+
+    async def restore_member(self, guild_id: int, user_id: int) -> tuple[int, Decimal]:
         """Bring back the member's latest unrestored archive: (entries restored, new total)."""
         now = as_utc().isoformat()
-        async with self._db.transaction() as tx:
-            reset = await tx.row(
+
+        def begin(db: sqlite3.Connection) -> tuple[int, int] | None:
+            reset = db.execute(
                 "SELECT id FROM resets WHERE guild_id = ? AND user_id = ?"
                 " AND restored_at IS NULL ORDER BY id DESC LIMIT 1",
                 (guild_id, user_id),
-            )
+            ).fetchone()
             if reset is None:
-                return 0, await _total(tx, guild_id, user_id)
-            restored = await tx.run(
-                "UPDATE ledger SET archived = NULL WHERE archived = ?", (reset[0],)
-            )
-            await tx.run("UPDATE resets SET restored_at = ? WHERE id = ?", (now, reset[0]))
-            total = await _total(tx, guild_id, user_id)
-        return restored, total
+                return None
+            db.execute("UPDATE resets SET restored_at = ? WHERE id = ?", (now, reset[0]))
+            return int(reset[0]), _restore_step(db, int(reset[0]))
+
+        begun = await self._db.write(begin)
+        restored = 0
+        if begun is not None:
+            reset_id, restored = begun
+            if restored == ARCHIVE_STEP:
+                restored += await restore_steps(self._db, reset_id)
+        rows = await self._db.read(RECIPIENT_TOTAL, (guild_id, user_id))
+        return restored, from_milli(rows[0][0]) if rows else Decimal(0)
 
     async def export_rows(self, guild_id: int) -> AsyncIterator[Entry]:
         """Every entry of the server in id order (with flags), read in chunks."""
@@ -302,3 +412,81 @@ class SqliteLedger:
             if len(rows) < EXPORT_CHUNK:
                 return
             after = rows[-1][0]
+
+    async def names(self, guild_id: int, user_ids: Collection[int]) -> dict[int, Seen]:
+        """The names and avatars last seen for these people in this server."""
+        wanted = sorted(set(user_ids))[:100]
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = await self._db.read(
+            f"SELECT user_id, name, avatar FROM member_names WHERE guild_id = ?"
+            f" AND user_id IN ({marks})",
+            (guild_id, *wanted),
+        )
+        return {row[0]: Seen(row[0], row[1], row[2]) for row in rows}
+
+
+def _archive_step(conn: sqlite3.Connection, reset_id: int) -> bool:
+    """Archive up to ARCHIVE_STEP more of a reset's entries; True once it is finished."""
+    guild_id, user_id, up_to_id, done = conn.execute(
+        "SELECT guild_id, user_id, up_to_id, entries FROM resets WHERE id = ?", (reset_id,)
+    ).fetchone()
+    changed = conn.execute(
+        f"UPDATE ledger SET archived = ? WHERE id IN (SELECT id FROM ledger"
+        f" WHERE guild_id = ? AND recipient_id = ? AND {ACTIVE} AND id <= ?"
+        f" ORDER BY id LIMIT ?)",
+        (reset_id, guild_id, user_id, up_to_id, ARCHIVE_STEP),
+    ).rowcount
+    finished = changed < ARCHIVE_STEP
+    conn.execute(
+        "UPDATE resets SET entries = ?, finished_at = CASE WHEN ? THEN ? END WHERE id = ?",
+        (done + changed, finished, as_utc().isoformat(), reset_id),
+    )
+    return finished
+
+
+def _restore_step(conn: sqlite3.Connection, reset_id: int) -> int:
+    """Un-archive up to ARCHIVE_STEP of a reset's entries; how many came back."""
+    return int(
+        conn.execute(
+            "UPDATE ledger SET archived = NULL WHERE id IN (SELECT id FROM ledger"
+            " WHERE archived = ? LIMIT ?)",
+            (reset_id, ARCHIVE_STEP),
+        ).rowcount
+    )
+
+
+async def archive_steps(db: Database, reset_id: int) -> int:
+    """Finish archiving a reset, a step per transaction; returns how many it archived."""
+    rows = await db.read("SELECT finished_at IS NOT NULL FROM resets WHERE id = ?", (reset_id,))
+    finished = bool(rows and rows[0][0])
+    while not finished:
+        finished = await db.write(lambda conn: _archive_step(conn, reset_id))
+    rows = await db.read("SELECT entries FROM resets WHERE id = ?", (reset_id,))
+    return int(rows[0][0])
+
+
+async def restore_steps(db: Database, reset_id: int) -> int:
+    """Un-archive the rest of a reset's entries, a step per transaction; how many came back."""
+    restored = 0
+    while True:
+        changed = await db.write(lambda conn: _restore_step(conn, reset_id))
+        restored += changed
+        if changed < ARCHIVE_STEP:
+            return restored
+
+
+async def resume_interrupted(db: Database) -> None:
+    """Finish resets and restores a stopped process left half done."""
+    rows = await db.read(
+        "SELECT id, restored_at IS NOT NULL FROM resets WHERE finished_at IS NULL"
+        " OR (restored_at IS NOT NULL"
+        "     AND EXISTS (SELECT 1 FROM ledger WHERE archived = resets.id))",
+        (),
+    )
+    for reset_id, restoring in rows:
+        if restoring:
+            await restore_steps(db, reset_id)
+        else:
+            await archive_steps(db, reset_id)

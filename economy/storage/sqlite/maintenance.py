@@ -10,37 +10,39 @@ from economy.storage.sqlite.connection import Session, storage_error
 from economy.storage.sqlite.ledger import ACTIVE as _ACTIVE
 
 # Totals recomputed from the active ledger, compared both ways with the stored ones.
+_PERIODS = f"""
+    WITH active AS (SELECT * FROM ledger WHERE {_ACTIVE}),
+    keyed AS (
+        SELECT *, 'all' AS period_key FROM active
+        UNION ALL SELECT *, month_key FROM active
+        UNION ALL SELECT *, week_key FROM active)"""
 _VERIFY_TOTALS: dict[str, str] = {
-    "user_totals": f"""
-        WITH active AS (SELECT * FROM ledger WHERE {_ACTIVE}),
-        keyed AS (
-            SELECT *, 'all' AS period_key FROM active
-            UNION ALL SELECT *, month_key FROM active
-            UNION ALL SELECT *, week_key FROM active),
-        sides AS (
-            SELECT guild_id, recipient_id AS user_id, period_key,
-                   diamonds AS dr, coins AS cr, 1 AS nr, 0 AS ds, 0 AS cs, 0 AS ns FROM keyed
-            UNION ALL
-            SELECT guild_id, sender_id, period_key, 0, 0, 0, diamonds, coins, 1 FROM keyed),
+    "received_totals": f"""{_PERIODS},
         expected AS (
-            SELECT guild_id, user_id, period_key, SUM(dr), SUM(cr), SUM(nr),
-                   SUM(ds), SUM(cs), SUM(ns)
-            FROM sides GROUP BY guild_id, user_id, period_key),
+            SELECT guild_id, recipient_id, period_key, SUM(diamonds_milli), SUM(coins), COUNT(*)
+            FROM keyed GROUP BY guild_id, recipient_id, period_key),
         stored AS (
-            SELECT guild_id, user_id, period_key, diamonds_received, coins_received,
-                   entries_received, diamonds_sent, coins_sent, entries_sent
-            FROM user_totals WHERE entries_received > 0 OR entries_sent > 0
-                OR diamonds_received + coins_received + diamonds_sent + coins_sent > 0)
+            SELECT guild_id, user_id, period_key, diamonds_milli, coins, entries
+            FROM received_totals WHERE entries > 0 OR diamonds_milli + coins > 0)
+        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
+             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))""",
+    "gifter_totals": f"""{_PERIODS},
+        expected AS (
+            SELECT guild_id, gifter_key, period_key, SUM(coins), SUM(diamonds_milli), COUNT(*)
+            FROM keyed WHERE gifter_key IS NOT NULL GROUP BY guild_id, gifter_key, period_key),
+        stored AS (
+            SELECT guild_id, gifter_key, period_key, coins, diamonds_milli, entries
+            FROM gifter_totals WHERE entries > 0 OR coins + diamonds_milli > 0)
         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))""",
     "gift_totals": f"""
         WITH expected AS (
-            SELECT guild_id, recipient_id, gift_name, SUM(count), SUM(diamonds)
+            SELECT guild_id, recipient_id, gift_name, SUM(count), SUM(diamonds_milli)
             FROM ledger WHERE {_ACTIVE} AND gift_name IS NOT NULL
             GROUP BY guild_id, recipient_id, gift_name),
         stored AS (
-            SELECT guild_id, recipient_id, gift_name, count, diamonds FROM gift_totals
-            WHERE count > 0 OR diamonds > 0)
+            SELECT guild_id, recipient_id, gift_name, count, diamonds_milli FROM gift_totals
+            WHERE count > 0 OR diamonds_milli > 0)
         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))""",
 }

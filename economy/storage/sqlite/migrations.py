@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-import aiosqlite
-
 from economy.storage.errors import StorageVersionError
-from economy.storage.sqlite.connection import Session
 
 _MIGRATION_RE = re.compile(r"V(\d{3,})__(\w+)\.sql")
 
@@ -70,31 +68,30 @@ def load_migrations(source: Traversable | Path | None = None) -> list[Migration]
     return found
 
 
-async def migrate(db: aiosqlite.Connection, path: Path, plan: list[Migration]) -> None:
+def migrate(db: sqlite3.Connection, path: Path, plan: list[Migration]) -> None:
     """Apply pending migrations in ONE transaction, recorded in PRAGMA user_version."""
-    session = Session(db)
     latest = len(plan)
-    current = await _user_version(session, path, latest)
-    if current == latest:
+    if _user_version(db, path, latest) == latest:
         return
-    await session.run("BEGIN IMMEDIATE")
+    db.execute("BEGIN IMMEDIATE")
     try:
-        current = await _user_version(session, path, latest)  # another process may have won
+        current = _user_version(db, path, latest)  # another process may have won
         for migration in plan[current:]:
             for statement in migration.statements():
-                await session.run(statement)
-        await session.run(f"PRAGMA user_version = {latest:d}")
-        if await session.rows("PRAGMA foreign_key_check"):
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {latest:d}")
+        if db.execute("PRAGMA foreign_key_check").fetchall():
             raise StorageVersionError(f"{path}: migration left broken foreign keys")
-        await session.run("COMMIT")
+        db.execute("COMMIT")
     except BaseException:
-        await session.rollback()
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
         raise
 
 
-async def _user_version(session: Session, path: Path, latest: int) -> int:
+def _user_version(db: sqlite3.Connection, path: Path, latest: int) -> int:
     """The schema version; StorageVersionError when it is newer than the code."""
-    row = await session.row("PRAGMA user_version")
+    row = db.execute("PRAGMA user_version").fetchone()
     current = int(row[0]) if row else 0
     if current > latest:
         raise StorageVersionError(
