@@ -25,6 +25,7 @@ from economy.storage import Storage
 log = logging.getLogger(__name__)
 
 VIEW_ID_SEPARATOR = ":"
+PERSISTENT_PREFIX = "p:"  # custom_ids of buttons that work after a restart
 
 
 def extension_names() -> list[str]:
@@ -107,11 +108,14 @@ class GiftBot(Bot):
                 task.add_done_callback(self._expired_replies.discard)
 
     def is_stale_component(self, interaction: discord.Interaction[GiftBot]) -> bool:
-        """A press on one of our buttons whose view no longer listens."""
+        """A press on one of our buttons whose view no longer listens (persistent buttons,
+        `p:...`, are answered by their dynamic items whenever they are pressed)."""
         if interaction.type is not discord.InteractionType.component:
             return False
         data: Mapping[str, object] = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))
+        if custom_id.startswith(PERSISTENT_PREFIX):
+            return False
         return not self.live_views.answers(custom_id)
 
 

@@ -15,9 +15,10 @@ import discord
 from discord import app_commands
 
 from bot.i18n import has, t
+from bot.respond import reply
 from bot.text import format_value, shorten
 from economy.errors import EconomyError
-from economy.storage import StorageBusy, StorageFull
+from economy.storage import StorageBusy, StorageFull, StorageGone
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def explain(error: BaseException, locale: object) -> str | None:
     cause = unwrap(error)
     if isinstance(cause, EconomyError | UserError):
         return _message(cause.key, cause.params, locale)
-    if isinstance(cause, StorageBusy | StorageFull):
+    if isinstance(cause, StorageBusy | StorageFull | StorageGone):
         return t(locale, cause.key)
     if isinstance(cause, app_commands.TransformerError):
         return t(locale, "error.bad_option", value=shorten(str(cause.value)))
@@ -83,14 +84,10 @@ def explain(error: BaseException, locale: object) -> str | None:
 
 
 async def reply_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
-    """Answer once: the response if it is still open, else a follow-up."""
+    """Answer once, privately: the response if it is still open, else a follow-up."""
     if interaction.type is discord.InteractionType.autocomplete:
         return
-    allowed = discord.AllowedMentions.none()
-    if interaction.response.is_done():
-        await interaction.followup.send(message, ephemeral=True, allowed_mentions=allowed)
-    else:
-        await interaction.response.send_message(message, ephemeral=True, allowed_mentions=allowed)
+    await reply(interaction, content=message, ephemeral=True)
 
 
 async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -56,7 +57,7 @@ class OfflineDiscord:
         self.bot = bot
         self.bot_user = FakeUser(APPLICATION_ID, "tiktok-gift-bot", bot=True)
         self.adapter = CapturingAdapter(self.bot_user)
-        self._ids = itertools.count(1_300_000_000_000_000_000)
+        self._sequence = itertools.count()
 
     async def start(self) -> None:
         """Do what `Client.login` does, minus the network: set the bot user, run setup_hook."""
@@ -139,7 +140,7 @@ class OfflineDiscord:
         guild: FakeGuild | None,
         locale: str,
     ) -> dict[str, Any]:
-        interaction_id = next(self._ids)
+        interaction_id = self.new_snowflake()
         payload: dict[str, Any] = {
             "id": str(interaction_id),
             "application_id": str(APPLICATION_ID),
@@ -179,6 +180,12 @@ class OfflineDiscord:
                 context=1,
             )
         return payload
+
+    def new_snowflake(self, at: datetime | None = None) -> int:
+        """An id as Discord makes them: the creation time (now) in the high bits, so an
+        interaction's age is real; the low bits keep ids unique."""
+        moment = at or datetime.now(UTC)
+        return discord.utils.time_snowflake(moment) + (next(self._sequence) & 0x3FFFFF)
 
     def find_command(self, path: str) -> app_commands.Command[Any, ..., Any]:
         names = path.strip().lstrip("/").split()
@@ -273,7 +280,7 @@ class OfflineDiscord:
         for row in rows:
             for item in row.get("components", []):
                 found = str(item.get("custom_id") or "")
-                if found == button or found.startswith(button + ":"):
+                if found.startswith(button):
                     return found
         return button
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.i18n import t
+from bot.respond import reply
 from bot.views import CallerView
 
 if TYPE_CHECKING:
@@ -44,10 +45,10 @@ class Pager(CallerView):
         embed = await self.render(1)
         self.listen(interaction)
         if self.pages > 1:
-            await interaction.response.send_message(embed=embed, view=self, **send)
+            await reply(interaction, embed=embed, view=self, **send)
         else:
             self.stop()
-            await interaction.response.send_message(embed=embed, **send)
+            await reply(interaction, embed=embed, **send)
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.page <= 1

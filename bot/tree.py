@@ -7,7 +7,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.errors import report_error
+from bot.errors import UserError, report_error
+from bot.respond import watch
+
+PRIVATE = "private"  # command extras: its answer is ephemeral (so is its deferral)
 
 
 def is_server_only(
@@ -25,9 +28,16 @@ class GiftTree(app_commands.CommandTree[Any]):
     """Refuses server-only commands outside servers; routes every error to `report_error`."""
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """Discord hides server-only commands in DMs; this backstop enforces it in the bot."""
+        """Refuse server-only commands outside servers (Discord hides them; this is the
+        backstop) and start the answer's deadline: an interaction already too old to answer
+        is refused as busy before any work is done."""
         if interaction.guild_id is None and is_server_only(interaction.command):
             raise app_commands.NoPrivateMessage()
+        if interaction.type is discord.InteractionType.application_command:
+            command = interaction.command
+            private = bool(command.extras.get(PRIVATE)) if command is not None else False
+            if watch(interaction, private=private) is None:
+                raise UserError("error.busy")
         return True
 
     async def on_error(

@@ -14,14 +14,32 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import report_error
+from bot.errors import UserError, report_error
 from bot.i18n import t
+from bot.respond import reply, watch
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
 
 CONFIRM_TIMEOUT_SECONDS = 60.0
 EmbedMaker = Callable[[discord.Interaction["GiftBot"]], Awaitable[discord.Embed]]
+
+
+class PersistentPress:
+    """Mixin for a persistent button (a `DynamicItem` whose custom_id carries its state):
+    its press runs `pressed` under the interaction deadline, and any error is answered
+    through the one error path. Put it before `DynamicItem` in the bases."""
+
+    async def pressed(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            if watch(interaction) is None:
+                raise UserError("error.busy")
+            await self.pressed(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
 
 
 class CallerView(discord.ui.View):
@@ -82,7 +100,7 @@ class ConfirmView(CallerView):
 
     async def start(self, interaction: discord.Interaction[GiftBot], embed: discord.Embed) -> None:
         self.listen(interaction)
-        await interaction.response.send_message(embed=embed, view=self)
+        await reply(interaction, embed=embed, view=self)
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger, custom_id="confirm:yes")
     async def confirm(

@@ -32,7 +32,7 @@ PROGRAM_CHOICES = [
 ]
 BY_CHOICES = [
     app_commands.Choice(name="Diamonds received", value="received"),
-    app_commands.Choice(name="Coins sent", value="sent"),
+    app_commands.Choice(name="Coins given (gifters)", value="gifted"),
 ]
 PERIOD_CHOICES = [
     app_commands.Choice(name="All time", value="all"),

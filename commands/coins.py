@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.client import GiftBot
 from bot.context import Ask, ask_for
 from bot.render import answer
+from bot.respond import reply
 from bot.text import safe
 from commands._options import (
     LOOKUP_CONTEXTS,
@@ -79,7 +80,7 @@ class Coins(commands.Cog):
         ask = await ask_for(interaction)
         where = region.value if region else ask.region
         quote = coins_quote(amount, ask.rates, ask.catalog, chosen(store, "app"), where)
-        await interaction.response.send_message(embed=coins_embed(ask, quote))
+        await reply(interaction, embed=coins_embed(ask, quote))
 
 
 async def setup(bot: GiftBot) -> None:

@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.client import GiftBot
 from bot.context import ask_for
 from bot.render import answer
+from bot.respond import reply
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS, Amount
 from commands._payout_render import add_payout_fields
 from economy.quotes import payout_quote
@@ -28,7 +29,7 @@ class Diamonds(commands.Cog):
         quote = payout_quote(amount, ask.rates, ask.currency)
         embed = answer(ask, ask.t("diamonds.title", diamonds=ask.number(amount)))
         add_payout_fields(ask, embed, quote)
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
 
 async def setup(bot: GiftBot) -> None:

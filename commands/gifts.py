@@ -11,6 +11,7 @@ from bot.context import Ask, ask_for
 from bot.errors import UserError
 from bot.pager import Pager
 from bot.render import answer
+from bot.respond import reply
 from bot.text import safe
 from bot.transformers import GiftOption
 from commands._options import (
@@ -97,7 +98,7 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         ask = await ask_for(interaction)
         where = region.value if region else ask.region
         quote = gift_quote(gift, count, ask.rates, chosen(store, "app"), where, ask.currency)
-        await interaction.response.send_message(embed=value_embed(ask, quote))
+        await reply(interaction, embed=value_embed(ask, quote))
 
     @app_commands.command(name="list", description="Browse the gift catalog, page by page")
     @app_commands.describe(

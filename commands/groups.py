@@ -16,12 +16,13 @@ from bot.pager import Pager
 from bot.permissions import is_manager, require_guild, require_member
 from bot.ratelimit import write_limited
 from bot.render import answer
+from bot.respond import reply
 from bot.text import safe
+from commands._group_requests import RequestButton, request_view
 from commands._options import GUILD_CONTEXTS, PERIOD_CHOICES, Choice, chosen
 from commands._tally_render import add_page_field, mention, period_label
 from economy.group_payout import agency_fraction, split_payout
-from economy.limits import AUTOCOMPLETE_CHOICES, MAX_NAME_LENGTH
-from economy.names import name_key
+from economy.limits import MAX_NAME_LENGTH
 from economy.paging import page_count
 from economy.storage import Group, GroupStore, Period
 
@@ -45,6 +46,12 @@ class Groups(
     def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(RequestButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RequestButton)
+
     @property
     def groups(self) -> GroupStore:
         return self.bot.storage.groups
@@ -61,7 +68,7 @@ class Groups(
         embed = answer(
             ask, ask.t("group.created.title"), ask.t("group.created", name=safe(group.name))
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
     @app_commands.command(name="delete", description="Delete a group (creator or Manage Server)")
     @app_commands.describe(name="The group")
@@ -75,22 +82,31 @@ class Groups(
         embed = answer(
             ask, ask.t("group.deleted.title"), ask.t("group.deleted", name=safe(group.name))
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
-    @app_commands.command(name="join", description="Join a group")
+    @app_commands.command(
+        name="join", description="Ask to join a group (its creator or a manager decides)"
+    )
     @app_commands.describe(name="The group")
     @write_limited()
     async def join(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         group = await self.groups.get_group(guild_id, name)
-        await self.groups.add_member(guild_id, group.name, interaction.user.id)
-        embed = answer(
-            ask,
-            ask.t("group.joined.title"),
-            ask.t("group.joined", name=safe(group.name), member=mention(interaction.user.id)),
+        if group.creator_id == interaction.user.id or is_manager(interaction):
+            group = await self.groups.add_member(guild_id, group.name, interaction.user.id)
+            text = ask.t("group.joined", name=safe(group.name), member=mention(interaction.user.id))
+            await reply(interaction, embed=answer(ask, ask.t("group.joined.title"), text))
+            return
+        request = await self.groups.request_join(guild_id, group.name, interaction.user.id)
+        text = ask.t("group.request", member=mention(interaction.user.id), name=safe(group.name))
+        view = request_view(
+            request.group.id,
+            interaction.user.id,
+            ask.t("group.request.approve"),
+            ask.t("group.request.decline"),
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=answer(ask, ask.t("group.request.title"), text), view=view)
 
     @app_commands.command(name="leave", description="Leave a group")
     @app_commands.describe(name="The group")
@@ -105,7 +121,7 @@ class Groups(
             ask.t("group.left.title"),
             ask.t("group.left", name=safe(group.name), member=mention(interaction.user.id)),
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
     @app_commands.command(
         name="add", description="Put a member in a group (creator or Manage Server)"
@@ -131,7 +147,7 @@ class Groups(
                 actor=mention(interaction.user.id),
             ),
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
     @app_commands.command(
         name="remove", description="Take a member out of a group (creator or Manage Server)"
@@ -157,18 +173,18 @@ class Groups(
                 actor=mention(interaction.user.id),
             ),
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
     # -- reading -----------------------------------------------------------------------------
 
     @app_commands.command(name="list", description="This server's groups")
     async def list_groups(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
-        groups = await self.groups.list_groups(require_guild(interaction))
-        pages = page_count(len(groups), PER_PAGE)
+        guild_id = require_guild(interaction)
+        _, total = await self.groups.list_groups(guild_id, 0, 1)
 
         async def render(page: int) -> discord.Embed:
-            shown = groups[(page - 1) * PER_PAGE : page * PER_PAGE]
+            shown, count = await self.groups.list_groups(guild_id, (page - 1) * PER_PAGE, PER_PAGE)
             lines = [
                 ask.t(
                     "group.list.line",
@@ -180,12 +196,13 @@ class Groups(
             ]
             embed = answer(
                 ask,
-                ask.t("group.list.title", total=ask.number(len(groups))),
+                ask.t("group.list.title", total=ask.number(count)),
                 "\n".join(lines) or ask.t("group.list.empty"),
             )
-            add_page_field(ask, embed, page, pages)
+            add_page_field(ask, embed, page, page_count(count, PER_PAGE))
             return embed
 
+        pages = page_count(total, PER_PAGE)
         await Pager(interaction.user.id, pages, render, locale=ask.locale).start(interaction)
 
     @app_commands.command(name="show", description="A group's members and their diamonds")
@@ -193,9 +210,8 @@ class Groups(
     async def show(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        group = await self.groups.get_group(guild_id, name)
-        members = await self.groups.group_members(guild_id, group.name)
-        total = sum(m.diamonds_received for m in members)
+        group, members = await self.groups.group_members(guild_id, name)
+        total = sum((m.diamonds_received for m in members), Decimal(0))
         pages = page_count(len(members), PER_PAGE)
 
         async def render(page: int) -> discord.Embed:
@@ -240,8 +256,7 @@ class Groups(
         period_value = cast(Period, chosen(period, "all"))
         percent = None if agency_cut is None else Decimal(str(agency_cut))
         fraction = agency_fraction(percent, ask.rates)
-        group = await self.groups.get_group(guild_id, name)
-        members = await self.groups.group_members(guild_id, group.name, period_value)
+        group, members = await self.groups.group_members(guild_id, name, period_value)
         if not members:
             raise UserError("group.payout.empty", name=group.name)
         split = split_payout(members, ask.rates, ask.currency, fraction)
@@ -300,15 +315,8 @@ class Groups(
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        groups = await self.groups.list_groups(interaction.guild_id)
-        typed = name_key(current)
-        keyed = ((name_key(g.name), g.name) for g in groups)
-        # Names starting with what was typed first, then those containing it; by key within.
-        found = sorted(
-            (not key.startswith(typed), key, name) for key, name in keyed if typed in key
-        )
-        shown = found[:AUTOCOMPLETE_CHOICES]
-        return [app_commands.Choice(name=name, value=name) for *_, name in shown]
+        names = await self.groups.group_names(interaction.guild_id, current)
+        return [app_commands.Choice(name=name, value=name) for name in names]
 
 
 async def setup(bot: GiftBot) -> None:

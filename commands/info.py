@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.client import GiftBot
 from bot.context import ask_for
 from bot.render import answer
+from bot.respond import reply
 from bot.translator import localized_description, localized_path
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
 
@@ -48,7 +49,7 @@ class Info(commands.Cog):
             for c in walk(self.bot.tree)
         ]
         embed = answer(ask, ask.t("info.help.title"), "\n".join(lines))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="about", description="Version, sources and the figures in use")
     @LOOKUP_CONTEXTS
@@ -76,7 +77,7 @@ class Info(commands.Cog):
         embed.add_field(
             name=ask.t("info.about.sources"), value=ask.t("info.about.sources_value"), inline=False
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
 
 async def setup(bot: GiftBot) -> None:

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.client import GiftBot
 from bot.context import Ask, ask_for
 from bot.render import answer
+from bot.respond import reply
 from bot.text import safe
 from bot.transformers import GiftOption
 from commands._options import (
@@ -66,7 +67,7 @@ class Payout(commands.GroupCog, group_name="payout", group_description="Creator 
         ask = await ask_for(interaction)
         programs = (program.value,) if program else PROGRAMS
         quotes = views_quotes(views, programs, ask.rates, ask.currency)
-        await interaction.response.send_message(embed=views_embed(ask, views, quotes))
+        await reply(interaction, embed=views_embed(ask, views, quotes))
 
     @app_commands.command(
         name="goal", description="Diamonds, coins and gifts needed to take home an amount"
@@ -84,7 +85,7 @@ class Payout(commands.GroupCog, group_name="payout", group_description="Creator 
         ask = await ask_for(interaction)
         value = Decimal(str(amount))
         quote = goal_quote(value, ask.currency, ask.rates, ask.catalog, gift)
-        await interaction.response.send_message(embed=goal_embed(ask, quote))
+        await reply(interaction, embed=goal_embed(ask, quote))
 
 
 async def setup(bot: GiftBot) -> None:

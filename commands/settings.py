@@ -26,6 +26,7 @@ from bot.errors import UserError
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
 from bot.render import answer
+from bot.respond import reply
 from bot.text import safe
 from commands._options import Choice
 from commands._settings_render import (
@@ -183,7 +184,7 @@ class SettingsCog(
     ) -> None:
         """The public answer to a change, built from the new profile (`ask` after it)."""
         body = "\n".join([*lines, "", ask.t("settings.applies_next")])
-        await interaction.response.send_message(embed=answer(ask, ask.t(title_key), body))
+        await reply(interaction, embed=answer(ask, ask.t(title_key), body))
 
     async def _change(
         self, interaction: discord.Interaction[GiftBot], ask: Ask, key: str, value: str | None
@@ -203,7 +204,7 @@ class SettingsCog(
         customs = await self.store.list_custom_gifts(require_guild(interaction))
         preset_card = self.profiles.presets.get(ask.rates.preset, ask.rates)
         embed = show_embed(ask, len(customs), preset_card)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="history", description="Who changed which setting, newest first")
     async def history(self, interaction: discord.Interaction[GiftBot]) -> None:
@@ -212,7 +213,7 @@ class SettingsCog(
         lines = [history_line(ask, row) for row in rows]
         text = "\n".join(lines) if lines else ask.t("settings.history.empty")
         embed = answer(ask, ask.t("settings.history.title"), text[:4000])
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await reply(interaction, embed=embed, ephemeral=True)
 
     # -- changes ------------------------------------------------------------------------------
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 from typing import cast
 
 import discord
@@ -17,7 +15,9 @@ from bot.pager import Pager
 from bot.permissions import is_manager, require_guild, require_manager, require_member
 from bot.ratelimit import write_limited
 from bot.render import answer
+from bot.respond import defer, reply
 from bot.transformers import GiftOption
+from bot.tree import PRIVATE
 from bot.views import ConfirmView
 from commands._options import (
     BY_CHOICES,
@@ -28,24 +28,70 @@ from commands._options import (
     Count,
     chosen,
 )
-from commands._payout_render import add_payout_fields
+from commands._tally_export import send_export
 from commands._tally_render import (
-    add_page_field,
+    HISTORY_PER_PAGE,
+    added_embed,
+    board_label,
     display_name,
-    entry_what,
+    history_embed,
     mention,
     period_label,
     require_person,
+    show_embed,
+    undone_embed,
 )
+from commands._tally_undo import UndoButton, undo_view
+from economy.limits import MAX_TIKTOK_NAME_LENGTH
 from economy.paging import page_count
-from economy.quotes import payout_quote
-from economy.storage import By, Entry, LedgerStore, MemberTally, Period, Recorded
-from economy.tally import ledger_csv, may_record_for_others, record_diamonds, record_gifts
+from economy.storage import (
+    By,
+    Gifter,
+    LeaderboardRow,
+    LedgerStore,
+    Period,
+    Recorded,
+    Seen,
+)
+from economy.tally import (
+    Who,
+    may_record_for_others,
+    record_diamonds,
+    record_gifts,
+    tiktok_gifter,
+)
 
-HISTORY_PER_PAGE = 10
 LEADERBOARD_SIZE = 10
 TOP_GIFTS = 5
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+TikTokName = app_commands.Range[str, 1, MAX_TIKTOK_NAME_LENGTH]
+
+
+def seen(user: discord.abc.User) -> Seen:
+    """The name and avatar Discord shows for someone now (kept for pictures and posts)."""
+    return Seen(user.id, user.display_name, user.display_avatar.url)
+
+
+def who_for(
+    interaction: discord.Interaction[GiftBot],
+    ask: Ask,
+    member: discord.User | None,
+    gave: discord.User | None,
+    tiktok: str | None,
+) -> Who:
+    """Recipient, gifter and recorder of an entry, checking who may record for whom."""
+    recipient = recipient_for(interaction, ask, member)
+    if gave is not None and tiktok is not None:
+        raise UserError("tally.add.two_gifters")
+    people = {interaction.user.id: interaction.user, recipient.id: recipient}
+    gifter: Gifter | None = None
+    if gave is not None:
+        giver = require_person(gave)
+        gifter = Gifter.member(giver.id, giver.display_name)
+        people[giver.id] = giver
+    elif tiktok is not None:
+        gifter = tiktok_gifter(tiktok)
+    return Who(recipient.id, interaction.user.id, gifter, tuple(seen(p) for p in people.values()))
 
 
 def recipient_for(
@@ -60,71 +106,6 @@ def recipient_for(
     return target
 
 
-def added_embed(ask: Ask, recorded: Recorded) -> discord.Embed:
-    entry = recorded.entry
-    if entry.gift_name is None:
-        line = ask.t(
-            "tally.add.line_raw",
-            diamonds=ask.number(entry.diamonds),
-            member=mention(entry.recipient_id),
-        )
-    else:
-        what = entry_what(ask, entry.gift_name, entry.count)
-        line = ask.t("tally.add.line", what=what, member=mention(entry.recipient_id))
-    lines = [line]
-    if entry.sender_id != entry.recipient_id:
-        lines.append(ask.t("tally.add.by", member=mention(entry.sender_id)))
-    lines.append(ask.t("tally.add.undo_hint"))
-    embed = answer(ask, ask.t("tally.add.title"), "\n".join(lines))
-    embed.add_field(
-        name=ask.t("tally.add.diamonds"), value=f"+{ask.number(entry.diamonds)}", inline=True
-    )
-    if entry.coins:
-        embed.add_field(name=ask.t("tally.add.coins"), value=ask.number(entry.coins))
-    embed.add_field(
-        name=ask.t("tally.add.total"),
-        value=ask.t("tally.diamonds", diamonds=ask.number(recorded.recipient_total)),
-    )
-    return embed
-
-
-def show_embed(ask: Ask, name: str, tally: MemberTally) -> discord.Embed:
-    """A member's totals, payout, top gifts and what they sent."""
-    summary = tally.all_time
-    embed = answer(ask, ask.t("tally.show.title", name=name))
-    embed.add_field(name=ask.t("tally.show.received"), value=ask.number(summary.diamonds_received))
-    rank = (
-        ask.t("tally.show.rank_value", rank=ask.number(summary.rank_received))
-        if summary.rank_received is not None
-        else ask.t("tally.show.unranked")
-    )
-    embed.add_field(name=ask.t("tally.show.rank"), value=rank)
-    embed.add_field(
-        name=ask.t("tally.show.recent"),
-        value=ask.t(
-            "tally.show.recent_value",
-            month=ask.number(tally.month.diamonds_received),
-            week=ask.number(tally.week.diamonds_received),
-        ),
-    )
-    add_payout_fields(ask, embed, payout_quote(summary.diamonds_received, ask.rates, ask.currency))
-    lines = [
-        ask.t(
-            "tally.show.gift_line",
-            what=entry_what(ask, g.gift_name, g.count),
-            diamonds=ask.number(g.diamonds),
-        )
-        for g in tally.top_gifts
-    ]
-    embed.add_field(
-        name=ask.t("tally.show.top_gifts"),
-        value="\n".join(lines) or ask.t("tally.show.no_gifts"),
-        inline=False,
-    )
-    embed.add_field(name=ask.t("tally.show.sent"), value=ask.number(summary.coins_sent))
-    return embed
-
-
 @app_commands.guild_only()
 @GUILD_CONTEXTS
 class Tally(
@@ -134,6 +115,13 @@ class Tally(
 
     def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
+        self._exporting: set[int] = set()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(UndoButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(UndoButton)
 
     @property
     def ledger(self) -> LedgerStore:
@@ -146,6 +134,8 @@ class Tally(
         gift="The gift (start typing its name)",
         count="How many (default 1)",
         member="Who received them (default: you)",
+        gifter="Who gave them, a member of this server (optional)",
+        tiktok="Or the gifter's TikTok name (optional)",
     )
     @write_limited()
     async def add(
@@ -154,35 +144,43 @@ class Tally(
         gift: GiftOption,
         count: Count = 1,
         member: discord.User | None = None,
+        gifter: discord.User | None = None,
+        tiktok: TikTokName | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        recipient = recipient_for(interaction, ask, member)
-        recorded = await record_gifts(
-            self.ledger,
-            require_guild(interaction),
-            recipient.id,
-            interaction.user.id,
-            gift,
-            count,
-            ask.rates,
-        )
-        await interaction.response.send_message(embed=added_embed(ask, recorded))
+        who = who_for(interaction, ask, member, gifter, tiktok)
+        guild_id = require_guild(interaction)
+        recorded = await record_gifts(self.ledger, guild_id, who, gift, count, ask.rates)
+        await self._answer_added(interaction, ask, recorded)
 
     @app_commands.command(name="add-diamonds", description="Record diamonds a member received")
-    @app_commands.describe(amount="How many diamonds", member="Who received them (default: you)")
+    @app_commands.describe(
+        amount="How many diamonds",
+        member="Who received them (default: you)",
+        gifter="Who gave them, a member of this server (optional)",
+        tiktok="Or the gifter's TikTok name (optional)",
+    )
     @write_limited()
     async def add_diamonds(
         self,
         interaction: discord.Interaction[GiftBot],
         amount: Amount,
         member: discord.User | None = None,
+        gifter: discord.User | None = None,
+        tiktok: TikTokName | None = None,
     ) -> None:
         ask = await ask_for(interaction)
-        recipient = recipient_for(interaction, ask, member)
-        recorded = await record_diamonds(
-            self.ledger, require_guild(interaction), recipient.id, interaction.user.id, amount
-        )
-        await interaction.response.send_message(embed=added_embed(ask, recorded))
+        who = who_for(interaction, ask, member, gifter, tiktok)
+        recorded = await record_diamonds(self.ledger, require_guild(interaction), who, amount)
+        await self._answer_added(interaction, ask, recorded)
+
+    @staticmethod
+    async def _answer_added(
+        interaction: discord.Interaction[GiftBot], ask: Ask, recorded: Recorded
+    ) -> None:
+        entry = recorded.entry
+        view = undo_view(entry.id, entry.recorder_id, ask.t("tally.undo_button"))
+        await reply(interaction, embed=added_embed(ask, recorded), view=view)
 
     @app_commands.command(name="undo", description="Take back the last entry you recorded")
     @write_limited()
@@ -191,14 +189,7 @@ class Tally(
         entry = await self.ledger.undo_last(require_guild(interaction), interaction.user.id)
         if entry is None:
             raise UserError("tally.undo.nothing")
-        description = ask.t(
-            "tally.undo.line" if entry.gift_name is not None else "tally.undo.line_raw",
-            what=entry_what(ask, entry.gift_name, entry.count),
-            member=mention(entry.recipient_id),
-            diamonds=ask.number(entry.diamonds),
-        )
-        embed = answer(ask, ask.t("tally.undo.title"), description)
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=undone_embed(ask, entry))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -212,7 +203,7 @@ class Tally(
         target = require_person(member or interaction.user)
         tally = await self.ledger.member_tally(guild_id, target.id, TOP_GIFTS)
         embed = show_embed(ask, display_name(target), tally)
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
     @app_commands.command(name="history", description="A member's entries, newest first")
     @app_commands.describe(member="Whose history (default: yours)")
@@ -234,9 +225,9 @@ class Tally(
         pages = page_count(total, HISTORY_PER_PAGE)
         await Pager(interaction.user.id, pages, render, locale=ask.locale).start(interaction)
 
-    @app_commands.command(name="leaderboard", description="Who received (or sent) the most")
+    @app_commands.command(name="leaderboard", description="Who received (or gave) the most")
     @app_commands.describe(
-        by="Rank by diamonds received or coins sent (default: received)",
+        by="Rank by diamonds received or coins given (default: received)",
         period="Which period (default: all time)",
     )
     @app_commands.choices(by=BY_CHOICES, period=PERIOD_CHOICES)
@@ -258,28 +249,25 @@ class Tally(
         )
         unit = "tally.diamonds" if by_value == "received" else "tally.coins"
 
-        def line(rank: int, user_id: int, value: int) -> str:
+        def line(row: LeaderboardRow) -> str:
+            value = ask.number(row.value)
             return ask.t(
                 "tally.leaderboard.line",
-                rank=ask.number(rank),
-                member=mention(user_id),
-                value=ask.t(unit, diamonds=ask.number(value), coins=ask.number(value)),
+                rank=ask.number(row.rank),
+                member=board_label(ask, row),
+                value=ask.t(unit, diamonds=value, coins=value),
             )
 
-        lines = [line(r.rank, r.user_id, r.value) for r in standings.rows]
+        lines = [line(row) for row in standings.rows]
         embed = answer(
             ask,
             ask.t(f"tally.leaderboard.title_{by_value}", period=period_label(ask, period_value)),
             "\n".join(lines) or ask.t("tally.leaderboard.empty"),
         )
         mine = standings.viewer
-        own = (
-            line(mine.rank, mine.user_id, mine.value)
-            if mine is not None
-            else ask.t("tally.leaderboard.not_ranked")
-        )
+        own = line(mine) if mine is not None else ask.t("tally.leaderboard.not_ranked")
         embed.add_field(name=ask.t("tally.leaderboard.you"), value=own, inline=False)
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
     # -- managing ----------------------------------------------------------------------------
 
@@ -291,13 +279,15 @@ class Tally(
         guild_id = require_guild(interaction)
         require_manager(interaction)
         target = require_person(member)
-        summary = await self.ledger.user_summary(guild_id, target.id)
-        if summary.entries_received == 0:
+        preview = await self.ledger.reset_preview(guild_id, target.id)
+        if preview.entries == 0:
             raise UserError("tally.reset.nothing", name=target.display_name)
 
         async def confirmed(press: discord.Interaction[GiftBot]) -> discord.Embed:
             require_manager(press)
-            archived = await self.ledger.archive_member(guild_id, target.id, press.user.id)
+            archived = await self.ledger.archive_member(
+                guild_id, target.id, press.user.id, preview.up_to_id
+            )
             if archived == 0:
                 raise UserError("tally.reset.nothing", name=target.display_name)
             return answer(
@@ -316,8 +306,8 @@ class Tally(
             ask.t("tally.reset.confirm_title", name=display_name(target)),
             ask.t(
                 "tally.reset.confirm",
-                entries=ask.number(summary.entries_received),
-                diamonds=ask.number(summary.diamonds_received),
+                entries=ask.number(preview.entries),
+                diamonds=ask.number(preview.diamonds),
                 member=mention(target.id),
             ),
         )
@@ -356,50 +346,26 @@ class Tally(
                 diamonds=ask.number(total),
             ),
         )
-        await interaction.response.send_message(embed=embed)
+        await reply(interaction, embed=embed)
 
-    @app_commands.command(name="export", description="The server's ledger as a CSV file")
+    @app_commands.command(
+        name="export",
+        description="The server's ledger as a CSV file",
+        extras={PRIVATE: True},
+    )
     async def export(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         require_manager(interaction)
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        data, rows = await ledger_csv(self.ledger.export_rows(guild_id))
-        filename = f"tally-{guild_id}.csv"
-        limit = interaction.filesize_limit or DEFAULT_UPLOAD_LIMIT
-        if len(data) > limit:
-            data, filename = gzip.compress(data), filename + ".gz"
-            if len(data) > limit:
-                raise UserError("tally.export.too_big", rows=rows)
-        embed = answer(
-            ask, ask.t("tally.export.title"), ask.t("tally.export.done", rows=ask.number(rows))
-        )
-        await interaction.followup.send(
-            embed=embed, file=discord.File(io.BytesIO(data), filename), ephemeral=True
-        )
-
-
-def history_embed(
-    ask: Ask, name: str, entries: list[Entry], count: int, page: int
-) -> discord.Embed:
-    """One page of a member's received entries, newest first."""
-    lines = [
-        ask.t(
-            "tally.history.line",
-            when=discord.utils.format_dt(e.created_at, "d"),
-            what=entry_what(ask, e.gift_name, e.count),
-            diamonds=ask.number(e.diamonds),
-            sender=mention(e.sender_id),
-        )
-        for e in entries
-    ]
-    embed = answer(
-        ask,
-        ask.t("tally.history.title", name=name, total=ask.number(count)),
-        "\n".join(lines) or ask.t("tally.history.empty"),
-    )
-    add_page_field(ask, embed, page, page_count(count, HISTORY_PER_PAGE))
-    return embed
+        if guild_id in self._exporting:
+            raise UserError("tally.export.running")
+        self._exporting.add(guild_id)
+        try:
+            await defer(interaction)
+            limit = interaction.filesize_limit or DEFAULT_UPLOAD_LIMIT
+            await send_export(interaction, ask, self.ledger, guild_id, limit)
+        finally:
+            self._exporting.discard(guild_id)
 
 
 async def setup(bot: GiftBot) -> None:

@@ -37,7 +37,7 @@ def test_quick_benchmark_writes_a_complete_report(tmp_path: Path) -> None:
     assert {
         "/gift value",
         "autocomplete gift: (full catalog)",
-        "tally writes: storage.add_entry",
+        "tally writes: storage, group commit, FULL",
     } <= names
     assert any(n.startswith("/tally leaderboard @") for n in names)
     assert all(r.get("p99_ms", 0) >= 0 for r in report["results"])

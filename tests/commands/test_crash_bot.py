@@ -21,6 +21,7 @@ from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.storage import SqliteStorage
 from tests.support.bots import config_for, offline_bot
+from tests.support.disk import cap_file_size, free_space
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
@@ -35,7 +36,7 @@ def fingerprint(path: Path) -> tuple[int, ...]:
     with sqlite3.connect(path) as db:
         row = db.execute(
             "SELECT (SELECT COUNT(*) FROM ledger), (SELECT COALESCE(SUM(undone), 0) FROM ledger),"
-            " (SELECT COUNT(*) FROM user_totals), (SELECT COUNT(*) FROM gift_totals),"
+            " (SELECT COUNT(*) FROM received_totals), (SELECT COUNT(*) FROM gift_totals),"
             " (SELECT COUNT(*) FROM tally_groups), (SELECT COUNT(*) FROM config_audit)"
         ).fetchone()
     db.close()
@@ -84,7 +85,7 @@ async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after
     async with await SqliteStorage.open(path) as storage:
         stored = set()
         async for entry in storage.ledger.export_rows(1_900_000_000_000_000_001):
-            stored.add((entry.sender_id, entry.count))
+            stored.add((entry.recorder_id, entry.count))
         missing = set(confirmed) - stored
         assert not missing, f"{len(missing)} confirmed entries lost, e.g. {sorted(missing)[:5]}"
         assert await storage.verify() == []  # totals equal the ledger: nothing half-written
@@ -154,8 +155,7 @@ async def test_a_full_disk_refuses_writes_privately_and_keeps_totals_exact(
     offline = short_wait
     storage = offline.bot.storage
     # White-box stand-in for a full disk: cap the file a few pages above its size.
-    (pages,) = (await storage._db._writer.execute_fetchall("PRAGMA page_count"))[0]
-    await storage._db._writer.execute(f"PRAGMA max_page_count = {pages + 3}")
+    await storage._db.write(cap_file_size(3))
 
     confirmed = full = 0
     for i in range(3000):
@@ -177,7 +177,7 @@ async def test_a_full_disk_refuses_writes_privately_and_keeps_totals_exact(
     assert len(rows) == confirmed  # every refusal wrote nothing
     assert await storage.verify() == []
 
-    await storage._db._writer.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    await storage._db.write(free_space)
     after = only_reply(await offline.command("tally add", {"gift": "rose"}, user=BOB, guild=GUILD))
     assert not after.ephemeral
     assert await storage.verify() == []

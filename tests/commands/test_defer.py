@@ -92,18 +92,24 @@ async def test_a_big_export_is_deferred_and_arrives_complete(offline) -> None:
     deferred, followup = requests
     assert deferred.callback_type == DEFERRED and seen[0][0] - started < 0.5
     name, data = followup.files[0]
-    assert name == f"tally-{GUILD.id}.csv"
-    assert len(list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))) == rows
+    assert name == f"tally-{GUILD.id}-part1.csv.gz"
+    text = gzip.decompress(data).decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(text)))) == rows
     assert finished < 10
 
 
-async def test_an_export_over_the_upload_limit_is_gzipped(offline) -> None:
-    Loader(offline.bot.storage.path, GUILD.id, members=50).add(3000)
-    deferred, followup = await export(offline, attachment_size_limit=150_000)
-    name, data = followup.files[0]
+async def test_an_export_over_the_upload_limit_comes_in_parts_that_fit(offline) -> None:
+    Loader(offline.bot.storage.path, GUILD.id, members=50).add(30_000)
+    deferred, *followups = await export(offline, attachment_size_limit=200_000)
     assert deferred.callback_type == DEFERRED
-    assert name.endswith(".csv.gz") and len(data) <= 150_000
-    assert gzip.decompress(data).decode("utf-8-sig").count("\r\n") == 3001
+    files = [reply.files[0] for reply in followups if reply.files]
+    assert len(files) > 1
+    rows = 0
+    for number, (name, data) in enumerate(files, start=1):
+        assert name == f"tally-{GUILD.id}-part{number}.csv.gz" and len(data) <= 200_000
+        part = list(csv.DictReader(io.StringIO(gzip.decompress(data).decode("utf-8-sig"))))
+        rows += len(part)
+    assert rows == 30_000
 
 
 async def test_a_failure_after_deferring_is_a_private_follow_up(offline, monkeypatch) -> None:

@@ -10,6 +10,7 @@ import pytest
 from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from economy.errors import NotFound
+from economy.limits import MAX_GROUPS_PER_CREATOR
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
 from tests.support.replies import (
     UPDATE_MESSAGE,
@@ -35,11 +36,23 @@ def refusal(replies) -> str:
 
 
 async def members_of(offline: OfflineDiscord, name: str, guild=GUILD) -> list[int]:
-    return [m.user_id for m in await offline.bot.storage.groups.group_members(guild.id, name)]
+    _, members = await offline.bot.storage.groups.group_members(guild.id, name)
+    return [m.user_id for m in members]
 
 
 async def names(offline: OfflineDiscord, guild=GUILD) -> list[str]:
-    return [g.name for g in await offline.bot.storage.groups.list_groups(guild.id)]
+    groups, _ = await offline.bot.storage.groups.list_groups(guild.id, 0, 100)
+    return [g.name for g in groups]
+
+
+async def join_with_consent(
+    offline: OfflineDiscord, name: str, user: FakeUser, *, approver=ALICE, guild=GUILD
+) -> dict:
+    """`user` asks to join; `approver` (the creator, by default) presses Approve."""
+    asked = only_reply(await group(offline, "join", {"name": name}, user=user, guild=guild))
+    assert "asks to join" in embed_of(asked)["description"]
+    pressed = await offline.press(asked.message_id, "p:grq:", user=approver, guild=guild)
+    return embed_of(only_reply(pressed))
 
 
 @pytest.fixture
@@ -56,18 +69,21 @@ async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscor
     created = public_embed(await group(offline, "create", {"name": "  Night Shift  "}))
     assert created["title"] == "Group created"
     assert "**Night Shift**" in created["description"]
-    [stored] = await offline.bot.storage.groups.list_groups(GUILD.id)
+    [stored], _ = await offline.bot.storage.groups.list_groups(GUILD.id)
     assert (stored.name, stored.creator_id, stored.member_count) == ("Night Shift", ALICE.id, 0)
 
-    joined = public_embed(await group(offline, "join", {"name": "night shift"}, user=BOB))
-    assert f"<@{BOB.id}> joined **Night Shift**" in joined["description"]
+    joined = await join_with_consent(offline, "night shift", BOB)
+    assert (
+        f"<@{BOB.id}> joined **Night Shift** (approved by <@{ALICE.id}>)" in (joined["description"])
+    )
     added = public_embed(await group(offline, "add", {"name": "NIGHT SHIFT", "member": MANAGER}))
     assert f"<@{ALICE.id}> added <@{MANAGER.id}>" in added["description"]
     assert await members_of(offline, "Night Shift") == sorted([BOB.id, MANAGER.id])
 
     storage = offline.bot.storage
-    await storage.ledger.add_entry(GUILD.id, BOB.id, BOB.id, gift_name=None, count=1, coins=0,
-                            diamonds=700)  # fmt: skip
+    await storage.ledger.add_entry(
+        GUILD.id, BOB.id, BOB.id, gift_name=None, count=1, coins=0, diamonds=700
+    )
     shown = public_embed(await group(offline, "show", {"name": "Night Shift"}, user=OUTSIDER))
     assert shown["title"] == "Group Night Shift"
     assert shown["description"].splitlines() == [
@@ -97,6 +113,10 @@ async def test_join_twice_leave_twice_and_unknown_groups(unlimited: OfflineDisco
     offline = unlimited
     await group(offline, "create", {"name": "Crew"})
     public_embed(await group(offline, "join", {"name": "Crew"}, user=BOB))
+    assert "already asked to join Crew" in refusal(
+        await group(offline, "join", {"name": "crew"}, user=BOB)
+    )
+    await offline.bot.storage.groups.add_member(GUILD.id, "Crew", BOB.id)
     assert "already in Crew" in refusal(await group(offline, "join", {"name": "crew"}, user=BOB))
     public_embed(await group(offline, "leave", {"name": "Crew"}, user=BOB))
     assert "not in Crew" in refusal(await group(offline, "leave", {"name": "Crew"}, user=BOB))
@@ -148,7 +168,7 @@ async def test_odd_names_are_stored_verbatim_and_echoed_inert(offline, name, sho
     listed = public_embed(await group(offline, "list"))
     assert f"**{shown}**" in listed["description"]
     assert "@everyone" not in listed["description"]
-    public_embed(await group(offline, "join", {"name": name}, user=BOB))
+    await join_with_consent(offline, name, BOB)
     assert await members_of(offline, name) == [BOB.id]
 
 
@@ -158,7 +178,7 @@ async def test_odd_names_are_stored_verbatim_and_echoed_inert(offline, name, sho
 async def test_only_the_creator_or_a_manager_deletes_adds_or_removes(unlimited) -> None:
     offline = unlimited
     await group(offline, "create", {"name": "Alice's"})
-    await group(offline, "join", {"name": "Alice's"}, user=BOB)
+    await join_with_consent(offline, "Alice's", BOB)
 
     for path, options in (
         ("delete", {"name": "Alice's"}),
@@ -196,8 +216,8 @@ async def test_someone_who_left_the_server_can_still_be_removed(unlimited) -> No
 
 async def test_group_writes_are_rate_limited(offline: OfflineDiscord) -> None:
     for i in range(10):
-        public_embed(await group(offline, "create", {"name": f"g{i}"}))
-    assert "Try again in" in refusal(await group(offline, "create", {"name": "g10"}))
+        public_embed(await group(offline, "create", {"name": f"g{i}"}, user=MANAGER))
+    assert "Try again in" in refusal(await group(offline, "create", {"name": "g10"}, user=MANAGER))
     assert len(await names(offline)) == 10
 
 
@@ -206,7 +226,7 @@ async def test_group_writes_are_rate_limited(offline: OfflineDiscord) -> None:
 
 async def test_a_server_sees_and_changes_nothing_of_anothers_groups(offline) -> None:
     await group(offline, "create", {"name": "Home"}, guild=GUILD)
-    await group(offline, "join", {"name": "Home"}, user=BOB, guild=GUILD)
+    await join_with_consent(offline, "Home", BOB)
 
     listed = public_embed(await group(offline, "list", guild=OTHER_GUILD))
     assert "No groups yet" in listed["description"]
@@ -233,7 +253,7 @@ async def test_a_server_sees_and_changes_nothing_of_anothers_groups(offline) -> 
 async def test_list_pages_and_autocomplete_offers_at_most_25(offline: OfflineDiscord) -> None:
     storage = offline.bot.storage
     for i in range(30):
-        await storage.groups.create_group(GUILD.id, f"team-{i:02d}", ALICE.id)
+        await storage.groups.create_group(GUILD.id, f"team-{i:02d}", 1000 + i)
     await storage.groups.create_group(GUILD.id, "Alpha team-ish", ALICE.id)
     await storage.groups.create_group(OTHER_GUILD.id, "team-elsewhere", ALICE.id)
 
@@ -370,3 +390,76 @@ async def test_payout_of_a_big_group_is_paged_and_still_exact(offline: OfflineDi
         total.update(shares(embed_of(page)))
     assert len(total) == 45
     assert sum(total.values()) == net
+
+
+# -- consent, caps, huge totals (a hostile member) --------------------------------------------
+
+
+async def test_joining_takes_the_groups_consent(unlimited: OfflineDiscord) -> None:
+    offline = unlimited
+    await group(offline, "create", {"name": "Honest Agency"})
+    asked = only_reply(await group(offline, "join", {"name": "Honest Agency"}, user=BOB))
+    assert set(buttons(asked)) == {f"p:grq:{k}" for k in _request_keys(asked)}
+    assert await members_of(offline, "Honest Agency") == []  # asking is not joining
+    stranger = await offline.press(asked.message_id, "p:grq:", user=OUTSIDER, guild=GUILD)
+    assert "Only the creator of Honest Agency" in refusal(stranger)
+    assert await members_of(offline, "Honest Agency") == []
+    approved = await offline.press(asked.message_id, "p:grq:", user=MANAGER, guild=GUILD)
+    assert "approved by" in embed_of(only_reply(approved))["description"]
+    assert await members_of(offline, "Honest Agency") == [BOB.id]
+    public_embed(await group(offline, "remove", {"name": "Honest Agency", "member": BOB}))
+    again = only_reply(await group(offline, "join", {"name": "Honest Agency"}, user=BOB))
+    assert "asks to join" in embed_of(again)["description"]  # removal is not undone by asking
+    assert await members_of(offline, "Honest Agency") == []
+
+
+def _request_keys(reply) -> list[str]:
+    return [key.removeprefix("p:grq:") for key in buttons(reply)]
+
+
+async def test_a_decided_request_says_so_on_a_second_press(unlimited: OfflineDiscord) -> None:
+    offline = unlimited
+    await group(offline, "create", {"name": "Crew"})
+    asked = only_reply(await group(offline, "join", {"name": "Crew"}, user=BOB))
+    custom_id = next(key for key in buttons(asked) if key.endswith(":d"))
+    # Two clicks before Discord shows the first answer: both carry the buttons.
+    first, second = (
+        offline.component_payload(asked.message_id, custom_id, user=ALICE, guild=GUILD)
+        for _ in range(2)
+    )
+    declined = await offline.send(first)
+    assert "was declined" in embed_of(only_reply(declined))["description"]
+    assert "already decided" in refusal(await offline.send(second))
+    assert await members_of(offline, "Crew") == []
+
+
+async def test_one_members_huge_total_never_breaks_the_groups_payout(unlimited) -> None:
+    offline = unlimited
+    await seed_crew(offline, {ALICE: 100, BOB: 0})
+    for _ in range(10):
+        public_embed(
+            await offline.command(
+                "tally add-diamonds", {"amount": 10**12}, user=BOB, guild=GUILD, members=MEMBERS
+            )
+        )
+    embed = public_embed(await group(offline, "payout", {"name": "Crew"}, user=OUTSIDER))
+    assert field(embed, "Diamonds") == "10,000,000,000,100"
+    split = shares(embed)
+    assert sum(split.values()) == amount(field(embed, "Net to share"))
+    capped = await offline.command(
+        "tally add-diamonds", {"amount": 1}, user=BOB, guild=GUILD, members=MEMBERS
+    )
+    assert "most" in refusal(capped)  # the member's total is capped inside the write
+
+
+async def test_the_groups_cap_holds_through_the_command(unlimited: OfflineDiscord) -> None:
+    offline = unlimited
+    for i in range(MAX_GROUPS_PER_CREATOR):
+        public_embed(await group(offline, "create", {"name": f"mine {i}"}))
+    message = refusal(await group(offline, "create", {"name": "one too many"}))
+    assert f"already created {MAX_GROUPS_PER_CREATOR} groups" in message
+    taken = refusal(await group(offline, "create", {"name": "ＭＩＮＥ 1"}, user=BOB))
+    assert 'A group called "MINE 1" already exists' in taken  # fullwidth is the same name
+    look = refusal(await group(offline, "create", {"name": "\u041cine 2"}, user=BOB))
+    assert 'looks just like "mine 2"' in look  # a Cyrillic М only looks like M
+    assert len(await names(offline)) == MAX_GROUPS_PER_CREATOR

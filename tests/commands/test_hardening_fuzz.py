@@ -239,7 +239,7 @@ class Fuzzed:
             " (SELECT COUNT(archived) FROM ledger), (SELECT COUNT(*) FROM resets),"
             " (SELECT COUNT(*) FROM tally_groups), (SELECT COUNT(*) FROM tally_group_members),"
             " (SELECT COUNT(*) FROM guild_settings), (SELECT COUNT(*) FROM config_audit),"
-            " (SELECT COUNT(*) FROM custom_gifts), (SELECT COUNT(*) FROM user_totals)"
+            " (SELECT COUNT(*) FROM custom_gifts), (SELECT COUNT(*) FROM received_totals)"
         ).fetchone()
 
     async def send(self, payload: dict[str, Any]) -> list[CapturedRequest]:

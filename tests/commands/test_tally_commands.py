@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import gzip
 import io
 import re
+from decimal import Decimal
 
 import discord
 import pytest
@@ -15,7 +17,7 @@ from bot.i18n import catalogs, placeholders
 from bot.offline import FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
 from bot.translator import command_texts
-from economy.storage import Entry
+from economy.storage import Entry, Gifter
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
 from tests.support.replies import (
     UPDATE_MESSAGE,
@@ -32,7 +34,7 @@ async def ledger(offline: OfflineDiscord, guild=GUILD) -> list[Entry]:
     return [e async for e in offline.bot.storage.ledger.export_rows(guild.id)]
 
 
-async def received(offline: OfflineDiscord, user: FakeUser, guild=GUILD) -> int:
+async def received(offline: OfflineDiscord, user: FakeUser, guild=GUILD) -> Decimal:
     summary = await offline.bot.storage.ledger.user_summary(guild.id, user.id)
     return summary.diamonds_received
 
@@ -65,15 +67,39 @@ async def test_add_gift_records_diamonds_for_the_caller(offline: OfflineDiscord)
     assert field(embed, "Coins") == "2,000"
     assert field(embed, "New total") == "1,000 diamonds"
     [entry] = await ledger(offline)
-    assert (entry.recipient_id, entry.sender_id, entry.gift_name) == (ALICE.id, ALICE.id, "Galaxy")
+    assert (entry.recipient_id, entry.recorder_id, entry.gift_name) == (
+        ALICE.id,
+        ALICE.id,
+        "Galaxy",
+    )
     assert (entry.count, entry.coins, entry.diamonds) == (2, 2000, 1000)
+    assert entry.gifter is None
 
 
-async def test_diamonds_are_rounded_down_once_per_entry(offline: OfflineDiscord) -> None:
-    await tally(offline, "tally add", {"gift": "rose", "count": 5})  # 5 coins -> 2.5 -> 2
-    await tally(offline, "tally add", {"gift": "rose"})  # 1 coin -> 0.5 -> 0
-    assert [e.diamonds for e in await ledger(offline)] == [2, 0]
-    assert await received(offline, ALICE) == 2
+async def test_half_diamonds_are_kept_exactly(offline: OfflineDiscord) -> None:
+    first = public_embed(await tally(offline, "tally add", {"gift": "rose", "count": 5}))
+    assert field(first, "Diamonds added") == "+2.5"
+    second = public_embed(await tally(offline, "tally add", {"gift": "rose"}))
+    assert field(second, "New total") == "3 diamonds"  # 2.5 + 0.5: nothing lost per entry
+    assert [e.diamonds for e in await ledger(offline)] == [Decimal("2.5"), Decimal("0.5")]
+    assert await received(offline, ALICE) == 3
+
+
+async def test_the_gifter_is_recorded_apart_from_the_recorder(offline: OfflineDiscord) -> None:
+    embed = public_embed(
+        await tally(offline, "tally add", {"gift": "lion", "gifter": BOB, "member": ALICE})
+    )
+    assert f"From <@{BOB.id}>" in embed["description"]
+    tiktok = public_embed(
+        await tally(offline, "tally add", {"gift": "rose", "tiktok": "@Rosie_Fan"}, user=BOB)
+    )
+    assert "**@Rosie\\_Fan** (TikTok)" in tiktok["description"]  # markdown made inert
+    lion, rose = await ledger(offline)
+    assert (lion.recorder_id, lion.gifter and lion.gifter.user_id) == (ALICE.id, BOB.id)
+    assert (rose.recorder_id, rose.gifter and rose.gifter.name) == (BOB.id, "@Rosie_Fan")
+    both = await tally(offline, "tally add", {"gift": "rose", "gifter": BOB, "tiktok": "x"})
+    assert "not both" in refusal(both)
+    assert len(await ledger(offline)) == 2
 
 
 async def test_add_diamonds_records_raw_diamonds(offline: OfflineDiscord) -> None:
@@ -90,7 +116,7 @@ async def test_manager_adds_to_another_member(offline: OfflineDiscord) -> None:
     assert f"<@{BOB.id}>" in embed["description"]
     assert f"Recorded by <@{MANAGER.id}>" in embed["description"]
     [entry] = await ledger(offline)
-    assert (entry.recipient_id, entry.sender_id) == (BOB.id, MANAGER.id)
+    assert (entry.recipient_id, entry.recorder_id) == (BOB.id, MANAGER.id)
 
 
 async def test_member_cannot_add_to_others_unless_the_server_allows_it(offline) -> None:
@@ -143,8 +169,8 @@ async def test_undo_takes_back_the_callers_latest_entry(offline: OfflineDiscord)
     embed = public_embed(await tally(offline, "tally undo", user=MANAGER))
     assert "**Lion** × 3" in embed["description"]
     assert f"<@{BOB.id}>" in embed["description"]
-    assert "44,998 diamonds taken off" in embed["description"]
-    assert await received(offline, BOB) == 0
+    assert "44,998.5 diamonds taken off" in embed["description"]
+    assert await received(offline, BOB) == Decimal("0.5")  # only Bob's own rose is left
     assert await received(offline, MANAGER) == 500
 
     public_embed(await tally(offline, "tally undo", user=MANAGER))
@@ -178,9 +204,10 @@ async def test_dms_are_refused(offline: OfflineDiscord) -> None:
 
 async def test_show_totals_payout_top_gifts_and_rank(unlimited: OfflineDiscord) -> None:
     offline = unlimited
-    await tally(offline, "tally add", {"gift": "galaxy", "count": 30}, user=ALICE)  # 15,000
-    await tally(offline, "tally add", {"gift": "galaxy", "count": 10}, user=ALICE)  # 5,000
-    await tally(offline, "tally add", {"gift": "rose", "count": 20}, user=ALICE)  # 10
+    from_bob = {"gifter": BOB}
+    await tally(offline, "tally add", {"gift": "galaxy", "count": 30, **from_bob})  # 15,000
+    await tally(offline, "tally add", {"gift": "galaxy", "count": 10, **from_bob})  # 5,000
+    await tally(offline, "tally add", {"gift": "rose", "count": 20, **from_bob})  # 10
     await tally(offline, "tally add-diamonds", {"amount": 50_000}, user=BOB)
 
     embed = public_embed(await tally(offline, "tally show", user=BOB, options={"member": ALICE}))
@@ -193,7 +220,10 @@ async def test_show_totals_payout_top_gifts_and_rank(unlimited: OfflineDiscord) 
     assert "can cash out" in field(embed, "Minimum withdrawal")
     top = field(embed, "Top gifts received").splitlines()
     assert top == ["**Galaxy** × 40: 20,000 diamonds", "**Rose** × 20: 10 diamonds"]
-    assert field(embed, "Coins sent") == "40,020"
+    assert field(embed, "Coins given (as gifter)") == "0"  # Alice recorded, Bob gave
+    bobs = public_embed(await tally(offline, "tally show", user=BOB))
+    assert field(bobs, "Coins given (as gifter)") == "40,020"
+    assert field(bobs, "Diamonds received") == "50,000"
 
 
 async def test_show_for_someone_new_and_for_a_bot(offline: OfflineDiscord) -> None:
@@ -219,7 +249,7 @@ async def test_history_pages_newest_first_for_the_caller_only(offline: OfflineDi
         return [int(c) for c in re.findall(r"\*\*Rose\*\* × (\d+)", page_embed["description"])]
 
     assert counts(embed) == list(range(25, 15, -1))
-    assert f"by <@{BOB.id}>" in embed["description"]
+    assert f"recorded by <@{BOB.id}>" in embed["description"]
     assert "Page 1 of 3" in field(embed, "\u200b")
     assert buttons(reply)["pager:prev"].get("disabled") is True
 
@@ -248,11 +278,11 @@ PLAYERS = [FakeUser(810_000_000_000_000_000 + i, f"player{i}") for i in range(12
 
 
 async def seed_players(offline: OfflineDiscord) -> None:
-    """player0 received most ... player11 least; player11 sent most coins."""
+    """player0 received most ... player11 least; player11 gave most coins."""
     storage = offline.bot.storage
     for i, player in enumerate(PLAYERS):
         await storage.ledger.add_entry(
-            GUILD.id, player.id, PLAYERS[-1 - i].id,
+            GUILD.id, player.id, MANAGER.id, gifter=Gifter.member(PLAYERS[-1 - i].id, "p"),
             gift_name="Galaxy", count=12 - i, coins=1000 * (12 - i), diamonds=500 * (12 - i),
         )  # fmt: skip
 
@@ -270,14 +300,14 @@ async def test_leaderboard_top_ten_and_the_callers_own_rank(offline: OfflineDisc
     assert field(embed, "Your rank") == f"**#12** <@{caller.id}> · 500 diamonds"
 
 
-async def test_leaderboard_by_coins_sent_and_period(offline: OfflineDiscord) -> None:
+async def test_leaderboard_by_coins_given_and_period(offline: OfflineDiscord) -> None:
     await seed_players(offline)
     embed = public_embed(
         await offline.command(
-            "tally leaderboard", {"by": "sent", "period": "month"}, user=PLAYERS[0], guild=GUILD
+            "tally leaderboard", {"by": "gifted", "period": "month"}, user=PLAYERS[0], guild=GUILD
         )
     )
-    assert embed["title"] == "Top senders · this month"
+    assert embed["title"] == "Top gifters · this month"
     assert embed["description"].splitlines()[0] == f"**#1** <@{PLAYERS[11].id}> · 12,000 coins"
     assert field(embed, "Your rank") == f"**#12** <@{PLAYERS[0].id}> · 1,000 coins"
 
@@ -393,6 +423,11 @@ async def test_reset_of_nobody_or_a_bot_is_refused(offline: OfflineDiscord) -> N
 # -- export ----------------------------------------------------------------------------------
 
 
+def exported_rows(sent) -> list[dict[str, str]]:
+    text = gzip.decompress(sent.files[0][1]).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 async def test_export_sends_the_ledger_as_csv_with_formulas_neutralised(offline) -> None:
     storage = offline.bot.storage
     await storage.ledger.add_entry(
@@ -410,9 +445,9 @@ async def test_export_sends_the_ledger_as_csv_with_formulas_neutralised(offline)
     replies = await tally(offline, "tally export", user=MANAGER)
     deferred, sent = replies[0], replies[-1]
     assert deferred.callback_type == 5  # "thinking..."
-    assert sent.files and sent.files[0][0] == f"tally-{GUILD.id}.csv"
+    assert sent.files and sent.files[0][0] == f"tally-{GUILD.id}-part1.csv.gz"
     assert "Entries: 5" in embed_of(sent)["description"]
-    rows = list(csv.DictReader(io.StringIO(sent.files[0][1].decode("utf-8-sig"))))
+    rows = exported_rows(sent)
     assert len(rows) == 5
     assert rows[0]["gift"] == "Galaxy" and rows[0]["status"] == "active"
     assert rows[0]["recipient_id"] == str(ALICE.id) and rows[0]["diamonds"] == "1000"
@@ -423,7 +458,8 @@ async def test_export_sends_the_ledger_as_csv_with_formulas_neutralised(offline)
         "'@SUM(A1)",
     ]
     assert [r["status"] for r in rows] == ["active"] * 4 + ["undone"]
-    assert all(r["sender_id"] == str(ALICE.id) for r in rows[1:])
+    assert all(r["recorded_by"] == str(ALICE.id) for r in rows[1:])
+    assert rows[0]["gifter_id"] == "" and rows[0]["recorded_by"] == str(BOB.id)
     assert all(not r["gift"].startswith(("=", "+", "-", "@")) for r in rows)
     assert str(99) not in [r["diamonds"] for r in rows]  # the other server's row is not there
 
@@ -431,9 +467,11 @@ async def test_export_sends_the_ledger_as_csv_with_formulas_neutralised(offline)
 async def test_export_marks_undone_and_archived_rows(offline: OfflineDiscord) -> None:
     await seed_alice(offline)
     await offline.bot.storage.ledger.undo_last(GUILD.id, BOB.id)
-    await offline.bot.storage.ledger.archive_member(GUILD.id, ALICE.id, MANAGER.id)
+    ledger_store = offline.bot.storage.ledger
+    preview = await ledger_store.reset_preview(GUILD.id, ALICE.id)
+    await ledger_store.archive_member(GUILD.id, ALICE.id, MANAGER.id, preview.up_to_id)
     sent = (await tally(offline, "tally export", user=MANAGER))[-1]
-    rows = list(csv.DictReader(io.StringIO(sent.files[0][1].decode("utf-8-sig"))))
+    rows = exported_rows(sent)
     assert [r["status"] for r in rows] == ["archived", "undone"]
     assert rows[0]["archive_id"] != "" and rows[1]["archive_id"] == ""
 
@@ -463,7 +501,7 @@ async def test_a_server_sees_and_changes_nothing_of_another(offline: OfflineDisc
     assert await received(offline, ALICE, GUILD) == 2000
     reset = await tally(offline, "tally reset", {"member": ALICE}, user=MANAGER, guild=OTHER_GUILD)
     assert "no entries to reset" in refusal(reset)
-    assert await received(offline, BOB, OTHER_GUILD) == 14_999
+    assert await received(offline, BOB, OTHER_GUILD) == Decimal("14999.5")
 
 
 # -- languages -------------------------------------------------------------------------------

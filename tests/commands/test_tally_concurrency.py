@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
+from collections import defaultdict
+from decimal import Decimal
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.support.people import GUILD
 pytestmark = pytest.mark.slow  # a thousand concurrent interactions
 
 USERS = [FakeUser(830_000_000_000_000_000 + i, f"viewer{i}") for i in range(500)]
-GIFTS = [("galaxy", 3, 1500), ("lion", 1, 14_999)]  # (gift, count, diamonds per entry)
+GIFTS = [("galaxy", 3, Decimal(1500)), ("lion", 1, Decimal("14999.5"))]  # (gift, count, diamonds)
 
 
 async def test_a_thousand_concurrent_adds_keep_totals_equal_to_the_ledger(
@@ -33,10 +34,10 @@ async def test_a_thousand_concurrent_adds_keep_totals_equal_to_the_ledger(
     assert not [a.content for a in answers if a.ephemeral]  # every one succeeded
 
     storage = offline.bot.storage
-    ledger: Counter[int] = Counter()
+    ledger: defaultdict[int, Decimal] = defaultdict(Decimal)
     rows = 0
     async for entry in storage.ledger.export_rows(GUILD.id):
-        assert entry.active and entry.sender_id == entry.recipient_id
+        assert entry.active and entry.recorder_id == entry.recipient_id
         ledger[entry.recipient_id] += entry.diamonds
         rows += 1
     assert rows == 1000
