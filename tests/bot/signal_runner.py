@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot import __main__ as cli
+import bot.cli as cli
 from bot.client import GiftBot
 
 

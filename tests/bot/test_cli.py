@@ -9,7 +9,8 @@ from typing import Any
 import discord
 import pytest
 
-import bot.__main__ as cli
+import bot.cli as cli
+from bot.cli import online
 from bot.logs import setup_logging
 from tests.support.processes import run_cli
 
@@ -91,7 +92,7 @@ def test_sync_goes_to_the_dev_guild_unless_global(env, monkeypatch) -> None:
 
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
     monkeypatch.setenv("DEV_GUILD_ID", "555")
-    monkeypatch.setattr(cli, "sync", fake_sync)
+    monkeypatch.setattr(online, "sync", fake_sync)
     assert cli.main(["sync"]) == 0
     assert cli.main(["sync", "--global"]) == 0
     assert cli.main(["sync", "--guild", "777"]) == 0
