@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.known_databases import default_state_dir
+
 
 class BotConfig(BaseSettings):
     """Everything the bot needs to start. Built in `main()`, never at import."""
@@ -26,6 +28,10 @@ class BotConfig(BaseSettings):
         default=None, description="A test server to sync commands to instantly."
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
+    state_dir: Path = Field(
+        default_factory=default_state_dir,
+        description="Where the bot remembers which databases it created (not the data folder).",
+    )
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -18,7 +18,7 @@ from bot.i18n import has, t
 from bot.respond import reply
 from bot.text import format_value, shorten
 from economy.errors import EconomyError
-from economy.storage import StorageBusy, StorageFull, StorageGone
+from economy.storage import StorageBusy, StorageFull, StorageGone, StorageReadOnly
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def explain(error: BaseException, locale: object) -> str | None:
     cause = unwrap(error)
     if isinstance(cause, EconomyError | UserError):
         return _message(cause.key, cause.params, locale)
-    if isinstance(cause, StorageBusy | StorageFull | StorageGone):
+    if isinstance(cause, StorageBusy | StorageFull | StorageGone | StorageReadOnly):
         return t(locale, cause.key)
     if isinstance(cause, app_commands.TransformerError):
         return t(locale, "error.bad_option", value=shorten(str(cause.value)))

@@ -9,7 +9,9 @@ Discord would. The console, the tests and the benchmark all use it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -48,6 +50,13 @@ __all__ = [
 ]
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+
+
+def interaction_token(interaction_id: int) -> str:
+    """A token of the shape Discord sends (base64 of ``interaction:<id>:<secret>``), so the
+    log redaction is tested against the real shape."""
+    raw = f"interaction:{interaction_id}:{secrets.token_urlsafe(48)}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 class OfflineDiscord:
@@ -93,8 +102,12 @@ class OfflineDiscord:
         locale: str = "en-US",
         focused: str | None = None,
         members: Mapping[int, FakeUser] | None = None,
+        user_install: bool = False,
     ) -> dict[str, Any]:
         """An APPLICATION_COMMAND (or, with `focused`, AUTOCOMPLETE) INTERACTION_CREATE payload.
+
+        `user_install`: sent through the user's own install of the app from a server the bot
+        is not in (Discord then names only the user as the authorizing owner).
 
         `path` is the slash command as typed (`"gift value"`); option values are converted to
         the option's Discord type. A user option takes a `FakeUser`; it is resolved as a member
@@ -112,7 +125,10 @@ class OfflineDiscord:
         if resolved:
             data["resolved"] = resolved
         kind = 4 if focused else 2
-        return self._interaction(kind, data, user=user, guild=guild, locale=locale)
+        payload = self._interaction(kind, data, user=user, guild=guild, locale=locale)
+        if user_install:
+            payload["authorizing_integration_owners"] = {"1": str(user.id)}
+        return payload
 
     def component_payload(
         self,
@@ -146,7 +162,7 @@ class OfflineDiscord:
             "application_id": str(APPLICATION_ID),
             "type": kind,
             "data": data,
-            "token": f"offline-token-{interaction_id}",
+            "token": interaction_token(interaction_id),
             "version": 1,
             "locale": locale,
             "app_permissions": str(MEMBER_PERMISSIONS),

@@ -25,14 +25,19 @@ def is_server_only(
 
 
 class GiftTree(app_commands.CommandTree[Any]):
-    """Refuses server-only commands outside servers; routes every error to `report_error`."""
+    """Refuses server-only commands outside servers the bot is in; routes every error to
+    `report_error`."""
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Refuse server-only commands outside servers (Discord hides them; this is the
         backstop) and start the answer's deadline: an interaction already too old to answer
         is refused as busy before any work is done."""
-        if interaction.guild_id is None and is_server_only(interaction.command):
-            raise app_commands.NoPrivateMessage()
+        if is_server_only(interaction.command):
+            if interaction.guild_id is None:
+                raise app_commands.NoPrivateMessage()
+            if not interaction.is_guild_integration():
+                # a user-installed call from a server the bot is not in: nothing to keep there
+                raise UserError("error.not_installed_here")
         if interaction.type is discord.InteractionType.application_command:
             command = interaction.command
             private = bool(command.extras.get(PRIVATE)) if command is not None else False

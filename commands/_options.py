@@ -47,6 +47,7 @@ SORT_CHOICES = [
 LOOKUP_CONTEXTS = app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
 LOOKUP_INSTALLS = app_commands.allowed_installs(guilds=True, users=True)
 GUILD_CONTEXTS = app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
+GUILD_INSTALLS = app_commands.allowed_installs(guilds=True, users=False)
 
 
 def chosen(choice: Choice | None, default: str) -> str:

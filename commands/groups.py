@@ -19,7 +19,7 @@ from bot.render import answer
 from bot.respond import reply
 from bot.text import safe
 from commands._group_requests import RequestButton, request_view
-from commands._options import GUILD_CONTEXTS, PERIOD_CHOICES, Choice, chosen
+from commands._options import GUILD_CONTEXTS, GUILD_INSTALLS, PERIOD_CHOICES, Choice, chosen
 from commands._tally_render import add_page_field, mention, period_label
 from economy.group_payout import agency_fraction, split_payout
 from economy.limits import MAX_NAME_LENGTH
@@ -38,6 +38,7 @@ def require_creator_or_manager(interaction: discord.Interaction[GiftBot], group:
 
 @app_commands.guild_only()
 @GUILD_CONTEXTS
+@GUILD_INSTALLS
 class Groups(
     commands.GroupCog, group_name="group", group_description="Groups of members and their payouts"
 ):

@@ -28,7 +28,7 @@ from bot.ratelimit import write_limited
 from bot.render import answer
 from bot.respond import reply
 from bot.text import safe
-from commands._options import Choice
+from commands._options import GUILD_INSTALLS, Choice
 from commands._settings_render import (
     change_line,
     history_line,
@@ -131,7 +131,7 @@ async def fresh_ask(interaction: discord.Interaction[GiftBot]) -> Ask:
 
 
 @app_commands.guild_only()
-@app_commands.allowed_installs(guilds=True, users=False)
+@GUILD_INSTALLS
 @app_commands.default_permissions(manage_guild=True)
 class SettingsCog(
     commands.GroupCog,

@@ -22,6 +22,7 @@ from bot.views import ConfirmView
 from commands._options import (
     BY_CHOICES,
     GUILD_CONTEXTS,
+    GUILD_INSTALLS,
     PERIOD_CHOICES,
     Amount,
     Choice,
@@ -108,6 +109,7 @@ def recipient_for(
 
 @app_commands.guild_only()
 @GUILD_CONTEXTS
+@GUILD_INSTALLS
 class Tally(
     commands.GroupCog, group_name="tally", group_description="Gift tallies for this server"
 ):

@@ -4,6 +4,7 @@ PostgreSQL databases for the tests that need one."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,12 @@ from tests.support.postgres import (
     drop_database,
     open_server,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The bot remembers the databases it created in a state folder: for the tests (and the
+    processes they start) that is a throwaway folder, never the developer's own."""
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="tiktok-gift-bot-state-")
 
 
 @pytest.fixture

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args, config)
     except StorageError as error:
-        print(f"{error}. Nothing was changed.", file=sys.stderr)
+        print(f"Stopped: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 0

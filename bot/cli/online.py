@@ -44,6 +44,11 @@ make console
 
 def add(sub: Any) -> None:
     run_parser = sub.add_parser("run", help="connect to Discord and answer commands (the default)")
+    run_parser.add_argument(
+        "--new-database",
+        action="store_true",
+        help="start with an empty database even though the bot had one at DATABASE_PATH before",
+    )
     run_parser.set_defaults(handler=run_command)
     sync_parser = sub.add_parser("sync", help="publish the slash commands to Discord")
     where = sync_parser.add_mutually_exclusive_group()
@@ -76,7 +81,8 @@ def with_token(work: Callable[[], Coroutine[Any, Any, int]], config: BotConfig) 
 
 
 def run_command(args: argparse.Namespace, config: BotConfig) -> int:
-    return with_token(lambda: run(config), config)
+    new_database = bool(getattr(args, "new_database", False))
+    return with_token(lambda: run(config, new_database=new_database), config)
 
 
 def sync_command(args: argparse.Namespace, config: BotConfig) -> int:
@@ -84,7 +90,7 @@ def sync_command(args: argparse.Namespace, config: BotConfig) -> int:
     return with_token(lambda: sync(config, guild), config)
 
 
-async def run(config: BotConfig) -> int:
+async def run(config: BotConfig, *, new_database: bool = False) -> int:
     """Connect and serve until SIGINT or SIGTERM; the database is closed on the way out."""
     runner = asyncio.current_task()
     if runner is None:
@@ -94,7 +100,10 @@ async def run(config: BotConfig) -> int:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, runner.cancel)
     try:
-        async with open_services(config) as services, GiftBot(config, services) as bot:
+        async with (
+            open_services(config, new_database=new_database) as services,
+            GiftBot(config, services) as bot,
+        ):
             await bot.start(config.token() or "")
     except asyncio.CancelledError:
         log.info("Shutting down")

@@ -11,6 +11,7 @@ from economy.storage.errors import (
     StorageFull,
     StorageGone,
     StorageMissing,
+    StorageReadOnly,
     StorageVersionError,
 )
 from economy.storage.groups import Decision, GroupStore, JoinRequest
@@ -74,6 +75,7 @@ __all__ = [
     "StorageFull",
     "StorageGone",
     "StorageMissing",
+    "StorageReadOnly",
     "StorageVersionError",
     "StoredSettings",
     "TallyOthers",

@@ -21,6 +21,12 @@ class StorageFull(StorageError):
     key = "error.storage_full"
 
 
+class StorageReadOnly(StorageError):
+    """The database file or its folder cannot be written; nothing was written."""
+
+    key = "error.storage_read_only"
+
+
 class StorageVersionError(StorageError):
     """The database schema is newer than this code, or the migration files are unusable."""
 

@@ -12,6 +12,7 @@ import pytest
 import bot.cli as cli
 from bot.cli import online
 from bot.logs import setup_logging
+from bot.offline import interaction_token
 from tests.support.processes import run_cli
 
 TOKEN = "MTEx.fake-token-for-tests.abcdefghijklmnop"
@@ -50,6 +51,22 @@ def test_logs_never_show_the_token(capsys) -> None:
     logging.getLogger("test").info("Authorization: Bot " + TOKEN)  # noqa: G003  (token in text)
     out = capsys.readouterr().out
     assert TOKEN not in out and out.count("[redacted]") == 2
+
+
+def test_exception_text_and_interaction_tokens_are_masked_at_every_level(capsys) -> None:
+    interaction = interaction_token(1_300_000_000_000_000_000)
+    url = f"https://discord.com/api/v10/webhooks/1234/{interaction}/messages/@original"
+    setup_logging("DEBUG", [TOKEN])
+    log = logging.getLogger("test")
+    try:
+        raise RuntimeError(f"login failed for {TOKEN} while posting to {url}")
+    except RuntimeError:
+        log.exception("Unexpected error, reference ABC123")
+    log.debug("PATCH %s with token %s", url, interaction)
+    out = capsys.readouterr().out
+    assert "Traceback" in out and "reference ABC123" in out  # the error itself is still logged
+    assert TOKEN not in out and interaction not in out
+    assert "webhooks/1234/[redacted]" in out
 
 
 def test_sync_publishes_localized_commands_to_one_guild(env, monkeypatch, capsys) -> None:

@@ -199,6 +199,26 @@ async def test_dms_are_refused(offline: OfflineDiscord) -> None:
     )
 
 
+async def test_a_user_installed_call_from_a_server_without_the_bot_is_refused(offline) -> None:
+    for path, options in (("tally add", {"gift": "rose"}), ("group create", {"name": "Crew"})):
+        replies = await offline.command(path, options, user=ALICE, guild=GUILD, user_install=True)
+        assert "servers the bot has been added to" in refusal(replies)
+    assert await ledger(offline) == []
+    assert (await offline.bot.storage.groups.list_groups(GUILD.id))[1] == 0
+    lookup = await offline.command("gift value", {"gift": "rose"}, user=ALICE, guild=GUILD,
+                                   user_install=True)  # fmt: skip
+    assert not only_reply(lookup).ephemeral  # lookups work from a user install
+
+
+def test_server_commands_are_registered_for_server_installs_only(offline) -> None:
+    for name in ("tally", "group", "settings"):
+        command = offline.bot.tree.get_command(name)
+        assert command is not None and command.allowed_installs is not None
+        assert command.allowed_installs.guild and not command.allowed_installs.user, name
+        payload = command.to_dict(offline.bot.tree)
+        assert payload["integration_types"] == [0], name
+
+
 # -- show / history / leaderboard ------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ def config_for(tmp_path: Path) -> BotConfig:
     return BotConfig(
         discord_token=None,
         database_path=tmp_path / "bot.sqlite3",
+        state_dir=tmp_path / "state",
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from economy.storage.errors import StorageError, StorageMissing
+from economy.storage.errors import StorageMissing, StorageReadOnly
 from economy.storage.sqlite.connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
     Database,
@@ -30,7 +30,12 @@ from economy.storage.sqlite.groups import SqliteGroups
 from economy.storage.sqlite.guild_settings import SqliteGuildSettings
 from economy.storage.sqlite.ledger import SqliteLedger, resume_interrupted
 from economy.storage.sqlite.maintenance import backup_database, verify_session
-from economy.storage.sqlite.migrations import Migration, load_migrations, migrate
+from economy.storage.sqlite.migrations import (
+    Migration,
+    check_version,
+    load_migrations,
+    migrate,
+)
 
 if TYPE_CHECKING:
     from economy.storage.store import Storage
@@ -42,11 +47,11 @@ def check_writable(file: Path) -> None:
     """StorageError naming the file or folder when the bot could not write there."""
     folder = file.parent
     if file.exists() and not os.access(file, os.W_OK):
-        raise StorageError(
+        raise StorageReadOnly(
             f"{file} is read-only: make it writable, or point DATABASE_PATH elsewhere"
         )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise StorageError(
+        raise StorageReadOnly(
             f"the folder {folder} is read-only (SQLite writes its journal beside the database): "
             "make it writable, or point DATABASE_PATH elsewhere"
         )
@@ -63,6 +68,7 @@ def _prepare(
     check_writable(file)
     db = sqlite3.connect(file, isolation_level=None, timeout=busy_timeout_ms / 1000)
     try:
+        check_version(db, file, plan)  # a newer file is left exactly as it is
         configure(db, busy_timeout_ms, writer=True)
         migrate(db, file, plan)
     finally:

@@ -34,7 +34,13 @@ import aiosqlite
 from economy.errors import LimitReached
 from economy.limits import MAX_MEMBER_DIAMONDS
 from economy.storage.deadlines import WriteDeadline, write_deadline
-from economy.storage.errors import StorageBusy, StorageError, StorageFull, StorageGone
+from economy.storage.errors import (
+    StorageBusy,
+    StorageError,
+    StorageFull,
+    StorageGone,
+    StorageReadOnly,
+)
 
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
 MAX_BATCH = 500
@@ -57,7 +63,7 @@ def storage_error(exc: sqlite3.Error) -> StorageError:
     if code == _SQLITE_FULL or "database or disk is full" in message:
         return StorageFull(f"the disk is full, nothing was saved ({message})")
     if code == _SQLITE_READONLY or "readonly database" in message:
-        return StorageError(f"the database is read-only, nothing was saved ({message})")
+        return StorageReadOnly(f"the database is read-only, nothing was saved ({message})")
     return StorageError(f"database error: {message}")
 
 

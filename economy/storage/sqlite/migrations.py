@@ -89,6 +89,12 @@ def migrate(db: sqlite3.Connection, path: Path, plan: list[Migration]) -> None:
         raise
 
 
+def check_version(db: sqlite3.Connection, path: Path, plan: list[Migration]) -> None:
+    """StorageVersionError when the file was written by a newer version (before anything,
+    even the journal mode, is changed in it)."""
+    _user_version(db, path, len(plan))
+
+
 def _user_version(db: sqlite3.Connection, path: Path, latest: int) -> int:
     """The schema version; StorageVersionError when it is newer than the code."""
     row = db.execute("PRAGMA user_version").fetchone()
