@@ -9,7 +9,9 @@ Measured in this process through the bot's full interaction path (no network):
 * `/tally leaderboard` and `/tally show` at 10k, 100k and 1M ledger rows (plus the same
   reads straight on the storage), then a fresh bot process on the 1M-row file: its memory
   and the same reads;
-* card pictures (`bench/cards.py`): render time by size, the event loop's lag meanwhile.
+* card pictures (`bench/cards.py`): render time by size, the event loop's lag meanwhile;
+* the event loop's lag and memory during `/tally export` of 1M rows and `/tally reset` of a
+  200k-entry member while another server records gifts (`bench/lag.py`).
 
 The full run takes about a minute and a half here (a third of it filling the 1M-row
 ledger) and writes bench/results.json; it exits 1 when a target is missed. `--quick` uses
@@ -42,6 +44,7 @@ from bench.harness import (
     run_interactions,
     timed_calls,
 )
+from bench.lag import lag_benchmarks, lag_targets
 from bench.machine import machine_info, memory_mib
 from bench.scenarios import (
     autocomplete_inputs,
@@ -441,6 +444,8 @@ async def run(plan: Plan) -> dict[str, Any]:
         results += read_rows
         say("cards")
         results += await card_benchmarks(quick=plan.mode == "quick")
+        say("event loop lag: a big export and a big reset")
+        results += await lag_benchmarks(folder, quick=plan.mode == "quick")
     logging.getLogger().removeHandler(errors)
     if errors.records:
         raise AssertionError(
@@ -453,7 +458,7 @@ async def run(plan: Plan) -> dict[str, Any]:
         "startup": startup,
         "bulk_load": loads,
         "results": [r.as_json() for r in results if r.name != "warm-up"],
-        "targets": check_targets(results) + card_targets(results),
+        "targets": check_targets(results) + card_targets(results) + lag_targets(results),
         "_table": table(results),
     }
 

@@ -39,7 +39,12 @@ class TrackingAdapter(CapturingAdapter):
 
 
 def bench_config(path: Path) -> BotConfig:
-    return BotConfig(discord_token=None, database_path=path, _env_file=None)
+    return BotConfig(
+        discord_token=None,
+        database_path=path,
+        state_dir=path.parent / "state",  # the bench's databases are not the user's
+        _env_file=None,
+    )
 
 
 @asynccontextmanager
@@ -47,7 +52,7 @@ async def bench_bot(path: Path) -> AsyncIterator[OfflineDiscord]:
     """A started bot on the SQLite file `path`, closed afterwards."""
     config = bench_config(path)
     async with open_services(config) as services:
-        driver = OfflineDiscord(GiftBot(config, services))
+        driver = OfflineDiscord(GiftBot(config, services, freeze_heap=True))  # as `run` does
         driver.adapter = TrackingAdapter(driver.bot_user)
         async with driver:
             yield driver

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class CapturedRequest:
     payload: dict[str, Any] | None
     files: list[tuple[str, bytes]] = field(default_factory=list)
     message_id: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when it reached "Discord"
 
     @property
     def data(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.i18n import t
-from bot.respond import reply
+from bot.respond import reply, update
 from bot.views import CallerView
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Pager(CallerView):
     async def _show(self, interaction: discord.Interaction[GiftBot], page: int) -> None:
         self.page = min(max(page, 1), self.pages)
         self._sync_buttons()
-        await interaction.response.edit_message(embed=await self.render(self.page), view=self)
+        await update(interaction, embed=await self.render(self.page), view=self)
 
     @discord.ui.button(
         label="Previous", style=discord.ButtonStyle.secondary, custom_id="pager:prev"

@@ -16,7 +16,7 @@ import discord
 
 from bot.errors import UserError, report_error
 from bot.i18n import t
-from bot.respond import reply, watch
+from bot.respond import reply, update, watch
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
@@ -60,12 +60,15 @@ class CallerView(discord.ui.View):
         interaction.client.live_views.add(self.view_id, self)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message(
-            t(interaction.locale, "common.only_caller"), ephemeral=True
-        )
-        return False
+        """Only the owner; and the press's answer deadline starts before any work."""
+        if interaction.user.id != self.owner_id:
+            await reply(interaction, content=t(interaction.locale, "common.only_caller"),
+                        ephemeral=True)  # fmt: skip
+            return False
+        if watch(interaction) is None:
+            await reply(interaction, content=t(interaction.locale, "error.busy"), ephemeral=True)
+            return False
+        return True
 
     async def on_error(
         self,
@@ -107,9 +110,8 @@ class ConfirmView(CallerView):
         self, interaction: discord.Interaction[GiftBot], _: discord.ui.Button[ConfirmView]
     ) -> None:
         if self.finished:
-            await interaction.response.send_message(
-                t(interaction.locale, "common.already_done"), ephemeral=True
-            )
+            await reply(interaction, content=t(interaction.locale, "common.already_done"),
+                        ephemeral=True)  # fmt: skip
             return
         self.finished = True
         try:
@@ -118,20 +120,19 @@ class ConfirmView(CallerView):
             self.finished = False
             raise
         self.stop()
-        await interaction.response.edit_message(embed=embed, view=None)
+        await update(interaction, embed=embed, view=None)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="confirm:no")
     async def cancel(
         self, interaction: discord.Interaction[GiftBot], _: discord.ui.Button[ConfirmView]
     ) -> None:
         if self.finished:
-            await interaction.response.send_message(
-                t(interaction.locale, "common.already_done"), ephemeral=True
-            )
+            await reply(interaction, content=t(interaction.locale, "common.already_done"),
+                        ephemeral=True)  # fmt: skip
             return
         self.finished = True
         self.stop()
-        await interaction.response.edit_message(embed=self.cancelled, view=None)
+        await update(interaction, embed=self.cancelled, view=None)
 
     async def on_timeout(self) -> None:
         if self.finished:

@@ -21,6 +21,7 @@ from economy.storage import Entry
 from economy.tally import LEDGER_COLUMNS, ledger_row
 
 CHUNK = 2000  # rows handed to the writer thread at a time
+COMPRESS_LEVEL = 6  # zlib's default: 3x faster than gzip's 9 on CSV, a few % larger
 HEADROOM = 64 * 1024  # a part closes this far below the limit (a chunk compresses to less)
 
 Progress = Callable[[int], object]
@@ -49,7 +50,9 @@ class _PartWriter:
         path = self.folder / f"{self.stem}-part{len(self.parts.files) + 1}.csv.gz"
         self.parts.files.append(path)
         self._raw = open(path, "wb")  # noqa: SIM115  (closed in _close_part)
-        self._zip = gzip.GzipFile(filename=path.stem, mode="wb", fileobj=self._raw, mtime=0)
+        self._zip = gzip.GzipFile(
+            filename=path.stem, mode="wb", fileobj=self._raw, mtime=0, compresslevel=COMPRESS_LEVEL
+        )
         self._text = io.TextIOWrapper(self._zip, encoding="utf-8-sig", newline="")
         self._csv = csv.writer(self._text, lineterminator="\r\n")
         self._csv.writerow(LEDGER_COLUMNS)

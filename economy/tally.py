@@ -105,30 +105,30 @@ def entry_status(entry: Entry) -> str:
     return "active"
 
 
-def inert_cell(value: object) -> object:
+def inert_text(value: str) -> str:
     """A CSV cell a spreadsheet will not run: text starting = + - @ (or tab/CR) gets a `'`."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def ledger_row(entry: Entry) -> list[object]:
-    """One export row, in `LEDGER_COLUMNS` order, safe to open in a spreadsheet."""
-    cells: list[object] = [
+    """One export row, in `LEDGER_COLUMNS` order, safe to open in a spreadsheet (the two
+    text cells people type, gift and gifter names, are made inert; the rest are numbers,
+    dates and fixed words)."""
+    gifter = entry.gifter
+    return [
         entry.id,
         entry.created_at.isoformat(),
         entry.recipient_id,
-        entry.gifter.user_id if entry.gifter and entry.gifter.user_id is not None else "",
-        entry.gifter.name if entry.gifter else "",
+        gifter.user_id if gifter and gifter.user_id is not None else "",
+        inert_text(gifter.name) if gifter else "",
         entry.recorder_id,
-        entry.gift_name if entry.gift_name is not None else "",
+        inert_text(entry.gift_name) if entry.gift_name is not None else "",
         entry.count,
         entry.coins,
         entry.diamonds,
         entry_status(entry),
         entry.archived if entry.archived is not None else "",
     ]
-    return [inert_cell(cell) for cell in cells]
 
 
 def may_record_for_others(settings: GuildSettings | None, *, is_manager: bool) -> bool:

@@ -102,7 +102,7 @@ async def run(config: BotConfig, *, new_database: bool = False) -> int:
     try:
         async with (
             open_services(config, new_database=new_database) as services,
-            GiftBot(config, services) as bot,
+            GiftBot(config, services, freeze_heap=True) as bot,
         ):
             await bot.start(config.token() or "")
     except asyncio.CancelledError:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextvars
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -25,3 +27,14 @@ class WriteDeadline:
 write_deadline: contextvars.ContextVar[WriteDeadline | None] = contextvars.ContextVar(
     "write_deadline", default=None
 )
+
+
+@contextmanager
+def no_deadline() -> Iterator[None]:
+    """Writes that finish work already committed (the later steps of a reset) run whatever
+    the interaction's deadline: dropping them would leave the work half done."""
+    token = write_deadline.set(None)
+    try:
+        yield
+    finally:
+        write_deadline.reset(token)

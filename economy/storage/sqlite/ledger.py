@@ -7,6 +7,7 @@ where an answer shows them together.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Any
 from economy.errors import InvalidValue, OutOfRange
 from economy.limits import MAX_AMOUNT, MAX_COUNT
 from economy.storage.checks import check_page, check_range
+from economy.storage.deadlines import no_deadline
 from economy.storage.ledger import ResetPreview, from_milli, to_milli
 from economy.storage.periods import Period, as_utc, period_keys, resolve_period_key
 from economy.storage.records import (
@@ -34,7 +36,7 @@ from economy.storage.records import (
 )
 from economy.storage.sqlite.connection import Database, Row, Session
 
-EXPORT_CHUNK = 1000
+EXPORT_CHUNK = 5000
 ARCHIVE_STEP = 2000  # entries archived or restored per transaction
 
 ENTRY_COLUMNS = (
@@ -91,6 +93,10 @@ def entry_from(row: Row) -> Entry:
         undone=bool(row[11]),
         archived=row[12],
     )
+
+
+def entries_from(rows: list[Row]) -> list[Entry]:
+    return [entry_from(row) for row in rows]
 
 
 def member_key(user_id: int) -> str:
@@ -372,7 +378,8 @@ class SqliteLedger:
         reset_id = await self._db.write(begin)
         if reset_id is None:
             return 0
-        return await archive_steps(self._db, reset_id)
+        with no_deadline():  # the reset is committed: its remaining steps must follow
+            return await archive_steps(self._db, reset_id)
 
     async def restore_member(self, guild_id: int, user_id: int) -> tuple[int, Decimal]:
         """Bring back the member's latest unrestored archive: (entries restored, new total)."""
@@ -394,7 +401,8 @@ class SqliteLedger:
         if begun is not None:
             reset_id, restored = begun
             if restored == ARCHIVE_STEP:
-                restored += await restore_steps(self._db, reset_id)
+                with no_deadline():
+                    restored += await restore_steps(self._db, reset_id)
         rows = await self._db.read(RECIPIENT_TOTAL, (guild_id, user_id))
         return restored, from_milli(rows[0][0]) if rows else Decimal(0)
 
@@ -407,8 +415,8 @@ class SqliteLedger:
                 f" ORDER BY id LIMIT ?",
                 (guild_id, after, EXPORT_CHUNK),
             )
-            for row in rows:
-                yield entry_from(row)
+            for entry in await asyncio.to_thread(entries_from, rows):  # off the event loop
+                yield entry
             if len(rows) < EXPORT_CHUNK:
                 return
             after = rows[-1][0]
