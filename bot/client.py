@@ -16,7 +16,7 @@ from discord.ext.commands import Bot, when_mentioned
 from bot.config import BotConfig
 from bot.errors import reply_ephemeral
 from bot.i18n import t
-from bot.ratelimit import WriteLimiter
+from bot.ratelimit import Limiter, WriteLimiter, autocomplete_limiter, command_limiter
 from bot.services import Services
 from bot.translator import CatalogTranslator
 from bot.tree import GiftTree
@@ -85,7 +85,9 @@ class GiftBot(Bot):
         self.config = config
         self.services = services
         self.live_views = LiveViews()
-        self.write_limiter = WriteLimiter()
+        self.write_limiter: Limiter = WriteLimiter()
+        self.command_limiter = command_limiter()
+        self.autocomplete_limiter = autocomplete_limiter()
         self.freeze_heap = freeze_heap
         self._expired_replies: set[asyncio.Task[None]] = set()
 

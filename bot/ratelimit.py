@@ -1,7 +1,9 @@
-"""A per-user limit on writes, shared by every command that writes.
+"""Per-person limits, so one member can never slow what others use.
 
-Each (server, user) may make 10 writes per 10-second window (discord.py's cooldown): a burst
-of 10 at once, and one a second sustained on average.
+* writes: each (server, user) may make 10 writes per 10-second window (discord.py's
+  cooldown): a burst of 10 at once, and one a second sustained on average;
+* every command (reads included): 30 per 10 seconds, far above what a person types;
+* autocomplete: 100 per 10 seconds (one request a keystroke); past it no choices are offered.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from discord import app_commands
 
 BURST = 10
 PER_SECONDS = 10.0
+COMMAND_BURST = 30
+AUTOCOMPLETE_BURST = 100
 MAX_TRACKED = 50_000
 
 T = TypeVar("T")
 
 
-class WriteLimiter:
-    """One window per (server, user): `BURST` writes every `PER_SECONDS`."""
+class Limiter:
+    """One window per (server, user): `burst` uses every `per` seconds."""
 
     def __init__(self, burst: int = BURST, per: float = PER_SECONDS) -> None:
         self.burst = burst
@@ -44,16 +48,32 @@ class WriteLimiter:
             del self._buckets[key]
 
 
+class WriteLimiter(Limiter):
+    """`BURST` writes every `PER_SECONDS`."""
+
+
+def command_limiter() -> Limiter:
+    return Limiter(COMMAND_BURST, PER_SECONDS)
+
+
+def autocomplete_limiter() -> Limiter:
+    return Limiter(AUTOCOMPLETE_BURST, PER_SECONDS)
+
+
+def over_limit(limiter: Limiter, interaction: discord.Interaction[Any]) -> None:
+    """Spend one use; CommandOnCooldown ("try again in N s") past the person's budget."""
+    retry = limiter.retry_after(interaction.guild_id, interaction.user.id)
+    if retry:
+        raise app_commands.CommandOnCooldown(
+            app_commands.Cooldown(limiter.burst, limiter.per), retry
+        )
+
+
 def write_limited() -> Callable[[T], T]:
     """An app-command check: refuse with "try again in N s" past the user's write budget."""
 
     async def predicate(interaction: discord.Interaction[Any]) -> bool:
-        limiter = interaction.client.write_limiter
-        retry = limiter.retry_after(interaction.guild_id, interaction.user.id)
-        if retry:
-            raise app_commands.CommandOnCooldown(
-                app_commands.Cooldown(limiter.burst, limiter.per), retry
-            )
+        over_limit(interaction.client.write_limiter, interaction)
         return True
 
     return app_commands.check(predicate)

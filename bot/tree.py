@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError, report_error
+from bot.ratelimit import over_limit
 from bot.respond import watch
 
 PRIVATE = "private"  # command extras: its answer is ephemeral (so is its deferral)
@@ -38,7 +39,11 @@ class GiftTree(app_commands.CommandTree[Any]):
             if not interaction.is_guild_integration():
                 # a user-installed call from a server the bot is not in: nothing to keep there
                 raise UserError("error.not_installed_here")
+        if interaction.type is discord.InteractionType.autocomplete:
+            limiter = interaction.client.autocomplete_limiter
+            return not limiter.retry_after(interaction.guild_id, interaction.user.id)
         if interaction.type is discord.InteractionType.application_command:
+            over_limit(interaction.client.command_limiter, interaction)
             command = interaction.command
             private = bool(command.extras.get(PRIVATE)) if command is not None else False
             if watch(interaction, private=private) is None:

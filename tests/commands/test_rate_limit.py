@@ -1,4 +1,5 @@
-"""The per-user write limit: 10 quick writes, then "try again in N s", then writes again.
+"""The per-person limits: 10 quick writes, then "try again in N s", then writes again;
+a generous budget for every command and for autocomplete.
 
 Driven through discord.py's real interaction path with a clock the test moves, plus the
 limiter on its own and a throwaway cog (any command marked `@write_limited()` is covered).
@@ -16,7 +17,14 @@ from discord.ext import commands
 
 import bot.ratelimit as ratelimit
 from bot.offline import OfflineDiscord
-from bot.ratelimit import BURST, PER_SECONDS, WriteLimiter, write_limited
+from bot.ratelimit import (
+    AUTOCOMPLETE_BURST,
+    BURST,
+    COMMAND_BURST,
+    PER_SECONDS,
+    WriteLimiter,
+    write_limited,
+)
 from tests.support.people import ALICE, BOB, GUILD, MEMBERS, OTHER_GUILD
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
@@ -100,7 +108,7 @@ async def test_one_budget_across_every_write_command(offline: OfflineDiscord, cl
         assert wait_seconds(replies) == PER_SECONDS
 
 
-async def test_reads_are_never_limited(offline: OfflineDiscord, clock: Clock) -> None:
+async def test_reads_do_not_spend_the_write_budget(offline: OfflineDiscord, clock: Clock) -> None:
     for _ in range(BURST):
         accepted(await add(offline))
     assert wait_seconds(await add(offline))
@@ -112,6 +120,28 @@ async def test_reads_are_never_limited(offline: OfflineDiscord, clock: Clock) ->
     ]:
         for _ in range(3):
             accepted(await offline.command(path, options, user=ALICE, guild=GUILD))
+
+
+async def test_reads_have_a_generous_budget_of_their_own(offline, clock: Clock) -> None:
+    reads = [("tally show", {}), ("gift value", {"gift": "rose"}), ("tally leaderboard", {})]
+    for i in range(COMMAND_BURST):
+        path, options = reads[i % len(reads)]
+        accepted(await offline.command(path, options, user=ALICE, guild=GUILD))
+        clock.now += 0.1
+    refused = await offline.command("tally show", {}, user=ALICE, guild=GUILD)
+    assert wait_seconds(refused) == 7  # the window opened 3.0 s ago
+    accepted(await offline.command("tally show", {}, user=BOB, guild=GUILD))  # others go on
+    clock.now += 7.1
+    accepted(await offline.command("tally show", {}, user=ALICE, guild=GUILD))
+
+
+async def test_autocomplete_past_its_budget_offers_nothing(offline, clock: Clock) -> None:
+    for _ in range(AUTOCOMPLETE_BURST):
+        assert await offline.autocomplete("gift value", "gift", "ros", user=ALICE, guild=GUILD)
+    assert await offline.autocomplete("gift value", "gift", "ros", user=ALICE, guild=GUILD) == []
+    assert await offline.autocomplete("gift value", "gift", "ros", user=BOB, guild=GUILD)
+    clock.now += PER_SECONDS + 0.01
+    assert await offline.autocomplete("gift value", "gift", "ros", user=ALICE, guild=GUILD)
 
 
 async def test_budgets_are_per_user_and_per_server(offline: OfflineDiscord, clock) -> None:

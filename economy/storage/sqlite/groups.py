@@ -75,6 +75,18 @@ def _join(db: sqlite3.Connection, group: Group, user_id: int, joined: str) -> Gr
     )  # fmt: skip
 
 
+# Autocomplete: names starting with the typed key (an index range), then names containing it
+# (a scan of one server's groups, at most MAX_GROUPS); never another server's rows.
+GROUP_NAMES = (
+    "SELECT name FROM (SELECT name, name_key, 0 AS later FROM tally_groups"
+    "  WHERE guild_id = ? AND name_key >= ? AND name_key < ? || char(1114111)"
+    " UNION ALL SELECT name, name_key, 1 FROM tally_groups"
+    "  WHERE guild_id = ? AND name_key LIKE ? ESCAPE '\\'"
+    "  AND substr(name_key, 1, length(?)) != ?)"
+    " ORDER BY later, name_key LIMIT ?"
+)
+
+
 class SqliteGroups:
     """The `GroupStore` protocol on SQLite."""
 
@@ -169,13 +181,7 @@ class SqliteGroups:
         key = name_key(typed[:100])
         pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = await self._db.read(
-            "SELECT name FROM (SELECT name, name_key, 0 AS later FROM tally_groups"
-            "  WHERE guild_id = ? AND name_key >= ? AND name_key < ? || char(1114111)"
-            " UNION ALL SELECT name, name_key, 1 FROM tally_groups"
-            "  WHERE guild_id = ? AND name_key LIKE ? ESCAPE '\\'"
-            "  AND substr(name_key, 1, length(?)) != ?)"
-            " ORDER BY later, name_key LIMIT ?",
-            (guild_id, key, key, guild_id, f"%{pattern}%", key, key, limit),
+            GROUP_NAMES, (guild_id, key, key, guild_id, f"%{pattern}%", key, key, limit)
         )
         seen: dict[str, None] = {}
         for (name,) in rows:
