@@ -9,7 +9,7 @@ from discord import app_commands
 
 from bot.context import ask_for
 from economy.catalog import Gift
-from economy.limits import AUTOCOMPLETE_CHOICES
+from economy.limits import AUTOCOMPLETE_CHOICES, MAX_QUERY_LENGTH
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
@@ -23,6 +23,11 @@ def gift_label(gift: Gift, coins: str) -> str:
 
 class GiftTransformer(app_commands.Transformer["GiftBot"]):
     """`gift:` options: autocomplete over names and aliases, resolved to a `Gift`."""
+
+    @property
+    def max_value(self) -> int:
+        """The longest text Discord lets anyone type here (`max_length` in the payload)."""
+        return MAX_QUERY_LENGTH
 
     async def transform(self, interaction: discord.Interaction[GiftBot], value: str) -> Gift:
         ask = await ask_for(interaction)

@@ -14,7 +14,8 @@ from tests.support.bots import offline_bot
 
 NAME = re.compile(r"^[-_'\w]{1,32}$")
 SOFT_COMMAND_CHARACTERS = 4_000  # Discord allows 8,000 but warns above 4,000
-SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+SUB_COMMAND, SUB_COMMAND_GROUP, STRING = 1, 2, 3
+MAX_TEXT = 100  # every free-text option is bounded in the payload (and again in its handler)
 
 
 def variants(item: dict[str, Any], key: str) -> list[str]:
@@ -53,6 +54,8 @@ def check_option_tree(item: dict[str, Any], where: str) -> None:
         for name in variants(choice, "name"):
             assert 1 <= len(name) <= 100, f"{where}: choice {name!r}"
     for option in options:
+        if option["type"] == STRING and not option.get("choices"):
+            assert 1 <= option.get("max_length", 0) <= MAX_TEXT, f"{where}: unbounded text"
         check_option_tree(option, f"{where} {option['name']}")
 
 
