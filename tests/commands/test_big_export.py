@@ -41,6 +41,8 @@ async def test_a_million_row_export_is_complete_and_leaves_the_loop_free(
         rows += len(lines) - 1
     assert rows == ROWS
     assert "Entries: 1,000,000" in embed_of(replies[-1])["description"]
+    progress = [r.data.get("content") for r in replies if r.method == "PATCH"]
+    assert "Exporting… 100,000 entries so far." in progress  # a long export shows progress
     uploaded_mib = sum(len(data) for _, data in parts) / 2**20  # held by the capture
     assert probe.peak_mib_above_start - uploaded_mib < MEMORY_MAX_MIB
     assert max(probe.lags) < LOOP_LAG_MAX_S, f"the loop stalled {max(probe.lags):.2f} s"

@@ -16,7 +16,7 @@ import pytest
 from bench.bulk import Loader
 from bot.offline import CapturedRequest, OfflineDiscord
 from economy.storage import Entry, StorageBusy
-from tests.support.people import GUILD, MANAGER, MEMBERS
+from tests.support.people import GUILD, MANAGER, MEMBERS, OTHER_GUILD
 
 DEFERRED = 5
 DISCORD_DEADLINE_S = 3.0
@@ -132,3 +132,24 @@ async def test_every_export_answer_fits_the_upload_limit(offline, limit: int) ->
     Loader(offline.bot.storage.path, GUILD.id, members=50).add(2000)
     followup = (await export(offline, attachment_size_limit=limit))[-1]
     assert sum(len(data) for _, data in followup.files) <= limit
+
+
+async def test_one_export_per_server_at_a_time(offline: OfflineDiscord) -> None:
+    for guild in (GUILD, OTHER_GUILD):
+        await offline.bot.storage.ledger.add_entry(
+            guild.id, 1, 2, gift_name="Rose", count=1, coins=1, diamonds=1
+        )
+    log: list[str] = []
+    slow_export(offline, delay=1.0, log=log)
+    first, second, elsewhere = await asyncio.gather(
+        export(offline),
+        export(offline),
+        offline.command("tally export", {}, user=MANAGER, guild=OTHER_GUILD, members=MEMBERS),
+    )
+    finished = [r for r in (first, second) if r[-1].files]
+    refused = [r for r in (first, second) if not r[-1].files]
+    assert len(finished) == 1 and len(refused) == 1
+    assert "already running" in (refused[0][-1].content or "")
+    assert elsewhere[-1].files  # another server's export is not held up
+    again = await export(offline)  # once the first is done, the next may run
+    assert again[-1].files
