@@ -142,6 +142,13 @@ class CapturingAdapter(AsyncWebhookAdapter):
         """The message payload Discord holds for an id this adapter handed out."""
         return self._messages[str(message_id)]
 
+    def remember(self, message: Mapping[str, Any]) -> None:
+        """Hold a message another adapter handed out (a bot restarted on the same database
+        sees the messages its predecessor sent); new ids stay unique."""
+        self._messages[str(message["id"])] = dict(message)
+        if str(message["id"]).isdigit():
+            self._ids = itertools.count(max(next(self._ids), int(message["id"]) + 1))
+
     def _answer(self, route: Any, captured: CapturedRequest) -> Any:
         token = str(route.webhook_token)
         if route.path.endswith("/callback"):
