@@ -1,6 +1,6 @@
 """`SqliteStorage`: the storage protocols on one SQLite file (the embedded default).
 
-One module per aggregate (`ledger`, `groups`, `guild_settings`) over one `Database`
+One module per aggregate (`ledger`, `groups`, `guild_settings`, `community`) over one `Database`
 (`connection`: a group-committing writer and a reader), with numbered `migrations` and
 whole-file `maintenance`.
 """
@@ -26,6 +26,7 @@ from economy.storage.sqlite.connection import (
     connect_reader,
     storage_error,
 )
+from economy.storage.sqlite.community import SqliteCommunity
 from economy.storage.sqlite.groups import SqliteGroups
 from economy.storage.sqlite.guild_settings import SqliteGuildSettings
 from economy.storage.sqlite.ledger import SqliteLedger, resume_interrupted
@@ -79,6 +80,7 @@ class SqliteStorage:
         self._ledger = SqliteLedger(db)
         self._groups = SqliteGroups(db)
         self._guild_settings = SqliteGuildSettings(db)
+        self._community = SqliteCommunity(db)
 
     @property
     def ledger(self) -> SqliteLedger:
@@ -91,6 +93,10 @@ class SqliteStorage:
     @property
     def guild_settings(self) -> SqliteGuildSettings:
         return self._guild_settings
+
+    @property
+    def community(self) -> SqliteCommunity:
+        return self._community
 
     @classmethod
     async def open(
