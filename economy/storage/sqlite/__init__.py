@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from economy.storage.errors import StorageError, StorageMissing
+from economy.storage.sqlite.community import SqliteCommunity
 from economy.storage.sqlite.connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
     Database,
@@ -26,7 +27,6 @@ from economy.storage.sqlite.connection import (
     connect_reader,
     storage_error,
 )
-from economy.storage.sqlite.community import SqliteCommunity
 from economy.storage.sqlite.groups import SqliteGroups
 from economy.storage.sqlite.guild_settings import SqliteGuildSettings
 from economy.storage.sqlite.ledger import SqliteLedger, resume_interrupted

@@ -249,6 +249,15 @@ class SqliteCommunity:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def _write_row(self, sql: str, params: tuple[Any, ...]) -> Row | None:
+        """One statement as a write of its own; its first row back (RETURNING)."""
+
+        def write(db: sqlite3.Connection) -> Row | None:
+            row = db.execute(sql, params).fetchone()
+            return tuple(row) if row is not None else None
+
+        return await self._db.write(write)
+
     # -- schedules ---------------------------------------------------------------------------
 
     async def schedules(self, guild_id: int) -> list[Schedule]:
@@ -277,33 +286,25 @@ class SqliteCommunity:
         stamp = as_utc(now).isoformat()
         params = (guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id, stamp)
 
-        def write(db: sqlite3.Connection) -> Row:
-            row: Row = db.execute(
-                f"INSERT INTO period_schedules (guild_id, kind, channel_id, gifter_role_id,"
-                f" receiver_role_id, manager_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                f" ON CONFLICT (guild_id, kind) DO UPDATE SET channel_id = excluded.channel_id,"
-                f" gifter_role_id = excluded.gifter_role_id,"
-                f" receiver_role_id = excluded.receiver_role_id,"
-                f" manager_id = excluded.manager_id, created_at = excluded.created_at,"
-                f" status = 'active', failure = NULL RETURNING {SCHEDULE_COLUMNS}",
-                params,
-            ).fetchone()
-            return row
-
-        return schedule_from(await self._db.write(write))
+        row = await self._write_row(
+            f"INSERT INTO period_schedules (guild_id, kind, channel_id, gifter_role_id,"
+            f" receiver_role_id, manager_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            f" ON CONFLICT (guild_id, kind) DO UPDATE SET channel_id = excluded.channel_id,"
+            f" gifter_role_id = excluded.gifter_role_id,"
+            f" receiver_role_id = excluded.receiver_role_id,"
+            f" manager_id = excluded.manager_id, created_at = excluded.created_at,"
+            f" status = 'active', failure = NULL RETURNING {SCHEDULE_COLUMNS}",
+            params,
+        )
+        return schedule_from(row or ())
 
     async def remove_schedule(self, guild_id: int, kind: PeriodKind) -> Schedule | None:
         _check_kind(kind)
-
-        def write(db: sqlite3.Connection) -> Row | None:
-            row: Row | None = db.execute(
-                f"DELETE FROM period_schedules WHERE guild_id = ? AND kind = ?"
-                f" RETURNING {SCHEDULE_COLUMNS}",
-                (guild_id, kind),
-            ).fetchone()
-            return row
-
-        row = await self._db.write(write)
+        row = await self._write_row(
+            f"DELETE FROM period_schedules WHERE guild_id = ? AND kind = ?"
+            f" RETURNING {SCHEDULE_COLUMNS}",
+            (guild_id, kind),
+        )
         return schedule_from(row) if row else None
 
     async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
@@ -429,15 +430,11 @@ class SqliteCommunity:
         return threshold_from(await self._db.write(write))
 
     async def remove_threshold_role(self, guild_id: int, role_id: int) -> ThresholdRole | None:
-        def write(db: sqlite3.Connection) -> Row | None:
-            row: Row | None = db.execute(
-                f"DELETE FROM threshold_roles WHERE guild_id = ? AND role_id = ?"
-                f" RETURNING {THRESHOLD_COLUMNS}",
-                (guild_id, role_id),
-            ).fetchone()
-            return row
-
-        row = await self._db.write(write)
+        row = await self._write_row(
+            f"DELETE FROM threshold_roles WHERE guild_id = ? AND role_id = ?"
+            f" RETURNING {THRESHOLD_COLUMNS}",
+            (guild_id, role_id),
+        )
         return threshold_from(row) if row else None
 
     async def claim_threshold_roles(
@@ -527,15 +524,10 @@ class SqliteCommunity:
 
     async def clear_goal(self, guild_id: int, target: GoalTarget) -> Goal | None:
         where, target_id = _goal_where(target)
-
-        def write(db: sqlite3.Connection) -> Row | None:
-            row: Row | None = db.execute(
-                f"DELETE FROM goals WHERE guild_id = ? AND {where} RETURNING {GOAL_COLUMNS}",
-                (guild_id, target_id),
-            ).fetchone()
-            return row
-
-        row = await self._db.write(write)
+        row = await self._write_row(
+            f"DELETE FROM goals WHERE guild_id = ? AND {where} RETURNING {GOAL_COLUMNS}",
+            (guild_id, target_id),
+        )
         return goal_from(row) if row else None
 
     async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
@@ -559,13 +551,8 @@ class SqliteCommunity:
             return [await _standing(session, goal_from(row)) for row in rows]
 
     async def claim_goal_reached(self, goal_id: int, now: datetime | None = None) -> bool:
-        stamp = as_utc(now).isoformat()
-
-        def write(db: sqlite3.Connection) -> bool:
-            changed = db.execute(
-                "UPDATE goals SET reached_at = ? WHERE id = ? AND reached_at IS NULL",
-                (stamp, goal_id),
-            ).rowcount
-            return bool(changed)
-
-        return await self._db.write(write)
+        row = await self._write_row(
+            "UPDATE goals SET reached_at = ? WHERE id = ? AND reached_at IS NULL RETURNING id",
+            (as_utc(now).isoformat(), goal_id),
+        )
+        return row is not None
