@@ -25,9 +25,14 @@ from bot.fakes import (
     DEFAULT_CHANNEL_ID,
     DEFAULT_GUILD_ID,
     MEMBER_PERMISSIONS,
+    FakeChannel,
     FakeGuild,
+    FakeRole,
     FakeUser,
+    ServerLayout,
+    channel_payload,
 )
+from bot.rest_capture import RestCall, RestCapture
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
@@ -41,9 +46,14 @@ __all__ = [
     "MEMBER_PERMISSIONS",
     "CapturedRequest",
     "CapturingAdapter",
+    "FakeChannel",
     "FakeGuild",
+    "FakeRole",
     "FakeUser",
     "OfflineDiscord",
+    "RestCall",
+    "RestCapture",
+    "ServerLayout",
     "render_embed",
 ]
 
@@ -57,11 +67,13 @@ class OfflineDiscord:
         self.bot = bot
         self.bot_user = FakeUser(APPLICATION_ID, "tiktok-gift-bot", bot=True)
         self.adapter = CapturingAdapter(self.bot_user)
+        self.rest = RestCapture(self.bot_user)
         self._sequence = itertools.count()
 
     async def start(self) -> None:
         """Do what `Client.login` does, minus the network: set the bot user, run setup_hook."""
         state = self.bot._connection
+        self.rest.install(self.bot)
         await self.bot._async_setup_hook()
         state.user = discord.ClientUser(state=state, data=self.bot_user.user_payload())  # type: ignore[arg-type]
         state.application_id = APPLICATION_ID
@@ -73,6 +85,12 @@ class OfflineDiscord:
 
     async def close(self) -> None:
         await self.bot.close()
+
+    def cache_server(self, guild: FakeGuild, layout: ServerLayout) -> None:
+        """Tell the bot about a server as GUILD_CREATE does (the guilds intent): its roles,
+        channels and the bot's own roles, through the gateway's own parser."""
+        payload = layout.payload(guild, self.bot_user)
+        self.bot._connection.parse_guild_create(payload)
 
     async def __aenter__(self) -> OfflineDiscord:
         await self.start()
@@ -306,17 +324,4 @@ def _resolve_user(resolved: dict[str, Any], user: FakeUser, is_member: bool) -> 
 
 
 def _text_channel(guild: FakeGuild) -> dict[str, Any]:
-    return {
-        "id": str(guild.channel_id),
-        "type": 0,
-        "guild_id": str(guild.id),
-        "name": "general",
-        "position": 0,
-        "permission_overwrites": [],
-        "nsfw": False,
-        "parent_id": None,
-        "flags": 0,
-        "last_message_id": None,
-        "rate_limit_per_user": 0,
-        "topic": None,
-    }
+    return channel_payload(guild, FakeChannel(guild.channel_id))
