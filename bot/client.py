@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import discord
 from discord.ext.commands import Bot, when_mentioned
 
+from bot.avatar_fetch import AvatarFetcher
 from bot.config import BotConfig
 from bot.errors import reply_ephemeral
 from bot.i18n import t
@@ -81,6 +82,7 @@ class GiftBot(Bot):
         self.services = services
         self.live_views = LiveViews()
         self.write_limiter = WriteLimiter()
+        self.avatars = AvatarFetcher(lambda url: self.http.get_from_cdn(url))
         self._expired_replies: set[asyncio.Task[None]] = set()
 
     @property

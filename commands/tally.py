@@ -19,6 +19,7 @@ from bot.respond import defer, reply
 from bot.transformers import GiftOption
 from bot.tree import PRIVATE
 from bot.views import ConfirmView
+from commands._goal_render import add_goal_field
 from commands._options import (
     BY_CHOICES,
     GUILD_CONTEXTS,
@@ -27,6 +28,14 @@ from commands._options import (
     Choice,
     Count,
     chosen,
+)
+from commands._tally_cards import (
+    STYLE_CHOICES,
+    STYLE_DESCRIPTION,
+    board_picture,
+    personal_picture,
+    show_in,
+    wants_card,
 )
 from commands._tally_export import send_export
 from commands._tally_render import (
@@ -44,14 +53,17 @@ from commands._tally_render import (
 from commands._tally_undo import UndoButton, undo_view
 from economy.limits import MAX_TIKTOK_NAME_LENGTH
 from economy.paging import page_count
+from economy.quotes import payout_quote
 from economy.storage import (
     By,
     Gifter,
+    GoalTarget,
     LeaderboardRow,
     LedgerStore,
     Period,
     Recorded,
     Seen,
+    as_utc,
 )
 from economy.tally import (
     Who,
@@ -60,6 +72,7 @@ from economy.tally import (
     record_gifts,
     tiktok_gifter,
 )
+from economy.tally_goals import goal_progress
 
 LEADERBOARD_SIZE = 10
 TOP_GIFTS = 5
@@ -194,16 +207,28 @@ class Tally(
     # -- reading -----------------------------------------------------------------------------
 
     @app_commands.command(name="show", description="A member's diamonds, payout and top gifts")
-    @app_commands.describe(member="Whose tally (default: yours)")
+    @app_commands.describe(member="Whose tally (default: yours)", style=STYLE_DESCRIPTION)
+    @app_commands.choices(style=STYLE_CHOICES)
     async def show(
-        self, interaction: discord.Interaction[GiftBot], member: discord.User | None = None
+        self,
+        interaction: discord.Interaction[GiftBot],
+        member: discord.User | None = None,
+        style: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         target = require_person(member or interaction.user)
         tally = await self.ledger.member_tally(guild_id, target.id, TOP_GIFTS)
-        embed = show_embed(ask, display_name(target), tally)
-        await reply(interaction, embed=embed)
+        standing = await self.bot.storage.community.goal(guild_id, GoalTarget.member(target.id))
+        goal = goal_progress(standing, ask.rates, as_utc().date()) if standing else None
+        quote = payout_quote(tally.all_time.diamonds_received, ask.rates, ask.currency)
+        embed = show_embed(ask, display_name(target), tally, quote)
+        add_goal_field(ask, embed, goal)
+        file = None
+        if wants_card(style):
+            file = await personal_picture(interaction, ask, target, tally, quote, goal)
+            show_in(embed, file)
+        await reply(interaction, embed=embed, file=file)
 
     @app_commands.command(name="history", description="A member's entries, newest first")
     @app_commands.describe(member="Whose history (default: yours)")
@@ -229,13 +254,15 @@ class Tally(
     @app_commands.describe(
         by="Rank by diamonds received or coins given (default: received)",
         period="Which period (default: all time)",
+        style=STYLE_DESCRIPTION,
     )
-    @app_commands.choices(by=BY_CHOICES, period=PERIOD_CHOICES)
+    @app_commands.choices(by=BY_CHOICES, period=PERIOD_CHOICES, style=STYLE_CHOICES)
     async def leaderboard(
         self,
         interaction: discord.Interaction[GiftBot],
         by: Choice | None = None,
         period: Choice | None = None,
+        style: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
@@ -259,15 +286,18 @@ class Tally(
             )
 
         lines = [line(row) for row in standings.rows]
-        embed = answer(
-            ask,
-            ask.t(f"tally.leaderboard.title_{by_value}", period=period_label(ask, period_value)),
-            "\n".join(lines) or ask.t("tally.leaderboard.empty"),
-        )
+        title = ask.t(f"tally.leaderboard.title_{by_value}", period=period_label(ask, period_value))
+        embed = answer(ask, title, "\n".join(lines) or ask.t("tally.leaderboard.empty"))
         mine = standings.viewer
         own = line(mine) if mine is not None else ask.t("tally.leaderboard.not_ranked")
         embed.add_field(name=ask.t("tally.leaderboard.you"), value=own, inline=False)
-        await reply(interaction, embed=embed)
+        file = None
+        if wants_card(style):
+            file = await board_picture(
+                interaction, ask, guild_id, title, by_value, standings.rows, mine
+            )
+            show_in(embed, file)
+        await reply(interaction, embed=embed, file=file)
 
     # -- managing ----------------------------------------------------------------------------
 
