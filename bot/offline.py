@@ -116,7 +116,8 @@ class OfflineDiscord:
 
         `path` is the slash command as typed (`"gift value"`); option values are converted to
         the option's Discord type. A user option takes a `FakeUser`; it is resolved as a member
-        when it is in `members` (the server's members), else as a plain user.
+        when it is in `members` (the server's members), else as a plain user. A role option
+        takes a `FakeRole`, a channel option a `FakeChannel`.
         """
         command = self.find_command(path)
         root = command.root_parent or command
@@ -235,6 +236,16 @@ class OfflineDiscord:
             if isinstance(value, FakeUser):
                 option["value"] = str(value.id)
                 _resolve_user(resolved, value, guild is not None and value.id in (members or {}))
+            elif isinstance(value, FakeRole):
+                option["value"] = str(value.id)
+                resolved.setdefault("roles", {})[str(value.id)] = value.payload()
+            elif isinstance(value, FakeChannel):
+                option["value"] = str(value.id)
+                channel = {"id": str(value.id), "name": value.name, "type": 0}
+                resolved.setdefault("channels", {})[str(value.id)] = {
+                    **channel,
+                    "permissions": str(ALL_PERMISSIONS),
+                }
             elif name == focused:
                 option["value"] = str(value)
             else:

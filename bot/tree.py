@@ -11,6 +11,7 @@ from bot.errors import UserError, report_error
 from bot.respond import watch
 
 PRIVATE = "private"  # command extras: its answer is ephemeral (so is its deferral)
+MANAGER = "manager"  # command extras: for Manage Server only (the bot checks; /help hides it)
 
 
 def is_server_only(

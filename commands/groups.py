@@ -20,7 +20,7 @@ from bot.respond import reply
 from bot.text import safe
 from commands._goal_render import add_goal_field
 from commands._group_requests import RequestButton, request_view
-from commands._options import GUILD_CONTEXTS, PERIOD_CHOICES, Choice, chosen
+from commands._options import GUILD_CONTEXTS, PERIOD_CHOICES, Choice, chosen, group_choices
 from commands._tally_cards import (
     STYLE_CHOICES,
     group_picture,
@@ -339,10 +339,7 @@ class Groups(
     async def name_autocomplete(
         self, interaction: discord.Interaction[GiftBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        names = await self.groups.group_names(interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=name) for name in names]
+        return await group_choices(interaction, current)
 
 
 async def setup(bot: GiftBot) -> None:

@@ -29,6 +29,7 @@ from commands._options import (
     Count,
     chosen,
 )
+from commands._recorded import after_recording
 from commands._tally_cards import (
     STYLE_CHOICES,
     STYLE_DESCRIPTION,
@@ -193,7 +194,9 @@ class Tally(
     ) -> None:
         entry = recorded.entry
         view = undo_view(entry.id, entry.recorder_id, ask.t("tally.undo_button"))
-        await reply(interaction, embed=added_embed(ask, recorded), view=view)
+        embed = added_embed(ask, recorded)
+        await after_recording(interaction, ask, recorded, embed)
+        await reply(interaction, embed=embed, view=view)
 
     @app_commands.command(name="undo", description="Take back the last entry you recorded")
     @write_limited()

@@ -25,7 +25,8 @@ CLAIM_LEASE_SECONDS = 15 * 60  # a claim not finished by then (the process died)
 @dataclass(frozen=True, slots=True)
 class Schedule:
     """A server's plan for one kind of period: where its leaderboard is posted when the period
-    ends, and which roles go to the period's top gifter and top receiver. A `failed` schedule
+    ends (in `locale`), and which roles go to the period's top gifter and top receiver; the
+    `manager_id` who set it is told of failures. A `failed` schedule
     (channel gone, permission missing) waits for a manager to set it again."""
 
     guild_id: int
@@ -34,6 +35,7 @@ class Schedule:
     gifter_role_id: int | None
     receiver_role_id: int | None
     manager_id: int
+    locale: str
     created_at: datetime
     status: ScheduleStatus = "active"
     failure: str | None = None
@@ -152,6 +154,7 @@ class CommunityStore(Protocol):
         channel_id: int | None,
         gifter_role_id: int | None,
         receiver_role_id: int | None,
+        locale: str = "en",
         now: datetime | None = None,
     ) -> Schedule:
         """Set (or replace) a schedule; it is active again and counts from `now`: periods

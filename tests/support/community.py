@@ -5,19 +5,32 @@ the pictures the bot answers with."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+import discord
 from PIL import Image
 
 from bot.cards.samples import HOSTILE_NAMES, REAL_NAMES, avatar_png
-from bot.offline import CapturedRequest, FakeUser, OfflineDiscord
+from bot.offline import (
+    CapturedRequest,
+    FakeChannel,
+    FakeRole,
+    FakeUser,
+    OfflineDiscord,
+    ServerLayout,
+)
 from economy.storage import Gifter, Seen
 from tests.support.people import GUILD, MANAGER
 
 BASE_ID = 820_000_000_000_000_000
 CDN = "https://cdn.discordapp.com"
 FANS = ("@luna.fans", "@rafa_br", "@dewi.id", "@joao_live", "@putri22")
+SEND_ONLY = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True
+).value
+MANAGE_ROLES = discord.Permissions(manage_roles=True).value
+NO_FILES = discord.Permissions(attach_files=True).value
 
 
 def person(index: int, name: str, *, avatar: bool = True) -> FakeUser:
@@ -89,3 +102,30 @@ def picture_of(reply: CapturedRequest) -> Picture:
     assert image.format == "PNG"
     assert reply.embeds[0]["image"]["url"] == f"attachment://{name}"
     return Picture(name, data, image.width, image.height)
+
+
+# -- a server the bot sees (GUILD_CREATE): roles, a channel for posts -------------------------
+
+POSTS = FakeChannel(GUILD.channel_id + 50, "tally-posts")
+BOT_ROLE = FakeRole(GUILD.id + 1, "Gift Bot", 5, SEND_ONLY | MANAGE_ROLES)
+TOP_GIFTER = FakeRole(GUILD.id + 2, "Top Gifter", 2)
+TOP_RECEIVER = FakeRole(GUILD.id + 3, "Top Receiver", 3)
+WHALE = FakeRole(GUILD.id + 4, "Whale", 1)
+ADMINS = FakeRole(GUILD.id + 5, "Admins", 9)
+INTEGRATION = FakeRole(GUILD.id + 6, "Some App", 4, managed=True)
+ROLES = (BOT_ROLE, TOP_GIFTER, TOP_RECEIVER, WHALE, ADMINS, INTEGRATION)
+LAYOUT = ServerLayout(
+    roles=ROLES, channels=(FakeChannel(GUILD.channel_id), POSTS), bot_roles=(BOT_ROLE.id,)
+)
+NO_MANAGE_ROLES = replace(
+    LAYOUT,
+    roles=(FakeRole(BOT_ROLE.id, "Gift Bot", 5, SEND_ONLY), *ROLES[1:]),
+)
+CANNOT_POST = replace(
+    LAYOUT,
+    channels=(FakeChannel(GUILD.channel_id), FakeChannel(POSTS.id, POSTS.name, denied=NO_FILES)),
+)
+
+
+def role_path(user: FakeUser, role: FakeRole, guild=GUILD) -> str:
+    return f"/guilds/{guild.id}/members/{user.id}/roles/{role.id}"

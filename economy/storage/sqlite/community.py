@@ -53,8 +53,8 @@ from economy.storage.sqlite.ledger import (
 )
 
 SCHEDULE_COLUMNS = (
-    "guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id, created_at,"
-    " status, failure"
+    "guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id, locale,"
+    " created_at, status, failure"
 )
 THRESHOLD_COLUMNS = "guild_id, role_id, diamonds_milli, manager_id, created_at, status, failure"
 GOAL_COLUMNS = (
@@ -110,10 +110,10 @@ def _when(text: str) -> datetime:
 
 
 def schedule_from(row: Row) -> Schedule:
-    guild_id, kind, channel, gifter_role, receiver_role, manager, created, status, failure = row
+    guild_id, kind, channel, gifter_role, receiver_role, manager, locale, created = row[:8]
     return Schedule(
-        guild_id, kind, channel, gifter_role, receiver_role, manager, _when(created), status,
-        failure,
+        guild_id, kind, channel, gifter_role, receiver_role, manager, locale, _when(created),
+        row[8], row[9],
     )  # fmt: skip
 
 
@@ -277,6 +277,7 @@ class SqliteCommunity:
         channel_id: int | None,
         gifter_role_id: int | None,
         receiver_role_id: int | None,
+        locale: str = "en",
         now: datetime | None = None,
     ) -> Schedule:
         """Upsert the schedule, active again, counting from `now`."""
@@ -284,16 +285,20 @@ class SqliteCommunity:
         if channel_id is None and gifter_role_id is None and receiver_role_id is None:
             raise InvalidValue("schedule", "needs a channel or a role")
         stamp = as_utc(now).isoformat()
-        params = (guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id, stamp)
+        params = (
+            guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id,
+            locale[:10], stamp,
+        )  # fmt: skip
 
         row = await self._write_row(
             f"INSERT INTO period_schedules (guild_id, kind, channel_id, gifter_role_id,"
-            f" receiver_role_id, manager_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            f" receiver_role_id, manager_id, locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             f" ON CONFLICT (guild_id, kind) DO UPDATE SET channel_id = excluded.channel_id,"
             f" gifter_role_id = excluded.gifter_role_id,"
             f" receiver_role_id = excluded.receiver_role_id,"
-            f" manager_id = excluded.manager_id, created_at = excluded.created_at,"
-            f" status = 'active', failure = NULL RETURNING {SCHEDULE_COLUMNS}",
+            f" manager_id = excluded.manager_id, locale = excluded.locale,"
+            f" created_at = excluded.created_at, status = 'active', failure = NULL"
+            f" RETURNING {SCHEDULE_COLUMNS}",
             params,
         )
         return schedule_from(row or ())

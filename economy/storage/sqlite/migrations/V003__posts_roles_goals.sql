@@ -4,7 +4,8 @@
 
 -- A server's schedule for one kind of period ('week' or 'month', UTC): the channel its
 -- leaderboard is posted to when the period ends, and the roles its top gifter and top receiver
--- get (rotated at each end). Periods that ended before created_at are never posted. A failed
+-- get (rotated at each end), in the server's language (`locale`). Periods that ended before
+-- created_at are never posted. A failed
 -- schedule (channel gone, permission missing) was reported to manager_id and waits until a
 -- manager sets it again.
 CREATE TABLE period_schedules (
@@ -14,6 +15,7 @@ CREATE TABLE period_schedules (
     gifter_role_id   INTEGER,
     receiver_role_id INTEGER,
     manager_id       INTEGER NOT NULL,
+    locale           TEXT NOT NULL DEFAULT 'en' CHECK (length(locale) <= 10),
     created_at       TEXT NOT NULL,
     status           TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'failed')),
     failure          TEXT CHECK (failure IS NULL OR length(failure) <= 200),
