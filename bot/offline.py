@@ -200,6 +200,47 @@ class OfflineDiscord:
             )
         return payload
 
+    def menu_payload(
+        self,
+        name: str,
+        target: FakeUser,
+        *,
+        user: FakeUser,
+        guild: FakeGuild | None = None,
+        locale: str = "en-US",
+        members: Mapping[int, FakeUser] | None = None,
+    ) -> dict[str, Any]:
+        """A user context menu ("Apps > `name`" on `target`) as Discord sends it."""
+        menu = self.bot.tree.get_command(name, type=discord.AppCommandType.user)
+        if menu is None:
+            raise LookupError(f"no user menu {name!r}")
+        resolved: dict[str, Any] = {}
+        _resolve_user(resolved, target, guild is not None and target.id in (members or {}))
+        data = {
+            "id": str(_command_id(menu)),
+            "name": name,
+            "type": 2,
+            "target_id": str(target.id),
+            "resolved": resolved,
+        }
+        return self._interaction(2, data, user=user, guild=guild, locale=locale)
+
+    async def menu(self, name: str, target: FakeUser, **kw: Any) -> list[CapturedRequest]:
+        """Run a user context menu on `target`; returns the captured requests."""
+        return await self.send(self.menu_payload(name, target, **kw))
+
+    async def submit(
+        self, modal: CapturedRequest, values: Mapping[str, str], **kw: Any
+    ) -> list[CapturedRequest]:
+        """Fill in and submit a modal the bot opened (`values` by text input custom_id)."""
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ]
+        data = {"custom_id": modal.data["custom_id"], "components": rows}
+        where = {"guild": None, "locale": "en-US", **kw}
+        return await self.send(self._interaction(5, data, **where))
+
     def new_snowflake(self, at: datetime | None = None) -> int:
         """An id as Discord makes them: the creation time (now) in the high bits, so an
         interaction's age is real; the low bits keep ids unique."""
@@ -314,7 +355,9 @@ class OfflineDiscord:
         return button
 
 
-def _command_id(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> int:
+def _command_id(
+    command: app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu,
+) -> int:
     return 1_400_000_000_000_000_000 + (abs(hash(command.qualified_name)) % 10**12)
 
 

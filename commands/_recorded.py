@@ -1,5 +1,7 @@
-"""What a new tally entry sets off: goals it reached (announced once, in the answer) and
-threshold roles it earned (given once). Shared by /tally add and the "Record a gift" menu."""
+"""Recording a gift, from the people of the write to its answer: who received, gave and
+recorded it (and may they), and what the entry sets off: goals it reached (announced once, in
+the answer) and threshold roles it earned (given once). Shared by /tally add and the "Record
+a gift" menu."""
 
 from __future__ import annotations
 
@@ -8,13 +10,68 @@ import discord
 from bot.access import describe, role_mention
 from bot.client import GiftBot
 from bot.context import Ask
+from bot.errors import UserError
+from bot.permissions import is_manager, require_member
+from bot.respond import reply
 from bot.text import safe
 from commands._goal_render import goal_title
 from commands._roles import grant_threshold_roles
-from commands._tally_render import mention
+from commands._tally_render import added_embed, mention, require_person
+from commands._tally_undo import undo_view
 from economy.errors import NotFound
-from economy.storage import Recorded, as_utc
+from economy.storage import Gifter, Recorded, Seen, as_utc
+from economy.tally import Who, may_record_for_others, tiktok_gifter
 from economy.tally_goals import GoalProgress, goal_progress
+
+
+def seen(user: discord.abc.User) -> Seen:
+    """The name and avatar Discord shows for someone now (kept for pictures and posts)."""
+    return Seen(user.id, user.display_name, user.display_avatar.url)
+
+
+def who_for(
+    interaction: discord.Interaction[GiftBot],
+    ask: Ask,
+    member: discord.abc.User | None,
+    gave: discord.User | None,
+    tiktok: str | None,
+) -> Who:
+    """Recipient, gifter and recorder of an entry, checking who may record for whom."""
+    recipient = recipient_for(interaction, ask, member)
+    if gave is not None and tiktok is not None:
+        raise UserError("tally.add.two_gifters")
+    people = {interaction.user.id: interaction.user, recipient.id: recipient}
+    gifter: Gifter | None = None
+    if gave is not None:
+        giver = require_person(gave)
+        gifter = Gifter.member(giver.id, giver.display_name)
+        people[giver.id] = giver
+    elif tiktok is not None:
+        gifter = tiktok_gifter(tiktok)
+    return Who(recipient.id, interaction.user.id, gifter, tuple(seen(p) for p in people.values()))
+
+
+def recipient_for(
+    interaction: discord.Interaction[GiftBot], ask: Ask, member: discord.abc.User | None
+) -> discord.abc.User:
+    """Who receives: the caller, or a member of this server the caller may add to."""
+    if member is None or member.id == interaction.user.id:
+        return interaction.user
+    target = require_member(interaction, member)
+    if not may_record_for_others(ask.profile.settings, is_manager=is_manager(interaction)):
+        raise UserError("tally.others_not_allowed")
+    return target
+
+
+async def answer_recorded(
+    interaction: discord.Interaction[GiftBot], ask: Ask, recorded: Recorded
+) -> None:
+    """The public answer to a write: the entry, what it set off, and its Undo button."""
+    entry = recorded.entry
+    view = undo_view(entry.id, entry.recorder_id, ask.t("tally.undo_button"))
+    embed = added_embed(ask, recorded)
+    await after_recording(interaction, ask, recorded, embed)
+    await reply(interaction, embed=embed, view=view)
 
 
 async def reached_goals(bot: GiftBot, ask: Ask, recorded: Recorded) -> list[GoalProgress]:

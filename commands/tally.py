@@ -9,10 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import GiftBot
-from bot.context import Ask, ask_for
+from bot.context import ask_for
 from bot.errors import UserError
 from bot.pager import Pager
-from bot.permissions import is_manager, require_guild, require_manager, require_member
+from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
 from bot.render import answer
 from bot.respond import defer, reply
@@ -29,7 +29,7 @@ from commands._options import (
     Count,
     chosen,
 )
-from commands._recorded import after_recording
+from commands._recorded import answer_recorded, who_for
 from commands._tally_cards import (
     STYLE_CHOICES,
     STYLE_DESCRIPTION,
@@ -41,7 +41,6 @@ from commands._tally_cards import (
 from commands._tally_export import send_export
 from commands._tally_render import (
     HISTORY_PER_PAGE,
-    added_embed,
     board_label,
     display_name,
     history_embed,
@@ -51,27 +50,21 @@ from commands._tally_render import (
     show_embed,
     undone_embed,
 )
-from commands._tally_undo import UndoButton, undo_view
+from commands._tally_undo import UndoButton
 from economy.limits import MAX_TIKTOK_NAME_LENGTH
 from economy.paging import page_count
 from economy.quotes import payout_quote
 from economy.storage import (
     By,
-    Gifter,
     GoalTarget,
     LeaderboardRow,
     LedgerStore,
     Period,
-    Recorded,
-    Seen,
     as_utc,
 )
 from economy.tally import (
-    Who,
-    may_record_for_others,
     record_diamonds,
     record_gifts,
-    tiktok_gifter,
 )
 from economy.tally_goals import goal_progress
 
@@ -79,45 +72,6 @@ LEADERBOARD_SIZE = 10
 TOP_GIFTS = 5
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
 TikTokName = app_commands.Range[str, 1, MAX_TIKTOK_NAME_LENGTH]
-
-
-def seen(user: discord.abc.User) -> Seen:
-    """The name and avatar Discord shows for someone now (kept for pictures and posts)."""
-    return Seen(user.id, user.display_name, user.display_avatar.url)
-
-
-def who_for(
-    interaction: discord.Interaction[GiftBot],
-    ask: Ask,
-    member: discord.User | None,
-    gave: discord.User | None,
-    tiktok: str | None,
-) -> Who:
-    """Recipient, gifter and recorder of an entry, checking who may record for whom."""
-    recipient = recipient_for(interaction, ask, member)
-    if gave is not None and tiktok is not None:
-        raise UserError("tally.add.two_gifters")
-    people = {interaction.user.id: interaction.user, recipient.id: recipient}
-    gifter: Gifter | None = None
-    if gave is not None:
-        giver = require_person(gave)
-        gifter = Gifter.member(giver.id, giver.display_name)
-        people[giver.id] = giver
-    elif tiktok is not None:
-        gifter = tiktok_gifter(tiktok)
-    return Who(recipient.id, interaction.user.id, gifter, tuple(seen(p) for p in people.values()))
-
-
-def recipient_for(
-    interaction: discord.Interaction[GiftBot], ask: Ask, member: discord.User | None
-) -> discord.abc.User:
-    """Who receives: the caller, or a member of this server the caller may add to."""
-    if member is None or member.id == interaction.user.id:
-        return interaction.user
-    target = require_member(interaction, member)
-    if not may_record_for_others(ask.profile.settings, is_manager=is_manager(interaction)):
-        raise UserError("tally.others_not_allowed")
-    return target
 
 
 @app_commands.guild_only()
@@ -165,7 +119,7 @@ class Tally(
         who = who_for(interaction, ask, member, gifter, tiktok)
         guild_id = require_guild(interaction)
         recorded = await record_gifts(self.ledger, guild_id, who, gift, count, ask.rates)
-        await self._answer_added(interaction, ask, recorded)
+        await answer_recorded(interaction, ask, recorded)
 
     @app_commands.command(name="add-diamonds", description="Record diamonds a member received")
     @app_commands.describe(
@@ -186,17 +140,7 @@ class Tally(
         ask = await ask_for(interaction)
         who = who_for(interaction, ask, member, gifter, tiktok)
         recorded = await record_diamonds(self.ledger, require_guild(interaction), who, amount)
-        await self._answer_added(interaction, ask, recorded)
-
-    @staticmethod
-    async def _answer_added(
-        interaction: discord.Interaction[GiftBot], ask: Ask, recorded: Recorded
-    ) -> None:
-        entry = recorded.entry
-        view = undo_view(entry.id, entry.recorder_id, ask.t("tally.undo_button"))
-        embed = added_embed(ask, recorded)
-        await after_recording(interaction, ask, recorded, embed)
-        await reply(interaction, embed=embed, view=view)
+        await answer_recorded(interaction, ask, recorded)
 
     @app_commands.command(name="undo", description="Take back the last entry you recorded")
     @write_limited()
