@@ -13,6 +13,7 @@ import discord
 from discord.ext.commands import Bot, when_mentioned
 
 from bot.avatar_fetch import AvatarFetcher
+from bot.command_ids import CommandIds
 from bot.config import BotConfig
 from bot.errors import reply_ephemeral
 from bot.i18n import t
@@ -83,6 +84,7 @@ class GiftBot(Bot):
         self.live_views = LiveViews()
         self.write_limiter = WriteLimiter()
         self.avatars = AvatarFetcher(lambda url: self.http.get_from_cdn(url))
+        self.command_ids = CommandIds(lambda guild: self.tree.fetch_commands(guild=guild))
         self._expired_replies: set[asyncio.Task[None]] = set()
 
     @property

@@ -142,9 +142,13 @@ class OfflineDiscord:
         guild: FakeGuild | None = None,
         locale: str = "en-US",
         component_type: int = 2,
+        values: list[str] | None = None,
     ) -> dict[str, Any]:
-        """A MESSAGE_COMPONENT payload: `user` pressed `custom_id` on a message the bot sent."""
-        data = {"custom_id": custom_id, "component_type": component_type}
+        """A MESSAGE_COMPONENT payload: `user` pressed `custom_id` on a message the bot sent
+        (or, with `values`, picked them in the select menu `custom_id`)."""
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+        if values is not None:
+            data["values"] = values
         payload = self._interaction(3, data, user=user, guild=guild, locale=locale)
         payload["message"] = dict(self.adapter.message(message_id))
         self.adapter.component_messages[payload["token"]] = str(message_id)
@@ -343,6 +347,16 @@ class OfflineDiscord:
         without the view id views append (`pager:next` for `pager:next:3f9a...`)."""
         custom_id = self.button_id(message_id, button)
         return await self.send(self.component_payload(message_id, custom_id, **kw))
+
+    async def choose(
+        self, message_id: int | str, select: str, values: list[str], **kw: Any
+    ) -> list[CapturedRequest]:
+        """Pick `values` in a select menu of a message (`select`: its custom_id's start)."""
+        custom_id = self.button_id(message_id, select)
+        payload = self.component_payload(
+            message_id, custom_id, component_type=3, values=values, **kw
+        )
+        return await self.send(payload)
 
     def button_id(self, message_id: int | str, button: str) -> str:
         """The full custom_id of the button `button` names on a message (itself if none)."""

@@ -17,7 +17,7 @@ from bot.ratelimit import write_limited
 from bot.render import answer
 from bot.respond import defer, reply
 from bot.transformers import GiftOption
-from bot.tree import PRIVATE
+from bot.tree import MANAGER, PRIVATE
 from bot.views import ConfirmView
 from commands._goal_render import add_goal_field
 from commands._options import (
@@ -248,7 +248,11 @@ class Tally(
 
     # -- managing ----------------------------------------------------------------------------
 
-    @app_commands.command(name="reset", description="Archive a member's tally (Manage Server)")
+    @app_commands.command(
+        name="reset",
+        description="Archive a member's tally (Manage Server)",
+        extras={MANAGER: True},
+    )
     @app_commands.describe(member="Whose tally to archive")
     @write_limited()
     async def reset(self, interaction: discord.Interaction[GiftBot], member: discord.User) -> None:
@@ -299,7 +303,9 @@ class Tally(
         await view.start(interaction, prompt)
 
     @app_commands.command(
-        name="restore", description="Bring back a member's last reset (Manage Server)"
+        name="restore",
+        description="Bring back a member's last reset (Manage Server)",
+        extras={MANAGER: True},
     )
     @app_commands.describe(member="Whose tally to bring back")
     @write_limited()
@@ -328,7 +334,7 @@ class Tally(
     @app_commands.command(
         name="export",
         description="The server's ledger as a CSV file",
-        extras={PRIVATE: True},
+        extras={PRIVATE: True, MANAGER: True},
     )
     async def export(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
