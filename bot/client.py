@@ -13,6 +13,7 @@ import discord
 from discord.ext.commands import Bot, when_mentioned
 
 from bot.avatar_fetch import AvatarFetcher
+from bot.cards import CardWorkerError, warm_up
 from bot.command_ids import CommandIds
 from bot.config import BotConfig
 from bot.errors import reply_ephemeral
@@ -86,6 +87,7 @@ class GiftBot(Bot):
         self.avatars = AvatarFetcher(lambda url: self.http.get_from_cdn(url))
         self.command_ids = CommandIds(lambda guild: self.tree.fetch_commands(guild=guild))
         self._expired_replies: set[asyncio.Task[None]] = set()
+        self._cards_started = False
 
     @property
     def storage(self) -> Storage:
@@ -100,6 +102,17 @@ class GiftBot(Bot):
         for name in extension_names():
             await self.load_extension(name)
         log.info("Loaded %d command modules", len(extension_names()))
+
+    async def on_ready(self) -> None:
+        """Once connected, start the card worker (it reads the fonts before the first card
+        anyone asks for); the bot answers in text if it cannot."""
+        if self._cards_started:
+            return
+        self._cards_started = True
+        try:
+            await warm_up()
+        except (CardWorkerError, OSError) as error:
+            log.warning("The card worker did not start (%s); answers go out as text", error)
 
     def dispatch(self, event_name: str, /, *args: object, **kwargs: object) -> None:
         """Also answer presses on buttons no view listens to (expired, or from before a

@@ -5,6 +5,8 @@ for screen readers; `style: text` leaves the picture out."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import commands._tally_cards as tally_cards
 from bot.cards import CardWorkerError
 from bot.cards.parts import WIDTH
 from bot.offline import OfflineDiscord
+from economy.storage import GoalTarget, as_utc
 from tests.support.community import (
     avatar_address,
     hostile_people,
@@ -161,9 +164,18 @@ async def test_screenshots_for_the_readme(offline: OfflineDiscord, tmp_path: Pat
     users = people(10)
     serve_avatars(offline, users)
     await seed(offline, users)
-    group = await offline.bot.storage.groups.create_group(GUILD.id, "Night Shift", MANAGER.id)
+    storage = offline.bot.storage
+    group = await storage.groups.create_group(GUILD.id, "Night Shift", MANAGER.id)
     for user in users[:6]:
-        await offline.bot.storage.groups.add_member(GUILD.id, group.name, user.id)
+        await storage.groups.add_member(GUILD.id, group.name, user.id)
+    due = as_utc().date() + timedelta(days=24)
+    await storage.community.set_goal(
+        GUILD.id, GoalTarget.member(users[1].id), Decimal(10_000), None, due, users[1].id
+    )
+    await storage.community.set_goal(
+        GUILD.id, GoalTarget.group(group.id), Decimal(100), "USD", None, MANAGER.id
+    )
+    await seed(offline, users[:6])  # after the goals were set: progress towards them
     shots = {
         "leaderboard.png": ("tally leaderboard", {"period": "week"}, users[4]),
         "gifters.png": ("tally leaderboard", {"by": "gifted"}, users[4]),
