@@ -141,13 +141,16 @@ async def tell_manager(
 
 
 async def close_period(bot: GiftBot, report: PeriodReport) -> str:
-    """Post, rotate and record a claimed period; its outcome (`posted`, `quiet`, `failed`)."""
+    """Post, rotate and record a claimed period; its outcome (`posted`, `quiet`: nothing was
+    recorded, or the server turned leaderboards off; `failed`)."""
     schedule = report.schedule
     ask = await ask_for_server(bot, schedule.guild_id, schedule.locale)
     problems: list[Problem] = []
     message_id = None
-    outcome = "posted" if report.entries else "quiet"
-    if schedule.channel_id is not None and report.entries:
+    settings = ask.profile.settings
+    boards_on = settings is None or settings.leaderboard_enabled
+    outcome = "posted" if report.entries and boards_on else "quiet"
+    if schedule.channel_id is not None and outcome == "posted":
         guild = bot.get_guild(schedule.guild_id)
         problems = channel_problems(guild, schedule.channel_id) if guild is not None else []
         if not problems:

@@ -127,6 +127,18 @@ async def test_a_quiet_week_posts_nothing(offline: OfflineDiscord) -> None:
     assert posts_in(offline) == []
 
 
+async def test_no_post_while_the_server_has_leaderboards_off(offline: OfflineDiscord) -> None:
+    offline.cache_server(GUILD, LAYOUT)
+    public_embed(await weekly_posts(offline))
+    await seed(offline, people(2))
+    await offline.bot.storage.guild_settings.change_settings(
+        GUILD.id, {"leaderboard_enabled": "false"}, MANAGER.id
+    )
+    offline.bot.profiles.forget(GUILD.id)
+    assert await close_due_periods(offline.bot, week_end()) == ["quiet"]
+    assert posts_in(offline) == []
+
+
 async def test_a_channel_the_bot_cannot_post_in_is_refused_up_front(
     offline: OfflineDiscord,
 ) -> None:

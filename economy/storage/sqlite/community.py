@@ -446,6 +446,12 @@ class SqliteCommunity:
         self, guild_id: int, user_id: int, now: datetime | None = None
     ) -> list[ThresholdRole]:
         stamp = as_utc(now).isoformat()
+        active = await self._db.read(
+            "SELECT 1 FROM threshold_roles WHERE guild_id = ? AND status = 'active' LIMIT 1",
+            (guild_id,),
+        )
+        if not active:  # most servers: no write after every entry
+            return []
 
         def write(db: sqlite3.Connection) -> list[Row]:
             claimed = db.execute(
