@@ -25,19 +25,39 @@ from bot.offline import (
     ALL_PERMISSIONS,
     MEMBER_PERMISSIONS,
     CapturedRequest,
+    FakeChannel,
     FakeGuild,
+    FakeRole,
     FakeUser,
     OfflineDiscord,
+    ServerLayout,
 )
 from bot.services import open_services
 
 OPTION = re.compile(r"^([a-z0-9_-]+):(.*)$", re.DOTALL)
 CONSOLE_GUILD = FakeGuild(id=1_100_000_000_000_000_777, locale="en-US")
+_ROLE_IDS = iter(range(1_100_000_000_000_000_780, 1_100_000_000_000_000_800))
+CONSOLE_BOT_ROLE = FakeRole(next(_ROLE_IDS), "tiktok-gift-bot", 10, ALL_PERMISSIONS)
+CONSOLE_SERVER = ServerLayout(
+    roles=(
+        CONSOLE_BOT_ROLE,
+        *(FakeRole(next(_ROLE_IDS), name, 9 - i) for i, name in enumerate(
+            ("Top Gifter", "Top Receiver", "Whale", "Supporter")
+        )),
+    ),
+    channels=(
+        FakeChannel(CONSOLE_GUILD.channel_id, "general"),
+        FakeChannel(CONSOLE_GUILD.channel_id + 1, "tally"),
+    ),
+    bot_roles=(CONSOLE_BOT_ROLE.id,),
+)  # fmt: skip
 
 HELP = """\
 Type a slash command as in Discord, options as name:value:
   /gift value gift:galaxy count:2        /coins amount:1000 store:web
   /tally add gift:"sports car" member:@alice
+  /tally posts set period:weekly channel:#tally
+  /tally roles threshold role:@Whale diamonds:10000
 Tab completes commands, options and their values; Up and Down go through past lines.
 Console commands:
   :as NAME [member|manager]   act as another person (default: you, a manager)
@@ -97,6 +117,7 @@ class ConsoleSession:
 
     def __post_init__(self) -> None:
         self.members[self.user.id] = self.user
+        self.discord.cache_server(CONSOLE_GUILD, CONSOLE_SERVER)  # its roles and channels
 
     async def handle(self, line: str) -> str:
         """One line in, the text of the replies out."""
@@ -135,6 +156,10 @@ class ConsoleSession:
             member = user_named(value)
             self.members.setdefault(member.id, member)
             return self.members[member.id]
+        if kind is AppCommandOptionType.role:
+            return _named(CONSOLE_SERVER.roles, value.lstrip("@"), "role")
+        if kind is AppCommandOptionType.channel:
+            return _named(CONSOLE_SERVER.channels, value.lstrip("#"), "channel")
         if kind is AppCommandOptionType.integer:
             if not re.fullmatch(r"-?\d+", value.replace(",", "").replace("_", "")):
                 raise ConsoleInputError(f"{name} must be a whole number.")
@@ -227,6 +252,15 @@ class ConsoleSession:
                 lines.append("(only you can see this)")
             blocks.append("\n".join(line for line in lines if line))
         return "\n\n".join(block for block in blocks if block) or "(no reply)"
+
+
+def _named(found: tuple[Any, ...], name: str, what: str) -> Any:
+    """The console server's role or channel called `name` (any case)."""
+    for item in found:
+        if item.name.casefold() == name.strip().casefold():
+            return item
+    known = ", ".join(item.name for item in found)
+    raise ConsoleInputError(f"The console server has no {what} {name!r} ({what}s: {known}).")
 
 
 @dataclass(frozen=True)

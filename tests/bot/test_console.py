@@ -136,6 +136,16 @@ async def test_select_menus_are_picked_like_buttons(session: ConsoleSession) -> 
     assert "/coins" in await session.handle(":press 1")
 
 
+async def test_the_console_server_has_roles_and_channels(session: ConsoleSession) -> None:
+    posts = await session.handle("/tally posts set period:weekly channel:#tally")
+    assert "== Leaderboard posts on ==" in posts
+    role = await session.handle("/tally roles threshold role:@whale diamonds:10000")
+    assert "once they have received 10,000 diamonds" in role
+    assert "no channel 'nope' (channels: general, tally)" in await session.handle(
+        "/tally posts set period:weekly channel:#nope"
+    )
+
+
 # -- its own database ------------------------------------------------------------------------
 
 
