@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format console sync bench backup gifts clean
+.PHONY: run test lint format console sync bench backup gifts screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 # Rebuild economy/data/gifts.json from economy/data/sources/ (CHECK=1: only say if it is stale).
 gifts: $(STAMP)
 	$(BIN)/python -m tools.build_gifts $(if $(CHECK),--check)
+
+# The README's pictures: the cards the test suite's own fixtures draw (docs/images/*.png).
+screenshots: $(STAMP)
+	SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/commands/test_card_commands.py -k screenshots
 
 backup: $(STAMP)
 	$(BIN)/python -m bot backup $(or $(TO),backups/tiktok-gift-bot-$(shell date +%F).sqlite3)

@@ -118,7 +118,7 @@ class CapturingAdapter(AsyncWebhookAdapter):
         body = payload
         if multipart:
             body = json.loads(multipart[0]["value"])
-        captured_files = [(f.filename or "file", _read_file(f)) for f in files or []]
+        captured_files = [(f.filename or "file", read_file(f)) for f in files or []]
         captured = CapturedRequest(route.method, route.path, body, captured_files)
         self.requests.append(captured)
         self.by_token[str(route.webhook_token)].append(captured)
@@ -143,6 +143,13 @@ class CapturingAdapter(AsyncWebhookAdapter):
     def message(self, message_id: int | str) -> dict[str, Any]:
         """The message payload Discord holds for an id this adapter handed out."""
         return self._messages[str(message_id)]
+
+    def remember(self, message: Mapping[str, Any]) -> None:
+        """Hold a message another adapter handed out (a bot restarted on the same database
+        sees the messages its predecessor sent); new ids stay unique."""
+        self._messages[str(message["id"])] = dict(message)
+        if str(message["id"]).isdigit():
+            self._ids = itertools.count(max(next(self._ids), int(message["id"]) + 1))
 
     def _answer(self, route: Any, captured: CapturedRequest) -> Any:
         token = str(route.webhook_token)
@@ -192,30 +199,36 @@ class CapturingAdapter(AsyncWebhookAdapter):
         return original
 
     def _message_payload(self, data: Mapping[str, Any], channel_id: int | None) -> dict[str, Any]:
-        message_id = str(next(self._ids))
-        message = {
-            "id": message_id,
-            "channel_id": str(channel_id or DEFAULT_CHANNEL_ID),
-            "author": self._bot_user.user_payload(),
-            "content": data.get("content") or "",
-            "timestamp": datetime.now(UTC).isoformat(),
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": list(data.get("embeds") or []),
-            "pinned": False,
-            "type": 20,
-            "flags": int(data.get("flags") or 0),
-            "components": list(data.get("components") or []),
-        }
-        self._messages[message_id] = message
+        message = message_payload(next(self._ids), data, channel_id, self._bot_user)
+        self._messages[message["id"]] = message
         return message
 
 
-def _read_file(file: discord.File) -> bytes:
+def message_payload(
+    message_id: int, data: Mapping[str, Any], channel_id: int | None, author: FakeUser
+) -> dict[str, Any]:
+    """A message as Discord returns one the bot just sent: `data` is what it sent."""
+    return {
+        "id": str(message_id),
+        "channel_id": str(channel_id or DEFAULT_CHANNEL_ID),
+        "author": author.user_payload(),
+        "content": data.get("content") or "",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": list(data.get("embeds") or []),
+        "pinned": False,
+        "type": 20,
+        "flags": int(data.get("flags") or 0),
+        "components": list(data.get("components") or []),
+    }
+
+
+def read_file(file: discord.File) -> bytes:
     file.reset()
     content = file.fp.read()
     file.reset()

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 import discord
 from discord.ext.commands import Bot, when_mentioned
 
+from bot.avatar_fetch import AvatarFetcher
+from bot.cards import CardWorkerError, warm_up
+from bot.command_ids import CommandIds
 from bot.config import BotConfig
 from bot.errors import reply_ephemeral
 from bot.i18n import t
@@ -89,7 +92,10 @@ class GiftBot(Bot):
         self.command_limiter = command_limiter()
         self.autocomplete_limiter = autocomplete_limiter()
         self.freeze_heap = freeze_heap
+        self.avatars = AvatarFetcher(lambda url: self.http.get_from_cdn(url))
+        self.command_ids = CommandIds(lambda guild: self.tree.fetch_commands(guild=guild))
         self._expired_replies: set[asyncio.Task[None]] = set()
+        self._cards_started = False
 
     @property
     def storage(self) -> Storage:
@@ -107,6 +113,17 @@ class GiftBot(Bot):
         if self.freeze_heap:
             gc.collect()
             gc.freeze()
+
+    async def on_ready(self) -> None:
+        """Once connected, start the card worker (it reads the fonts before the first card
+        anyone asks for); the bot answers in text if it cannot."""
+        if self._cards_started:
+            return
+        self._cards_started = True
+        try:
+            await warm_up()
+        except (CardWorkerError, OSError) as error:
+            log.warning("The card worker did not start (%s); answers go out as text", error)
 
     def dispatch(self, event_name: str, /, *args: object, **kwargs: object) -> None:
         """Also answer presses on buttons no view listens to (expired, or from before a

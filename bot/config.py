@@ -24,6 +24,10 @@ class BotConfig(BaseSettings):
     database_path: Path = Field(
         default=Path("data/tiktok-gift-bot.sqlite3"), description="SQLite file for tallies."
     )
+    console_database_path: Path = Field(
+        default=Path("data/console.sqlite3"),
+        description="The offline console's own SQLite file (never the bot's, unless asked).",
+    )
     dev_guild_id: int | None = Field(
         default=None, description="A test server to sync commands to instantly."
     )

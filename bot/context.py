@@ -103,3 +103,10 @@ async def ask_for(interaction: discord.Interaction[GiftBot]) -> Ask:
     ask = Ask(locale=locale, guild_id=interaction.guild_id, profile=profile, currency=currency)
     interaction.extras[ASK_KEY] = ask
     return ask
+
+
+async def ask_for_server(bot: GiftBot, guild_id: int, locale: str) -> Ask:
+    """What the bot's own posts in a server assume (no interaction): the server's figures and
+    currency, in `locale`."""
+    profile = await bot.profiles.get(guild_id)
+    return Ask(normalise_locale(locale), guild_id, profile, profile.currency or "USD")

@@ -27,9 +27,14 @@ from bot.fakes import (
     DEFAULT_CHANNEL_ID,
     DEFAULT_GUILD_ID,
     MEMBER_PERMISSIONS,
+    FakeChannel,
     FakeGuild,
+    FakeRole,
     FakeUser,
+    ServerLayout,
+    channel_payload,
 )
+from bot.rest_capture import RestCall, RestCapture
 
 if TYPE_CHECKING:
     from bot.client import GiftBot
@@ -43,9 +48,14 @@ __all__ = [
     "MEMBER_PERMISSIONS",
     "CapturedRequest",
     "CapturingAdapter",
+    "FakeChannel",
     "FakeGuild",
+    "FakeRole",
     "FakeUser",
     "OfflineDiscord",
+    "RestCall",
+    "RestCapture",
+    "ServerLayout",
     "render_embed",
 ]
 
@@ -66,11 +76,13 @@ class OfflineDiscord:
         self.bot = bot
         self.bot_user = FakeUser(APPLICATION_ID, "tiktok-gift-bot", bot=True)
         self.adapter = CapturingAdapter(self.bot_user)
+        self.rest = RestCapture(self.bot_user)
         self._sequence = itertools.count()
 
     async def start(self) -> None:
         """Do what `Client.login` does, minus the network: set the bot user, run setup_hook."""
         state = self.bot._connection
+        self.rest.install(self.bot)
         await self.bot._async_setup_hook()
         state.user = discord.ClientUser(state=state, data=self.bot_user.user_payload())  # type: ignore[arg-type]
         state.application_id = APPLICATION_ID
@@ -82,6 +94,12 @@ class OfflineDiscord:
 
     async def close(self) -> None:
         await self.bot.close()
+
+    def cache_server(self, guild: FakeGuild, layout: ServerLayout) -> None:
+        """Tell the bot about a server as GUILD_CREATE does (the guilds intent): its roles,
+        channels and the bot's own roles, through the gateway's own parser."""
+        payload = layout.payload(guild, self.bot_user)
+        self.bot._connection.parse_guild_create(payload)
 
     async def __aenter__(self) -> OfflineDiscord:
         await self.start()
@@ -111,7 +129,8 @@ class OfflineDiscord:
 
         `path` is the slash command as typed (`"gift value"`); option values are converted to
         the option's Discord type. A user option takes a `FakeUser`; it is resolved as a member
-        when it is in `members` (the server's members), else as a plain user.
+        when it is in `members` (the server's members), else as a plain user. A role option
+        takes a `FakeRole`, a channel option a `FakeChannel`.
         """
         command = self.find_command(path)
         root = command.root_parent or command
@@ -139,9 +158,13 @@ class OfflineDiscord:
         guild: FakeGuild | None = None,
         locale: str = "en-US",
         component_type: int = 2,
+        values: list[str] | None = None,
     ) -> dict[str, Any]:
-        """A MESSAGE_COMPONENT payload: `user` pressed `custom_id` on a message the bot sent."""
-        data = {"custom_id": custom_id, "component_type": component_type}
+        """A MESSAGE_COMPONENT payload: `user` pressed `custom_id` on a message the bot sent
+        (or, with `values`, picked them in the select menu `custom_id`)."""
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+        if values is not None:
+            data["values"] = values
         payload = self._interaction(3, data, user=user, guild=guild, locale=locale)
         payload["message"] = dict(self.adapter.message(message_id))
         self.adapter.component_messages[payload["token"]] = str(message_id)
@@ -197,6 +220,47 @@ class OfflineDiscord:
             )
         return payload
 
+    def menu_payload(
+        self,
+        name: str,
+        target: FakeUser,
+        *,
+        user: FakeUser,
+        guild: FakeGuild | None = None,
+        locale: str = "en-US",
+        members: Mapping[int, FakeUser] | None = None,
+    ) -> dict[str, Any]:
+        """A user context menu ("Apps > `name`" on `target`) as Discord sends it."""
+        menu = self.bot.tree.get_command(name, type=discord.AppCommandType.user)
+        if menu is None:
+            raise LookupError(f"no user menu {name!r}")
+        resolved: dict[str, Any] = {}
+        _resolve_user(resolved, target, guild is not None and target.id in (members or {}))
+        data = {
+            "id": str(_command_id(menu)),
+            "name": name,
+            "type": 2,
+            "target_id": str(target.id),
+            "resolved": resolved,
+        }
+        return self._interaction(2, data, user=user, guild=guild, locale=locale)
+
+    async def menu(self, name: str, target: FakeUser, **kw: Any) -> list[CapturedRequest]:
+        """Run a user context menu on `target`; returns the captured requests."""
+        return await self.send(self.menu_payload(name, target, **kw))
+
+    async def submit(
+        self, modal: CapturedRequest, values: Mapping[str, str], **kw: Any
+    ) -> list[CapturedRequest]:
+        """Fill in and submit a modal the bot opened (`values` by text input custom_id)."""
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ]
+        data = {"custom_id": modal.data["custom_id"], "components": rows}
+        where = {"guild": None, "locale": "en-US", **kw}
+        return await self.send(self._interaction(5, data, **where))
+
     def new_snowflake(self, at: datetime | None = None) -> int:
         """An id as Discord makes them: the creation time (now) in the high bits, so an
         interaction's age is real; the low bits keep ids unique."""
@@ -233,6 +297,16 @@ class OfflineDiscord:
             if isinstance(value, FakeUser):
                 option["value"] = str(value.id)
                 _resolve_user(resolved, value, guild is not None and value.id in (members or {}))
+            elif isinstance(value, FakeRole):
+                option["value"] = str(value.id)
+                resolved.setdefault("roles", {})[str(value.id)] = value.payload()
+            elif isinstance(value, FakeChannel):
+                option["value"] = str(value.id)
+                channel = {"id": str(value.id), "name": value.name, "type": 0}
+                resolved.setdefault("channels", {})[str(value.id)] = {
+                    **channel,
+                    "permissions": str(ALL_PERMISSIONS),
+                }
             elif name == focused:
                 option["value"] = str(value)
             else:
@@ -290,6 +364,16 @@ class OfflineDiscord:
         custom_id = self.button_id(message_id, button)
         return await self.send(self.component_payload(message_id, custom_id, **kw))
 
+    async def choose(
+        self, message_id: int | str, select: str, values: list[str], **kw: Any
+    ) -> list[CapturedRequest]:
+        """Pick `values` in a select menu of a message (`select`: its custom_id's start)."""
+        custom_id = self.button_id(message_id, select)
+        payload = self.component_payload(
+            message_id, custom_id, component_type=3, values=values, **kw
+        )
+        return await self.send(payload)
+
     def button_id(self, message_id: int | str, button: str) -> str:
         """The full custom_id of the button `button` names on a message (itself if none)."""
         rows = self.adapter.message(message_id).get("components") or []
@@ -301,7 +385,9 @@ class OfflineDiscord:
         return button
 
 
-def _command_id(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> int:
+def _command_id(
+    command: app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu,
+) -> int:
     return 1_400_000_000_000_000_000 + (abs(hash(command.qualified_name)) % 10**12)
 
 
@@ -322,17 +408,4 @@ def _resolve_user(resolved: dict[str, Any], user: FakeUser, is_member: bool) -> 
 
 
 def _text_channel(guild: FakeGuild) -> dict[str, Any]:
-    return {
-        "id": str(guild.channel_id),
-        "type": 0,
-        "guild_id": str(guild.id),
-        "name": "general",
-        "position": 0,
-        "permission_overwrites": [],
-        "nsfw": False,
-        "parent_id": None,
-        "flags": 0,
-        "last_message_id": None,
-        "rate_limit_per_user": 0,
-        "topic": None,
-    }
+    return channel_payload(guild, FakeChannel(guild.channel_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from typing import Protocol, runtime_checkable
 
 import discord
 
@@ -16,6 +17,13 @@ from economy.errors import Label, Person, Quantity, Span
 from economy.money import format_number, format_percent
 
 ECHO_LIMIT = 60  # characters of user text a refusal repeats back
+
+
+@runtime_checkable
+class Told(Protocol):
+    """A value that says itself in the reader's language (the bot made it: no user text)."""
+
+    def text(self, locale: object) -> str: ...
 
 
 def safe(text: str) -> str:
@@ -86,6 +94,8 @@ def format_value(value: object, locale: object) -> object:
             return format_span(value, locale)
         case Person(user_id=user_id):
             return f"<@{user_id}>"
+        case Told():
+            return value.text(locale)
         case list() | tuple():
             return ", ".join(str(format_value(item, locale)) for item in value) or "-"
         case _:

@@ -53,6 +53,8 @@ def text_key(context: app_commands.TranslationContextTypes) -> str | None:
         return f"{data.command.qualified_name}.{data.name}.{suffix}"
     if isinstance(data, app_commands.Choice) and context.location is Where.choice_name:
         return f"choice.{data.value}.name"
+    if isinstance(data, app_commands.ContextMenu) and context.location is Where.command_name:
+        return f"menu.{data.name}.name"  # "Apps" menu names may have spaces and capitals
     return None
 
 

@@ -12,6 +12,7 @@ from bot.ratelimit import over_limit
 from bot.respond import watch
 
 PRIVATE = "private"  # command extras: its answer is ephemeral (so is its deferral)
+MANAGER = "manager"  # command extras: for Manage Server only (the bot checks; /help hides it)
 
 
 def is_server_only(

@@ -1,4 +1,5 @@
-"""Buttons only the person who ran the command may press, routed to the one error handler.
+"""Buttons (and select menus) only the person who ran the command may use, routed to the one
+error handler.
 
 Each view's buttons carry the view's own id at the end of their custom_id, and the view is
 registered with the bot (`GiftBot.live_views`) when it is sent, so a press on a button whose
@@ -51,7 +52,7 @@ class CallerView(discord.ui.View):
         self.origin: discord.Interaction[GiftBot] | None = None
         self.view_id = secrets.token_hex(8)
         for item in self.children:
-            if isinstance(item, discord.ui.Button) and item.custom_id:
+            if isinstance(item, discord.ui.Button | discord.ui.Select) and item.custom_id:
                 item.custom_id = f"{item.custom_id}:{self.view_id}"
 
     def listen(self, interaction: discord.Interaction[GiftBot]) -> None:

@@ -6,9 +6,15 @@ refuses any value that is not one of them (a stale client, a hand-made request).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import discord
 from discord import app_commands
 
 from economy.limits import MAX_AMOUNT, MAX_COUNT
+
+if TYPE_CHECKING:
+    from bot.client import GiftBot
 
 Count = app_commands.Range[int, 1, MAX_COUNT]
 Amount = app_commands.Range[int, 1, MAX_AMOUNT]
@@ -53,3 +59,13 @@ GUILD_INSTALLS = app_commands.allowed_installs(guilds=True, users=False)
 def chosen(choice: Choice | None, default: str) -> str:
     """The value picked for an optional choice option, else `default`."""
     return default if choice is None else choice.value
+
+
+async def group_choices(
+    interaction: discord.Interaction[GiftBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a group name option: the server's groups matching what is typed."""
+    if interaction.guild_id is None:
+        return []
+    names = await interaction.client.storage.groups.group_names(interaction.guild_id, current)
+    return [app_commands.Choice(name=name, value=name) for name in names]

@@ -11,7 +11,7 @@ from bot.render import answer
 from bot.text import safe
 from commands._payout_render import add_payout_fields
 from economy.paging import page_count
-from economy.quotes import payout_quote
+from economy.quotes import PayoutQuote
 from economy.storage import Entry, Gifter, LeaderboardRow, MemberTally, Period, Recorded
 
 HISTORY_PER_PAGE = 10
@@ -106,8 +106,9 @@ def undone_embed(ask: Ask, entry: Entry) -> discord.Embed:
     return answer(ask, ask.t("tally.undo.title"), description)
 
 
-def show_embed(ask: Ask, name: str, tally: MemberTally) -> discord.Embed:
-    """A member's totals, payout, top gifts and what they sent."""
+def show_embed(ask: Ask, name: str, tally: MemberTally, quote: PayoutQuote) -> discord.Embed:
+    """A member's totals, payout (`quote`: of their all-time diamonds), top gifts and what
+    they sent."""
     summary = tally.all_time
     embed = answer(ask, ask.t("tally.show.title", name=name))
     embed.add_field(name=ask.t("tally.show.received"), value=ask.number(summary.diamonds_received))
@@ -125,7 +126,7 @@ def show_embed(ask: Ask, name: str, tally: MemberTally) -> discord.Embed:
             week=ask.number(tally.week.diamonds_received),
         ),
     )
-    add_payout_fields(ask, embed, payout_quote(summary.diamonds_received, ask.rates, ask.currency))
+    add_payout_fields(ask, embed, quote)
     lines = [
         ask.t(
             "tally.show.gift_line",

@@ -18,13 +18,29 @@ from bot.ratelimit import write_limited
 from bot.render import answer
 from bot.respond import reply
 from bot.text import safe
+from commands._goal_render import add_goal_field
 from commands._group_requests import RequestButton, request_view
-from commands._options import GUILD_CONTEXTS, GUILD_INSTALLS, PERIOD_CHOICES, Choice, chosen
+from commands._options import (
+    GUILD_CONTEXTS,
+    GUILD_INSTALLS,
+    PERIOD_CHOICES,
+    Choice,
+    chosen,
+    group_choices,
+)
+from commands._tally_cards import (
+    STYLE_CHOICES,
+    group_picture,
+    show_in,
+    wants_card,
+)
 from commands._tally_render import add_page_field, mention, period_label
 from economy.group_payout import agency_fraction, split_payout
 from economy.limits import MAX_NAME_LENGTH
 from economy.paging import page_count
-from economy.storage import Group, GroupStore, Period
+from economy.quotes import payout_quote
+from economy.storage import GoalTarget, Group, GroupStore, Period, as_utc
+from economy.tally_goals import goal_progress
 
 GroupName = app_commands.Range[str, 1, MAX_NAME_LENGTH]
 AgencyCut = app_commands.Range[float, 0.0, 100.0]
@@ -207,13 +223,27 @@ class Groups(
         await Pager(interaction.user.id, pages, render, locale=ask.locale).start(interaction)
 
     @app_commands.command(name="show", description="A group's members and their diamonds")
-    @app_commands.describe(name="The group")
-    async def show(self, interaction: discord.Interaction[GiftBot], name: GroupName) -> None:
+    @app_commands.describe(
+        name="The group", style="Picture and text, or text only (default: picture)"
+    )
+    @app_commands.choices(style=STYLE_CHOICES)
+    async def show(
+        self,
+        interaction: discord.Interaction[GiftBot],
+        name: GroupName,
+        style: Choice | None = None,
+    ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         group, members = await self.groups.group_members(guild_id, name)
         total = sum((m.diamonds_received for m in members), Decimal(0))
         pages = page_count(len(members), PER_PAGE)
+        standing = await self.bot.storage.community.goal(guild_id, GoalTarget.group(group.id))
+        goal = goal_progress(standing, ask.rates, as_utc().date()) if standing else None
+        file = None
+        if wants_card(style):
+            quote = payout_quote(total, ask.rates, ask.currency)
+            file = await group_picture(interaction, ask, group, members, quote, goal)
 
         async def render(page: int) -> discord.Embed:
             shown = members[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -233,10 +263,13 @@ class Groups(
             embed.add_field(name=ask.t("group.show.members"), value=ask.number(len(members)))
             embed.add_field(name=ask.t("group.show.diamonds"), value=ask.number(total))
             embed.add_field(name=ask.t("group.show.creator"), value=mention(group.creator_id))
+            add_goal_field(ask, embed, goal)
             add_page_field(ask, embed, page, pages)
+            show_in(embed, file)
             return embed
 
-        await Pager(interaction.user.id, pages, render, locale=ask.locale).start(interaction)
+        pager = Pager(interaction.user.id, pages, render, locale=ask.locale)
+        await pager.start(interaction, **({"file": file} if file else {}))
 
     @app_commands.command(name="payout", description="What a group's diamonds pay, split by share")
     @app_commands.describe(
@@ -314,10 +347,7 @@ class Groups(
     async def name_autocomplete(
         self, interaction: discord.Interaction[GiftBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        names = await self.groups.group_names(interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=name) for name in names]
+        return await group_choices(interaction, current)
 
 
 async def setup(bot: GiftBot) -> None:

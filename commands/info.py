@@ -1,9 +1,8 @@
-"""/help and /about."""
+"""/about (/help is its own cog: commands/help.py)."""
 
 from __future__ import annotations
 
 from importlib import metadata
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -13,17 +12,7 @@ from bot.client import GiftBot
 from bot.context import ask_for
 from bot.render import answer
 from bot.respond import reply
-from bot.translator import localized_description, localized_path
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
-
-
-def walk(tree: app_commands.CommandTree[GiftBot]) -> list[app_commands.Command[Any, ..., Any]]:
-    """Every runnable slash command, in name order."""
-    found: list[app_commands.Command[Any, ..., Any]] = []
-    for command in tree.walk_commands():
-        if isinstance(command, app_commands.Command):
-            found.append(command)
-    return sorted(found, key=lambda c: c.qualified_name)
 
 
 def version() -> str:
@@ -38,18 +27,6 @@ class Info(commands.Cog):
 
     def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
-
-    @app_commands.command(name="help", description="Every command, one line each")
-    @LOOKUP_CONTEXTS
-    @LOOKUP_INSTALLS
-    async def help(self, interaction: discord.Interaction[GiftBot]) -> None:
-        ask = await ask_for(interaction)
-        lines = [
-            f"`/{localized_path(c, ask.locale)}` {localized_description(c, ask.locale)}"
-            for c in walk(self.bot.tree)
-        ]
-        embed = answer(ask, ask.t("info.help.title"), "\n".join(lines))
-        await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="about", description="Version, sources and the figures in use")
     @LOOKUP_CONTEXTS

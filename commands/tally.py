@@ -9,16 +9,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import GiftBot
-from bot.context import Ask, ask_for
+from bot.context import ask_for
 from bot.errors import UserError
 from bot.pager import Pager
-from bot.permissions import is_manager, require_guild, require_manager, require_member
+from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
 from bot.render import answer
 from bot.respond import defer, reply
 from bot.transformers import GiftOption
-from bot.tree import PRIVATE
+from bot.tree import MANAGER, PRIVATE
 from bot.views import ConfirmView
+from commands._goal_render import add_goal_field
 from commands._options import (
     BY_CHOICES,
     GUILD_CONTEXTS,
@@ -29,10 +30,18 @@ from commands._options import (
     Count,
     chosen,
 )
+from commands._recorded import answer_recorded, who_for
+from commands._tally_cards import (
+    STYLE_CHOICES,
+    STYLE_DESCRIPTION,
+    board_picture,
+    personal_picture,
+    show_in,
+    wants_card,
+)
 from commands._tally_export import send_export
 from commands._tally_render import (
     HISTORY_PER_PAGE,
-    added_embed,
     board_label,
     display_name,
     history_embed,
@@ -42,69 +51,28 @@ from commands._tally_render import (
     show_embed,
     undone_embed,
 )
-from commands._tally_undo import UndoButton, undo_view
+from commands._tally_undo import UndoButton
 from economy.limits import MAX_TIKTOK_NAME_LENGTH
 from economy.paging import page_count
+from economy.quotes import payout_quote
 from economy.storage import (
     By,
-    Gifter,
+    GoalTarget,
     LeaderboardRow,
     LedgerStore,
     Period,
-    Recorded,
-    Seen,
+    as_utc,
 )
 from economy.tally import (
-    Who,
-    may_record_for_others,
     record_diamonds,
     record_gifts,
-    tiktok_gifter,
 )
+from economy.tally_goals import goal_progress
 
 LEADERBOARD_SIZE = 10
 TOP_GIFTS = 5
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
 TikTokName = app_commands.Range[str, 1, MAX_TIKTOK_NAME_LENGTH]
-
-
-def seen(user: discord.abc.User) -> Seen:
-    """The name and avatar Discord shows for someone now (kept for pictures and posts)."""
-    return Seen(user.id, user.display_name, user.display_avatar.url)
-
-
-def who_for(
-    interaction: discord.Interaction[GiftBot],
-    ask: Ask,
-    member: discord.User | None,
-    gave: discord.User | None,
-    tiktok: str | None,
-) -> Who:
-    """Recipient, gifter and recorder of an entry, checking who may record for whom."""
-    recipient = recipient_for(interaction, ask, member)
-    if gave is not None and tiktok is not None:
-        raise UserError("tally.add.two_gifters")
-    people = {interaction.user.id: interaction.user, recipient.id: recipient}
-    gifter: Gifter | None = None
-    if gave is not None:
-        giver = require_person(gave)
-        gifter = Gifter.member(giver.id, giver.display_name)
-        people[giver.id] = giver
-    elif tiktok is not None:
-        gifter = tiktok_gifter(tiktok)
-    return Who(recipient.id, interaction.user.id, gifter, tuple(seen(p) for p in people.values()))
-
-
-def recipient_for(
-    interaction: discord.Interaction[GiftBot], ask: Ask, member: discord.User | None
-) -> discord.abc.User:
-    """Who receives: the caller, or a member of this server the caller may add to."""
-    if member is None or member.id == interaction.user.id:
-        return interaction.user
-    target = require_member(interaction, member)
-    if not may_record_for_others(ask.profile.settings, is_manager=is_manager(interaction)):
-        raise UserError("tally.others_not_allowed")
-    return target
 
 
 @app_commands.guild_only()
@@ -153,7 +121,7 @@ class Tally(
         who = who_for(interaction, ask, member, gifter, tiktok)
         guild_id = require_guild(interaction)
         recorded = await record_gifts(self.ledger, guild_id, who, gift, count, ask.rates)
-        await self._answer_added(interaction, ask, recorded)
+        await answer_recorded(interaction, ask, recorded)
 
     @app_commands.command(name="add-diamonds", description="Record diamonds a member received")
     @app_commands.describe(
@@ -174,15 +142,7 @@ class Tally(
         ask = await ask_for(interaction)
         who = who_for(interaction, ask, member, gifter, tiktok)
         recorded = await record_diamonds(self.ledger, require_guild(interaction), who, amount)
-        await self._answer_added(interaction, ask, recorded)
-
-    @staticmethod
-    async def _answer_added(
-        interaction: discord.Interaction[GiftBot], ask: Ask, recorded: Recorded
-    ) -> None:
-        entry = recorded.entry
-        view = undo_view(entry.id, entry.recorder_id, ask.t("tally.undo_button"))
-        await reply(interaction, embed=added_embed(ask, recorded), view=view)
+        await answer_recorded(interaction, ask, recorded)
 
     @app_commands.command(name="undo", description="Take back the last entry you recorded")
     @write_limited()
@@ -196,16 +156,28 @@ class Tally(
     # -- reading -----------------------------------------------------------------------------
 
     @app_commands.command(name="show", description="A member's diamonds, payout and top gifts")
-    @app_commands.describe(member="Whose tally (default: yours)")
+    @app_commands.describe(member="Whose tally (default: yours)", style=STYLE_DESCRIPTION)
+    @app_commands.choices(style=STYLE_CHOICES)
     async def show(
-        self, interaction: discord.Interaction[GiftBot], member: discord.User | None = None
+        self,
+        interaction: discord.Interaction[GiftBot],
+        member: discord.User | None = None,
+        style: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         target = require_person(member or interaction.user)
         tally = await self.ledger.member_tally(guild_id, target.id, TOP_GIFTS)
-        embed = show_embed(ask, display_name(target), tally)
-        await reply(interaction, embed=embed)
+        standing = await self.bot.storage.community.goal(guild_id, GoalTarget.member(target.id))
+        goal = goal_progress(standing, ask.rates, as_utc().date()) if standing else None
+        quote = payout_quote(tally.all_time.diamonds_received, ask.rates, ask.currency)
+        embed = show_embed(ask, display_name(target), tally, quote)
+        add_goal_field(ask, embed, goal)
+        file = None
+        if wants_card(style):
+            file = await personal_picture(interaction, ask, target, tally, quote, goal)
+            show_in(embed, file)
+        await reply(interaction, embed=embed, file=file)
 
     @app_commands.command(name="history", description="A member's entries, newest first")
     @app_commands.describe(member="Whose history (default: yours)")
@@ -231,13 +203,15 @@ class Tally(
     @app_commands.describe(
         by="Rank by diamonds received or coins given (default: received)",
         period="Which period (default: all time)",
+        style=STYLE_DESCRIPTION,
     )
-    @app_commands.choices(by=BY_CHOICES, period=PERIOD_CHOICES)
+    @app_commands.choices(by=BY_CHOICES, period=PERIOD_CHOICES, style=STYLE_CHOICES)
     async def leaderboard(
         self,
         interaction: discord.Interaction[GiftBot],
         by: Choice | None = None,
         period: Choice | None = None,
+        style: Choice | None = None,
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
@@ -261,19 +235,26 @@ class Tally(
             )
 
         lines = [line(row) for row in standings.rows]
-        embed = answer(
-            ask,
-            ask.t(f"tally.leaderboard.title_{by_value}", period=period_label(ask, period_value)),
-            "\n".join(lines) or ask.t("tally.leaderboard.empty"),
-        )
+        title = ask.t(f"tally.leaderboard.title_{by_value}", period=period_label(ask, period_value))
+        embed = answer(ask, title, "\n".join(lines) or ask.t("tally.leaderboard.empty"))
         mine = standings.viewer
         own = line(mine) if mine is not None else ask.t("tally.leaderboard.not_ranked")
         embed.add_field(name=ask.t("tally.leaderboard.you"), value=own, inline=False)
-        await reply(interaction, embed=embed)
+        file = None
+        if wants_card(style):
+            file = await board_picture(
+                interaction, ask, guild_id, title, by_value, standings.rows, mine
+            )
+            show_in(embed, file)
+        await reply(interaction, embed=embed, file=file)
 
     # -- managing ----------------------------------------------------------------------------
 
-    @app_commands.command(name="reset", description="Archive a member's tally (Manage Server)")
+    @app_commands.command(
+        name="reset",
+        description="Archive a member's tally (Manage Server)",
+        extras={MANAGER: True},
+    )
     @app_commands.describe(member="Whose tally to archive")
     @write_limited()
     async def reset(self, interaction: discord.Interaction[GiftBot], member: discord.User) -> None:
@@ -324,7 +305,9 @@ class Tally(
         await view.start(interaction, prompt)
 
     @app_commands.command(
-        name="restore", description="Bring back a member's last reset (Manage Server)"
+        name="restore",
+        description="Bring back a member's last reset (Manage Server)",
+        extras={MANAGER: True},
     )
     @app_commands.describe(member="Whose tally to bring back")
     @write_limited()
@@ -353,7 +336,7 @@ class Tally(
     @app_commands.command(
         name="export",
         description="The server's ledger as a CSV file",
-        extras={PRIVATE: True},
+        extras={PRIVATE: True, MANAGER: True},
     )
     async def export(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)

@@ -26,3 +26,7 @@ MAX_TIKTOK_NAME_LENGTH = 32  # a gifter typed as a TikTok name
 UNDO_WINDOW_SECONDS = 15 * 60  # an Undo button works this long after the entry
 MAX_MEMBER_DIAMONDS = 10**13  # a member's all-time diamonds (the storage refuses more)
 MAX_BALANCE = 10**18  # diamonds any payout values: a whole group's sum fits
+MAX_THRESHOLD_ROLES = 10  # roles a server gives at diamond thresholds
+MAX_GOALS = 1_000  # goals per server (one per member or group)
+POST_BOARD_SIZE = 10  # rows of each leaderboard in a period's post
+POST_NEWCOMERS = 5  # newcomers a period's post names (it counts them all)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from economy.conversions import GiftLike, check_amount, check_count, diamonds_for
-from economy.limits import MAX_AMOUNT
+from economy.errors import OutOfRange
+from economy.limits import MAX_AMOUNT, MAX_COUNT
 from economy.names import clean_tiktok_name
 from economy.rates import RateCard
 from economy.storage import Entry, Gifter, GuildSettings, LedgerStore, Recorded, Seen
@@ -56,6 +57,15 @@ def value_gifts(gift: GiftLike, count: int, rates: RateCard) -> EntryValue:
     count = check_count(count)
     coins = gift.coins * count
     return EntryValue(gift.name, count, coins, diamonds_for(coins, rates))
+
+
+def parse_count(typed: str) -> int:
+    """A count typed as text (a form field): digits, with spaces or the `,` `.` `_` people
+    group thousands with; 1..MAX_COUNT, else `OutOfRange` naming what was typed."""
+    digits = "".join(c for c in typed.strip() if c not in " ,._\u00a0\u202f")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 9:
+        raise OutOfRange("count", typed.strip()[:20], 1, MAX_COUNT)
+    return check_count(int(digits))
 
 
 def value_diamonds(diamonds: int) -> EntryValue:

@@ -1,10 +1,20 @@
 """Storage of tallies, groups and per-server settings, keyed by plain int Discord ids.
 
-Protocols per aggregate (`ledger`, `groups`, `guild_settings`) behind one `Storage`
+Protocols per aggregate (`ledger`, `groups`, `guild_settings`, `community`) behind one `Storage`
 handle (`store`); records, periods, errors and setting keys shared by every backend;
 `SqliteStorage` is the embedded backend.
 """
 
+from economy.storage.community import (
+    CommunityStore,
+    DuePeriod,
+    Goal,
+    GoalStanding,
+    GoalTarget,
+    PeriodReport,
+    Schedule,
+    ThresholdRole,
+)
 from economy.storage.errors import (
     StorageBusy,
     StorageError,
@@ -18,7 +28,18 @@ from economy.storage.groups import Decision, GroupStore, JoinRequest
 from economy.storage.guild_settings import GuildSettingsStore
 from economy.storage.keys import custom_gift_key, fx_key, override_key
 from economy.storage.ledger import LedgerStore, ResetPreview
-from economy.storage.periods import PERIOD_VALUES, Period, as_utc, period_key, period_keys
+from economy.storage.periods import (
+    PERIOD_KINDS,
+    PERIOD_VALUES,
+    Period,
+    PeriodKind,
+    as_utc,
+    period_end,
+    period_key,
+    period_keys,
+    period_start,
+    previous_period_key,
+)
 from economy.storage.records import (
     BY_VALUES,
     TALLY_OTHERS,
@@ -45,15 +66,21 @@ from economy.storage.store import Storage
 
 __all__ = [
     "BY_VALUES",
+    "PERIOD_KINDS",
     "PERIOD_VALUES",
     "TALLY_OTHERS",
     "AuditRow",
     "By",
+    "CommunityStore",
     "CustomGift",
     "Decision",
+    "DuePeriod",
     "Entry",
     "GiftCount",
     "Gifter",
+    "Goal",
+    "GoalStanding",
+    "GoalTarget",
     "Group",
     "GroupStore",
     "GuildSettings",
@@ -64,8 +91,11 @@ __all__ = [
     "MemberTally",
     "MemberTotal",
     "Period",
+    "PeriodKind",
+    "PeriodReport",
     "Recorded",
     "ResetPreview",
+    "Schedule",
     "Seen",
     "SqliteStorage",
     "Standings",
@@ -79,12 +109,16 @@ __all__ = [
     "StorageVersionError",
     "StoredSettings",
     "TallyOthers",
+    "ThresholdRole",
     "UserSummary",
     "as_utc",
     "backup_database",
     "custom_gift_key",
     "fx_key",
     "override_key",
+    "period_end",
     "period_key",
     "period_keys",
+    "period_start",
+    "previous_period_key",
 ]

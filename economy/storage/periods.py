@@ -1,4 +1,5 @@
-"""Tally periods: all time, the UTC calendar month and the ISO week, and their stored keys.
+"""Tally periods: all time, the UTC calendar month and the ISO week, their stored keys, and
+when each week or month begins and ends (posts are made when one ends).
 
 Keys are ``all``, ``M2026-11`` (calendar month) and ``W2026-47`` (ISO week of the ISO year).
 """
@@ -6,7 +7,7 @@ Keys are ``all``, ``M2026-11`` (calendar month) and ``W2026-47`` (ISO week of th
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 Period = Literal["all", "month", "week"]
@@ -51,3 +52,40 @@ def resolve_period_key(period: str, now: datetime | None = None) -> str:
     if not _STORED_KEY.fullmatch(period):
         raise ValueError(f"not a period or a period key: {period!r}")
     return period
+
+
+PeriodKind = Literal["week", "month"]
+PERIOD_KINDS: tuple[PeriodKind, ...] = ("week", "month")
+
+
+def period_start(key: str) -> datetime:
+    """When a week or month key's period begins (Monday or the 1st, 00:00 UTC)."""
+    if not _STORED_KEY.fullmatch(key) or key == "all":
+        raise ValueError(f"not a week or month key: {key!r}")
+    year, number = int(key[1:5]), int(key[6:])
+    if key.startswith("W"):
+        return datetime.fromisocalendar(year, number, 1).replace(tzinfo=UTC)
+    return datetime(year, number, 1, tzinfo=UTC)
+
+
+def period_end(key: str) -> datetime:
+    """When a week or month key's period ends: the start of the next one."""
+    start = period_start(key)
+    if key.startswith("W"):
+        return start + timedelta(days=7)
+    return start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+
+
+def previous_period_key(kind: PeriodKind, now: datetime | None = None) -> str:
+    """The key of the last week or month that has ended at `now`."""
+    current = period_start(period_key(kind, now))
+    return period_key(kind, current - timedelta(seconds=1))
+
+
+def kind_of(key: str) -> PeriodKind:
+    """`week` for ``W2026-47``, `month` for ``M2026-11``."""
+    if key.startswith("W"):
+        return "week"
+    if key.startswith("M"):
+        return "month"
+    raise ValueError(f"not a week or month key: {key!r}")

@@ -1,4 +1,4 @@
-"""`Storage`: the three aggregates behind one handle the bot opens at start and closes at exit."""
+"""`Storage`: the aggregates behind one handle the bot opens at start and closes at exit."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import os
 from types import TracebackType
 from typing import Protocol, Self
 
+from economy.storage.community import CommunityStore
 from economy.storage.groups import GroupStore
 from economy.storage.guild_settings import GuildSettingsStore
 from economy.storage.ledger import LedgerStore
 
 
 class Storage(Protocol):
-    """Tallies, groups and per-server settings, each keyed by server."""
+    """Tallies, groups, per-server settings and community plans, each keyed by server."""
 
     @property
     def ledger(self) -> LedgerStore: ...
@@ -22,6 +23,9 @@ class Storage(Protocol):
 
     @property
     def guild_settings(self) -> GuildSettingsStore: ...
+
+    @property
+    def community(self) -> CommunityStore: ...
 
     async def close(self) -> None:
         """Close the database; the object is unusable afterwards."""

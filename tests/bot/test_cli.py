@@ -82,8 +82,8 @@ def test_sync_publishes_localized_commands_to_one_guild(env, monkeypatch, capsys
 
     async def upsert(self: Any, application_id: int, guild_id: int, payload: list) -> list:
         sent.update(guild_id=guild_id, payload=payload)
-        return [
-            {**p, "id": str(10 + i), "application_id": "2", "version": "1"}
+        return [  # as Discord answers: an "Apps" menu comes back with an empty description
+            {"description": "", **p, "id": str(10 + i), "application_id": "2", "version": "1"}
             for i, p in enumerate(payload)
         ]
 

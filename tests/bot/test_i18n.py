@@ -122,6 +122,9 @@ def expected_keys(tree: app_commands.CommandTree) -> dict[str, str]:
                 keys[f"{name}.{param.name}.description"] = param.description
                 for choice in param.choices:
                     keys[f"choice.{choice.value}.name"] = choice.name
+    for kind in (discord.AppCommandType.user, discord.AppCommandType.message):
+        for menu in tree.get_commands(type=kind):
+            keys[f"menu.{menu.name}.name"] = menu.name
     return keys
 
 
@@ -148,6 +151,8 @@ async def test_localized_names_and_descriptions_fit_discord(offline: OfflineDisc
         for key, text in command_texts()[locale].items():
             if key.startswith("choice."):
                 assert 1 <= len(text) <= 100, f"{locale}: choice {key} is {len(text)} chars"
+            elif key.startswith("menu."):  # an Apps menu name: any case, spaces allowed
+                assert 1 <= len(text) <= 32 and text.strip() == text, f"{locale}: {key}"
             elif key.endswith(".name"):
                 assert name_is_valid(text), f"{locale}: {key} = {text!r} is not a valid name"
             else:
@@ -158,7 +163,8 @@ async def test_sibling_names_stay_unique_in_every_language(offline: OfflineDisco
     tree = offline.bot.tree
     for locale in SUPPORTED_LOCALES:
         texts = command_texts()[locale]
-        roots = [texts[f"{c.qualified_name}.name"] for c in tree.get_commands()]
+        slash = tree.get_commands(type=discord.AppCommandType.chat_input)
+        roots = [texts[f"{c.qualified_name}.name"] for c in slash]
         assert len(roots) == len(set(roots)), f"{locale}: two top-level commands share a name"
         for command in every_command(tree):
             if isinstance(command, app_commands.Group):

@@ -129,7 +129,9 @@ def test_a_corrupt_or_newer_database_stops_every_action_without_a_traceback(
         db.close()
     before = database.read_bytes()
     for args in (["ask", "/tally show"], ["run"]):
-        env = child_env(DATABASE_PATH=str(database), DISCORD_TOKEN=TOKEN)
+        env = child_env(
+            DATABASE_PATH=str(database), CONSOLE_DATABASE_PATH=str(database), DISCORD_TOKEN=TOKEN
+        )
         result = subprocess.run(
             [sys.executable, "-m", "bot", *args],
             cwd=tmp_path,
@@ -143,4 +145,5 @@ def test_a_corrupt_or_newer_database_stops_every_action_without_a_traceback(
         expected = "not a database" if kind == "corrupt" else "newer tiktok-gift-bot"
         assert expected in result.stderr, (args, result.stderr)
     assert database.read_bytes() == before  # nothing was changed
-    assert run_cli(tmp_path, "ask", "/gift value gift:rose").returncode == 2
+    console = run_cli(tmp_path, "ask", "/gift value", env={"CONSOLE_DATABASE_PATH": str(database)})
+    assert console.returncode == 2 and "Traceback" not in console.stderr

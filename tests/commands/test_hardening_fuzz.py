@@ -31,7 +31,14 @@ from discord import app_commands
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.offline import CapturedRequest, OfflineDiscord
+from bot.offline import (
+    ALL_PERMISSIONS,
+    CapturedRequest,
+    FakeChannel,
+    FakeRole,
+    OfflineDiscord,
+    ServerLayout,
+)
 from bot.ratelimit import WriteLimiter
 from economy.storage import override_key
 from tests.support.bots import config_for, offline_bot
@@ -162,6 +169,15 @@ def numbers(param: app_commands.Parameter) -> st.SearchStrategy[float]:
 
 
 PEOPLE = [ALICE, BOB, MANAGER, A_BOT, OUTSIDER]
+BOT_ROLE = FakeRole(GUILD.id + 10, "Bot", 5, ALL_PERMISSIONS)
+ROLES = [
+    FakeRole(GUILD.id + 11, "Top Gifter", 2),  # below the bot's role: can be given
+    FakeRole(GUILD.id + 12, "Admins", 9),  # above it
+    FakeRole(GUILD.id, "@everyone", 0),
+    FakeRole(GUILD.id + 13, "Deleted", 1),  # not in the server
+]
+CHANNELS = [FakeChannel(GUILD.channel_id), FakeChannel(GUILD.channel_id + 1, "gone")]
+LAYOUT = ServerLayout(roles=(BOT_ROLE, *ROLES[:2]), bot_roles=(BOT_ROLE.id,))
 SEEDED_GIFT = "Sparkle"
 PLAUSIBLE_TEXT = [
     "galaxy",
@@ -189,6 +205,10 @@ def plausible(param: app_commands.Parameter) -> st.SearchStrategy[Any]:
         if param.choices:
             return st.sampled_from([c.value for c in param.choices])
         return st.sampled_from(PLAUSIBLE_TEXT)
+    if param.type is OptionType.role:
+        return st.just(ROLES[0])
+    if param.type is OptionType.channel:
+        return st.just(CHANNELS[0])
     return st.sampled_from(PEOPLE[:3])  # users: members of the server
 
 
@@ -196,6 +216,10 @@ def option_values(param: app_commands.Parameter) -> st.SearchStrategy[Any]:
     """Values as a Discord client (or a stale or hostile one) could send for the option."""
     if param.type is OptionType.user:
         return st.sampled_from(PEOPLE)
+    if param.type is OptionType.role:
+        return st.sampled_from(ROLES)
+    if param.type is OptionType.channel:
+        return st.sampled_from(CHANNELS)
     if param.type is OptionType.integer:
         values = integers(param)
     elif param.type is OptionType.number:
@@ -239,7 +263,9 @@ class Fuzzed:
             " (SELECT COUNT(archived) FROM ledger), (SELECT COUNT(*) FROM resets),"
             " (SELECT COUNT(*) FROM tally_groups), (SELECT COUNT(*) FROM tally_group_members),"
             " (SELECT COUNT(*) FROM guild_settings), (SELECT COUNT(*) FROM config_audit),"
-            " (SELECT COUNT(*) FROM custom_gifts), (SELECT COUNT(*) FROM received_totals)"
+            " (SELECT COUNT(*) FROM custom_gifts), (SELECT COUNT(*) FROM received_totals),"
+            " (SELECT COUNT(*) FROM period_schedules), (SELECT COUNT(*) FROM threshold_roles),"
+            " (SELECT COUNT(*) FROM goals)"
         ).fetchone()
 
     async def send(self, payload: dict[str, Any]) -> list[CapturedRequest]:
@@ -257,6 +283,7 @@ async def fuzzed(tmp_path: Path) -> AsyncIterator[Fuzzed]:
         async with offline_bot(config_for(tmp_path)) as driver:
             bot = driver.bot
             bot.write_limiter = WriteLimiter(burst=10**9)  # fuzz the commands, not the limit
+            driver.cache_server(GUILD, LAYOUT)
             storage = bot.storage
             await storage.groups.create_group(GUILD.id, SEEDED_GROUP, MANAGER.id)
             await storage.groups.add_member(GUILD.id, SEEDED_GROUP, ALICE.id)

@@ -552,6 +552,8 @@ def test_every_command_text_is_translated(offline: OfflineDiscord, root: str) ->
         seen = [group.qualified_name]
         for command in group.walk_commands():
             seen.append(command.qualified_name)
+            if isinstance(command, discord.app_commands.Group):
+                continue  # /tally goal, posts, roles: their commands follow in the walk
             params = [p.name for p in command.parameters]
             localized = [texts[f"{command.qualified_name}.{p}.name"] for p in params]
             assert len(set(localized)) == len(localized), (locale, command.qualified_name)

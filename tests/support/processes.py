@@ -19,13 +19,14 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    tmp_path: Path, *args: str, stdin: str | None = None
+    tmp_path: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` in `tmp_path` on its own database; waits up to a minute."""
+    """`python -m bot ARGS` in `tmp_path` on its own database (`env` on top); waits up to a
+    minute."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,
-        env=child_env(DATABASE_PATH=str(tmp_path / "console.sqlite3")),
+        env=child_env(**{"DATABASE_PATH": str(tmp_path / "console.sqlite3"), **(env or {})}),
         input=stdin,
         capture_output=True,
         text=True,

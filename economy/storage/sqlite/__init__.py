@@ -1,6 +1,6 @@
 """`SqliteStorage`: the storage protocols on one SQLite file (the embedded default).
 
-One module per aggregate (`ledger`, `groups`, `guild_settings`) over one `Database`
+One module per aggregate (`ledger`, `groups`, `guild_settings`, `community`) over one `Database`
 (`connection`: a group-committing writer and a reader), with numbered `migrations` and
 whole-file `maintenance`.
 """
@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from economy.storage.errors import StorageMissing, StorageReadOnly
+from economy.storage.sqlite.community import SqliteCommunity
 from economy.storage.sqlite.connection import (
     DEFAULT_BUSY_TIMEOUT_MS,
     Database,
@@ -85,6 +86,7 @@ class SqliteStorage:
         self._ledger = SqliteLedger(db)
         self._groups = SqliteGroups(db)
         self._guild_settings = SqliteGuildSettings(db)
+        self._community = SqliteCommunity(db)
 
     @property
     def ledger(self) -> SqliteLedger:
@@ -97,6 +99,10 @@ class SqliteStorage:
     @property
     def guild_settings(self) -> SqliteGuildSettings:
         return self._guild_settings
+
+    @property
+    def community(self) -> SqliteCommunity:
+        return self._community
 
     @classmethod
     async def open(

@@ -109,7 +109,7 @@ def _board(by: By) -> tuple[str, str, str]:
     return _BOARDS[by]
 
 
-def _leaderboard_sql(by: By) -> str:
+def leaderboard_sql(by: By) -> str:
     table, key, value = _board(by)
     name = "n.name" if by == "received" else "page.name"
     seen = (
@@ -138,11 +138,11 @@ def _rank_sql(by: By) -> str:
     )
 
 
-def _board_params(guild_id: int, key: str, limit: int, offset: int) -> tuple[Any, ...]:
+def board_params(guild_id: int, key: str, limit: int, offset: int) -> tuple[Any, ...]:
     return (guild_id, key, limit, offset, key)
 
 
-def _row(by: By, row: Row) -> LeaderboardRow:
+def board_row(by: By, row: Row) -> LeaderboardRow:
     """A leaderboard row from (rank, key, value, name)."""
     rank, key, value, name = row
     if by == "received":
@@ -301,10 +301,8 @@ class SqliteLedger:
         """Top receivers by diamonds or gifters by coins; equal values share a rank."""
         check_page(offset, limit)
         key = resolve_period_key(period, now)
-        rows = await self._db.read(
-            _leaderboard_sql(by), _board_params(guild_id, key, limit, offset)
-        )
-        return [_row(by, row) for row in rows]
+        rows = await self._db.read(leaderboard_sql(by), board_params(guild_id, key, limit, offset))
+        return [board_row(by, row) for row in rows]
 
     async def standings(
         self,
@@ -319,10 +317,10 @@ class SqliteLedger:
         check_page(0, limit)
         key = resolve_period_key(period, now)
         async with self._db.snapshot() as session:
-            rows = await session.rows(_leaderboard_sql(by), _board_params(guild_id, key, limit, 0))
+            rows = await session.rows(leaderboard_sql(by), board_params(guild_id, key, limit, 0))
             mine = await session.row(_rank_sql(by), (guild_id, _viewer_key(by, viewer_id), key))
-        viewer = _row(by, (*mine, None)) if mine else None
-        return Standings(tuple(_row(by, row) for row in rows), viewer)
+        viewer = board_row(by, (*mine, None)) if mine else None
+        return Standings(tuple(board_row(by, row) for row in rows), viewer)
 
     async def history(
         self, guild_id: int, user_id: int, offset: int = 0, limit: int = 10
