@@ -82,8 +82,12 @@ FIGURE_CHOICES = [
     ),
 ]
 PRESET_CHOICES = [
-    app_commands.Choice(name="Seed (default estimates)", value="seed"),
-    app_commands.Choice(name="One-to-one (1 coin = 1 diamond)", value="one-to-one"),
+    app_commands.Choice(
+        name="TikTok's model (1 coin = 1 diamond, no cash-out fee)", value="tiktok"
+    ),
+    app_commands.Choice(
+        name="Creator guides' model (2 coins = 1 diamond, 50% at cash-out)", value="guides"
+    ),
 ]
 CURRENCY_NAMES = {
     "USD": "US dollar",

@@ -297,7 +297,11 @@ def shares(embed: dict) -> dict[int, Decimal]:
 
 
 async def seed_crew(offline: OfflineDiscord, diamonds: dict[FakeUser, int]) -> None:
+    """A group "Crew" whose members received `diamonds`, in a server on the creator guides'
+    model (its 50% cut at cash-out leaves odd cents to split)."""
     storage = offline.bot.storage
+    await storage.guild_settings.change_settings(GUILD.id, {"preset": "guides"}, MANAGER.id)
+    offline.bot.profiles.forget(GUILD.id)
     await storage.groups.create_group(GUILD.id, "Crew", ALICE.id)
     for user, count in diamonds.items():
         await storage.groups.add_member(GUILD.id, "Crew", user.id)

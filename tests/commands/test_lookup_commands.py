@@ -21,7 +21,7 @@ from tests.support.replies import (
 
 
 @pytest.mark.parametrize("guild", [GUILD, None], ids=["guild", "dm"])
-async def test_gift_value_galaxy_x2_under_seed(offline: OfflineDiscord, guild) -> None:
+async def test_gift_value_galaxy_x2_by_default(offline: OfflineDiscord, guild) -> None:
     replies = await offline.command(
         "gift value", {"gift": "galaxy", "count": 2}, user=ALICE, guild=guild
     )
@@ -30,11 +30,11 @@ async def test_gift_value_galaxy_x2_under_seed(offline: OfflineDiscord, guild) -
     embed = embed_of(reply)
     assert embed["title"] == "Galaxy × 2"
     assert field(embed, "Coins spent") == "2,000"
-    assert field(embed, "Diamonds to the creator") == "1,000"
-    assert field(embed, "Creator's gross") == "$5.00"
-    assert field(embed, "Creator's net") == "$2.50"
+    assert field(embed, "Diamonds to the creator") == "2,000"
+    assert field(embed, "Creator's gross") == "$10.00"
+    assert field(embed, "Creator's net") == "$10.00"
     assert field(embed, "What the viewer paid").startswith("$")
-    assert "seed" in embed["footer"]["text"]
+    assert "tiktok" in embed["footer"]["text"]
 
 
 async def test_gift_value_web_store_costs_less_than_app(offline: OfflineDiscord) -> None:
@@ -117,8 +117,8 @@ async def test_coins_shows_cheapest_bundles_and_what_they_buy(offline: OfflineDi
 @pytest.mark.parametrize(
     ("diamonds", "gross", "net", "status"),
     [
-        (1_000, "$5.00", "$2.50", "19,000 more diamonds"),
-        (20_000, "$100.00", "$50.00", "can cash out"),
+        (1_000, "$5.00", "$5.00", "19,000 more diamonds"),
+        (20_000, "$100.00", "$100.00", "can cash out"),
     ],
 )
 async def test_diamonds_payout_and_progress(offline, diamonds, gross, net, status) -> None:
@@ -143,9 +143,9 @@ async def test_payout_goal_in_gifts(offline: OfflineDiscord) -> None:
         "payout goal", {"amount": 100, "gift": "galaxy"}, user=ALICE, guild=GUILD
     )
     embed = embed_of(only_reply(replies))
-    assert field(embed, "Diamonds needed") == "40,000"
-    assert field(embed, "Coins viewers must spend") == "80,000"
-    assert field(embed, "That is") == "80 × Galaxy"
+    assert field(embed, "Diamonds needed") == "20,000"
+    assert field(embed, "Coins viewers must spend") == "20,000"
+    assert field(embed, "That is") == "20 × Galaxy"
 
 
 async def test_help_lists_every_command_and_about_names_assumptions(offline) -> None:
@@ -164,7 +164,7 @@ async def test_help_lists_every_command_and_about_names_assumptions(offline) -> 
     assert "`/hadiah nilai` Biaya hadiah" in indonesian["description"]
     about = embed_of(only_reply(await offline.command("about", {}, user=ALICE, guild=GUILD)))
     assert "Not affiliated" in about["description"]
-    assert "seed" in field(about, "Rates in use")
+    assert "tiktok" in field(about, "Rates in use")
 
 
 async def test_unexpected_error_gives_a_reference_that_is_logged(

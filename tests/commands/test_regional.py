@@ -92,9 +92,9 @@ async def test_gift_value_in_a_dm_in_indonesian(offline: OfflineDiscord) -> None
         await offline.command("gift value", {"gift": "galaxy", "count": 2}, user=ALICE, locale="id")
     )
     assert field(answer, "Koin yang dipakai") == "2.000"
-    assert field(answer, "Berlian untuk kreator") == "1.000"
-    assert field(answer, "Pendapatan kotor kreator") == "US$5,00 (≈ Rp89.204)"
-    assert field(answer, "Pendapatan bersih kreator") == "US$2,50 (≈ Rp44.602)"
+    assert field(answer, "Berlian untuk kreator") == "2.000"
+    assert field(answer, "Pendapatan kotor kreator") == "US$10,00 (≈ Rp178.408)"
+    assert field(answer, "Pendapatan bersih kreator") == "US$10,00 (≈ Rp178.408)"
     paid = field(answer, "Yang dibayar penonton")
     assert paid.startswith("Rp") and "toko aplikasi, Indonesia" in paid
     assert "Perkiraan" in answer["footer"]["text"]
@@ -107,8 +107,8 @@ async def test_gift_value_in_a_dm_in_brazilian_portuguese(offline: OfflineDiscor
         )
     )
     assert field(answer, "Moedas gastas") == "2.000"
-    assert field(answer, "Diamantes para o criador") == "1.000"
-    assert field(answer, "Bruto do criador") == f"US${NBSP}5,00 (≈ R${NBSP}24,84)"
+    assert field(answer, "Diamantes para o criador") == "2.000"
+    assert field(answer, "Bruto do criador") == f"US${NBSP}10,00 (≈ R${NBSP}49,69)"
     paid = field(answer, "Quanto o espectador pagou")
     assert paid.startswith(f"R${NBSP}126,63") and "loja do app, Brasil" in paid
     assert "67 × 30" in paid
@@ -120,7 +120,7 @@ async def test_unsupported_locale_gets_english_and_usd(offline: OfflineDiscord) 
     )
     assert answer["title"] == "Galaxy × 2"
     assert field(answer, "Coins spent") == "2,000"
-    assert field(answer, "Creator's gross") == "$5.00"
+    assert field(answer, "Creator's gross") == "$10.00"
     assert "app store, United States" in field(answer, "What the viewer paid")
 
 
