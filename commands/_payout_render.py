@@ -21,12 +21,21 @@ def add_payout_fields(ask: Ask, embed: discord.Embed, quote: PayoutQuote) -> Non
     )
     embed.add_field(name=ask.t("diamonds.net"), value=ask.shown(quote.net))
     if result.reached:
-        status = ask.t("diamonds.reached", days=ask.number(result.days_to_cash_out))
+        status = ask.t(
+            "diamonds.reached",
+            plural=result.days_to_cash_out,
+            days=ask.number(result.days_to_cash_out),
+        )
     else:
-        status = ask.t("diamonds.to_go", diamonds=ask.number(result.diamonds_to_minimum))
+        status = ask.t(
+            "diamonds.to_go",
+            plural=result.diamonds_to_minimum,
+            diamonds=ask.number(result.diamonds_to_minimum),
+        )
     embed.add_field(
         name=ask.t(
             "diamonds.progress",
+            plural=result.minimum_diamonds,
             minimum=ask.shown(quote.minimum),
             diamonds=ask.number(result.minimum_diamonds),
         ),

@@ -27,7 +27,7 @@ class Diamonds(commands.Cog):
     async def diamonds(self, interaction: discord.Interaction[GiftBot], amount: Amount) -> None:
         ask = await ask_for(interaction)
         quote = payout_quote(amount, ask.rates, ask.currency)
-        embed = answer(ask, ask.t("diamonds.title", diamonds=ask.number(amount)))
+        embed = answer(ask, ask.t("diamonds.title", plural=amount, diamonds=ask.number(amount)))
         add_payout_fields(ask, embed, quote)
         await reply(interaction, embed=embed)
 

@@ -60,8 +60,9 @@ def caveat_text(ask: Ask, caveat: Caveat) -> str:
     """What a user should know about a gift's price, in their language."""
     return ask.t(
         f"gift.caveat.{caveat.key}",
+        plural=caveat.coins or 0,
         coins=ask.number(caveat.coins or 0),
-        since=caveat.since.isoformat() if caveat.since else "",
+        since=ask.date(caveat.since) if caveat.since else "",
         other=safe(caveat.other or ""),
     )
 
@@ -123,7 +124,9 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
 
         async def render(page: int) -> discord.Embed:
             shown = paginate(gifts, page, GIFTS_PER_PAGE)
-            embed = answer(ask, ask.t("gift.list.title", total=ask.number(len(gifts))))
+            embed = answer(
+                ask, ask.t("gift.list.title", plural=len(gifts), total=ask.number(len(gifts)))
+            )
             embed.description = "\n".join(list_line(ask, g) for g in shown.items)
             embed.add_field(
                 name="\u200b", value=ask.t("common.page", page=shown.page, pages=shown.pages)

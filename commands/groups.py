@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.pager import Pager
 from bot.permissions import is_manager, require_guild, require_member
 from bot.ratelimit import write_limited
-from bot.render import answer
+from bot.render import answer, notice
 from bot.respond import reply
 from bot.text import safe
 from commands._group_requests import RequestButton, request_view
@@ -65,7 +65,7 @@ class Groups(
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         group = await self.groups.create_group(guild_id, name, interaction.user.id)
-        embed = answer(
+        embed = notice(
             ask, ask.t("group.created.title"), ask.t("group.created", name=safe(group.name))
         )
         await reply(interaction, embed=embed)
@@ -79,7 +79,7 @@ class Groups(
         group = await self.groups.get_group(guild_id, name)
         require_creator_or_manager(interaction, group)
         await self.groups.delete_group(guild_id, group.name)
-        embed = answer(
+        embed = notice(
             ask, ask.t("group.deleted.title"), ask.t("group.deleted", name=safe(group.name))
         )
         await reply(interaction, embed=embed)
@@ -96,7 +96,7 @@ class Groups(
         if group.creator_id == interaction.user.id or is_manager(interaction):
             group = await self.groups.add_member(guild_id, group.name, interaction.user.id)
             text = ask.t("group.joined", name=safe(group.name), member=mention(interaction.user.id))
-            await reply(interaction, embed=answer(ask, ask.t("group.joined.title"), text))
+            await reply(interaction, embed=notice(ask, ask.t("group.joined.title"), text))
             return
         request = await self.groups.request_join(guild_id, group.name, interaction.user.id)
         text = ask.t("group.request", member=mention(interaction.user.id), name=safe(group.name))
@@ -106,7 +106,7 @@ class Groups(
             ask.t("group.request.approve"),
             ask.t("group.request.decline"),
         )
-        await reply(interaction, embed=answer(ask, ask.t("group.request.title"), text), view=view)
+        await reply(interaction, embed=notice(ask, ask.t("group.request.title"), text), view=view)
 
     @app_commands.command(name="leave", description="Leave a group")
     @app_commands.describe(name="The group")
@@ -116,7 +116,7 @@ class Groups(
         guild_id = require_guild(interaction)
         group = await self.groups.get_group(guild_id, name)
         await self.groups.remove_member(guild_id, group.name, interaction.user.id)
-        embed = answer(
+        embed = notice(
             ask,
             ask.t("group.left.title"),
             ask.t("group.left", name=safe(group.name), member=mention(interaction.user.id)),
@@ -137,7 +137,7 @@ class Groups(
         group = await self.groups.get_group(guild_id, name)
         require_creator_or_manager(interaction, group)
         await self.groups.add_member(guild_id, group.name, target.id)
-        embed = answer(
+        embed = notice(
             ask,
             ask.t("group.added.title"),
             ask.t(
@@ -163,7 +163,7 @@ class Groups(
         require_creator_or_manager(interaction, group)
         # Former members are fine here: people who left the server must be removable.
         await self.groups.remove_member(guild_id, group.name, member.id)
-        embed = answer(
+        embed = notice(
             ask,
             ask.t("group.removed.title"),
             ask.t(
@@ -189,12 +189,13 @@ class Groups(
                 ask.t(
                     "group.list.line",
                     name=safe(g.name),
+                    plural=g.member_count,
                     members=ask.number(g.member_count),
                     creator=mention(g.creator_id),
                 )
                 for g in shown
             ]
-            embed = answer(
+            embed = notice(
                 ask,
                 ask.t("group.list.title", total=ask.number(count)),
                 "\n".join(lines) or ask.t("group.list.empty"),
@@ -220,6 +221,7 @@ class Groups(
                 ask.t(
                     "group.show.line",
                     member=mention(m.user_id),
+                    plural=m.diamonds_received,
                     diamonds=ask.number(m.diamonds_received),
                 )
                 for m in shown
@@ -268,6 +270,7 @@ class Groups(
                 ask.t(
                     "group.payout.share_line",
                     member=mention(m.user_id),
+                    plural=m.diamonds_received,
                     diamonds=ask.number(m.diamonds_received),
                     share=ask.money(split.shares[m.user_id], split.currency),
                 )

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.client import GiftBot
 from bot.context import ask_for
-from bot.render import answer
+from bot.render import answer, notice
 from bot.respond import reply
 from bot.translator import localized_description, localized_path
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
@@ -48,7 +48,7 @@ class Info(commands.Cog):
             f"`/{localized_path(c, ask.locale)}` {localized_description(c, ask.locale)}"
             for c in walk(self.bot.tree)
         ]
-        embed = answer(ask, ask.t("info.help.title"), "\n".join(lines))
+        embed = notice(ask, ask.t("info.help.title"), "\n".join(lines))
         await reply(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="about", description="Version, sources and the figures in use")
@@ -61,17 +61,16 @@ class Info(commands.Cog):
         embed.add_field(
             name=ask.t("info.about.rates"),
             value=ask.t(
-                "info.about.rates_value",
-                preset=ask.rates.preset,
-                as_of=ask.rates.as_of.isoformat(),
+                "info.about.rates_value", preset=ask.model_name(), as_of=ask.date(ask.rates.as_of)
             ),
         )
         embed.add_field(
             name=ask.t("info.about.catalog"),
             value=ask.t(
                 "info.about.catalog_value",
+                plural=len(ask.catalog),
                 gifts=ask.number(len(ask.catalog)),
-                as_of=ask.catalog.as_of.isoformat(),
+                as_of=ask.date(ask.catalog.as_of),
             ),
         )
         embed.add_field(

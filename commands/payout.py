@@ -28,7 +28,7 @@ PROGRAMS = ("creator-rewards", "creator-fund")
 
 
 def views_embed(ask: Ask, views: int, quotes: list[ViewsQuote]) -> discord.Embed:
-    embed = answer(ask, ask.t("payout.views.title", views=ask.number(views)))
+    embed = answer(ask, ask.t("payout.views.title", plural=views, views=ask.number(views)))
     for quote in quotes:
         embed.add_field(
             name=ask.t(f"payout.program.{quote.estimate.program}"),

@@ -44,6 +44,17 @@ class Profile:
     settings: GuildSettings | None
     ignored: tuple[str, ...] = ()
 
+    @property
+    def changed_figures(self) -> tuple[str, ...]:
+        """The figures this server set itself that are in force (its applied overrides)."""
+        if self.settings is None:
+            return ()
+        return tuple(
+            sorted(
+                name for name in self.settings.overrides if override_key(name) not in self.ignored
+            )
+        )
+
 
 def custom_gift(name: str, coins: int) -> Gift:
     """A server-only gift as the catalog holds it."""

@@ -60,20 +60,20 @@ async def test_one_server_on_guides_another_keeps_tiktok(bot: OfflineDiscord) ->
     assert field(before, "Diamonds to the creator") == "2,000"
 
     embed = await change(bot, "settings preset", {"name": "guides"})
-    assert "tiktok → guides" in embed["description"]
-    assert "guides" in embed["footer"]["text"]
+    assert "TikTok's model → creator guides' model" in embed["description"]
+    assert "creator guides' model" in embed["footer"]["text"]
 
     mine = await galaxy_x2(bot, GUILD)
     assert field(mine, "Diamonds to the creator") == "1,000"
     assert field(mine, "Creator's gross") == "$5.00"
     assert field(mine, "Creator's net") == "$2.50"
-    assert "guides" in mine["footer"]["text"]
+    assert "creator guides' model" in mine["footer"]["text"]
     for elsewhere in (OTHER_GUILD, None):
         theirs = await galaxy_x2(bot, elsewhere)
         assert field(theirs, "Diamonds to the creator") == "2,000"
         assert field(theirs, "Creator's gross") == "$10.00"
         assert field(theirs, "Creator's net") == "$10.00"
-        assert "tiktok" in theirs["footer"]["text"]
+        assert "TikTok's model" in theirs["footer"]["text"]
 
 
 CHANGES: list[tuple[str, dict[str, Any]]] = [
@@ -113,7 +113,7 @@ async def test_a_fresh_server_shows_the_preset_and_refuses_members(bot: OfflineD
         refusal(await bot.command(path, options, user=ALICE, guild=GUILD))
     assert await stored(bot) == (GuildSettings(), [], [])
     text = await show(bot)
-    assert "Cut at cash-out: **0%** · preset tiktok · 2026-11-25" in text
+    assert "Cut at cash-out: **0%** · TikTok's model · Nov 25, 2026" in text
     assert "server override" not in text
     assert "Custom gifts: 0" in text
 
@@ -123,8 +123,9 @@ async def test_an_override_shows_in_show_and_history(bot: OfflineDiscord) -> Non
     assert "**Cut at cash-out**: 0% → 40%" in embed["description"]
     assert "next command" in embed["description"]
 
-    today = datetime.now(UTC).date().isoformat()
-    assert f"Cut at cash-out: **40%** · server override · {today}" in await show(bot)
+    today = datetime.now(UTC).date()
+    on_the_day = f"{today:%b} {today.day}, {today.year}"  # the day in English: Nov 26, 2026
+    assert f"Cut at cash-out: **40%** · server override · {on_the_day}" in await show(bot)
     config, _, _ = await stored(bot)
     assert config.overrides == {"cashout_cut": "0.4"}
 
@@ -187,7 +188,7 @@ async def test_bad_figures_are_refused_and_nothing_written(
         ("settings fx", {"code": "EUR"}, "not overridden"),
         ("settings currency", {"code": "XXX"}, "not a valid choice"),
         ("settings currency", {"code": "USD"}, "already USD"),
-        ("settings preset", {"name": "tiktok"}, "already tiktok"),
+        ("settings preset", {"name": "tiktok"}, "already TikTok's model"),
         ("settings preset", {"name": "nope"}, "not a valid choice"),
         ("settings tally-others", {"who": "managers"}, "already managers only"),
         ("settings leaderboard", {"enabled": "on"}, "already on"),
@@ -227,8 +228,9 @@ async def test_server_currency_shows_beside_usd(bot: OfflineDiscord) -> None:
     await change(bot, "settings fx", {"code": "IDR", "rate": 16_000})
     here = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
     assert gross(here) == "$5.00 (≈ IDR80,000)"
-    today = datetime.now(UTC).date().isoformat()
-    assert f"IDR: **16,000** · server override · {today}" in await show(bot)
+    today = datetime.now(UTC).date()
+    on_the_day = f"{today:%b} {today.day}, {today.year}"
+    assert f"IDR: **16,000** · server override · {on_the_day}" in await show(bot)
 
     embed = await change(bot, "settings fx", {"code": "IDR"})
     assert "16,000 → 17,840.8" in embed["description"]
@@ -328,7 +330,7 @@ async def test_show_speaks_the_callers_language(bot: OfflineDiscord) -> None:
     await change(bot, "settings currency", {"code": "BRL"})
     text = await show(bot, locale="pt-BR")
     assert "Configurações deste servidor" in text
-    assert "Taxa no saque: **0%** · predefinição tiktok" in text
+    assert "Taxa no saque: **0%** · modelo do TikTok · 25 de nov. de 2026" in text
     assert "BRL ao lado do USD · preços de moedas: Brasil" in text
     assert "BRL: **4,96859**" in text
 

@@ -297,7 +297,7 @@ def test_a_custom_gift_outside_the_coin_range_is_refused(coins: int) -> None:
     err = caught.value
     assert err.key == "settings.error.gift_coins"
     assert (err.coins, err.low, err.high) == (coins, 1, 1_000_000)
-    assert err.params == {"low": 1, "high": 1_000_000}
+    assert err.params == {"low": 1, "high": Quantity(1_000_000, "coins")}
 
 
 def test_coins_are_checked_before_the_name() -> None:
