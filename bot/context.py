@@ -18,13 +18,15 @@ from economy.model import Figure
 from economy.money import (
     UNIT_PRICE_EXTRA_DIGITS,
     currency_for_locale,
+    for_display,
     format_money,
     format_number,
     format_percent,
     region_for_currency,
 )
+from economy.money import Shown as DisplayAmount
 from economy.profiles import SERVER_OVERRIDE_SOURCE, Profile
-from economy.quotes import Shown
+from economy.quotes import Parts, Shown
 from economy.rates import RateCard
 
 if TYPE_CHECKING:
@@ -73,11 +75,29 @@ class Ask:
         return format_day(day, self.locale)
 
     def shown(self, amount: Shown) -> str:
-        """An amount with its conversion beside it: `$5.00 (≈ Rp83,000)`."""
-        text = format_money(amount.amount, amount.currency, self.locale)
+        """An amount with its conversion beside it: `$5.00 (≈ Rp89,204)`; an amount under ten
+        cents keeps two significant digits (`$0.015`)."""
+        text = self.amount(amount.amount, amount.currency)
         if amount.beside is not None and amount.beside_currency is not None:
-            text += f" (≈ {format_money(amount.beside, amount.beside_currency, self.locale)})"
+            text += f" (≈ {self.amount(amount.beside, amount.beside_currency)})"
         return text
+
+    def amount(self, value: Decimal, currency: str) -> str:
+        """One amount rounded once for display (`economy.money.for_display`)."""
+        rounded = for_display(value, currency)
+        return format_money(rounded.value, currency, self.locale, extra_digits=rounded.extra_digits)
+
+    def shown_part(self, part: DisplayAmount, currency: str) -> str:
+        """An amount already rounded for display (a breakdown's part), written exactly."""
+        return format_money(part.value, currency, self.locale, extra_digits=part.extra_digits)
+
+    def parts(self, parts: Parts) -> tuple[str, str, str]:
+        """Gross, cut and net, each with the display currency beside: they add up as shown."""
+        gross, cut, net = parts.usd.formatted(self.locale)
+        if parts.beside is None:
+            return gross, cut, net
+        local_gross, local_cut, local_net = parts.beside.formatted(self.locale)
+        return f"{gross} (≈ {local_gross})", f"{cut} (≈ {local_cut})", f"{net} (≈ {local_net})"
 
     def money(self, amount: Decimal, currency: str) -> str:
         """An amount in one currency, rounded once to its usual digits."""

@@ -7,12 +7,14 @@ a person) becomes text, used by every answer and every refusal.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import discord
 from babel.dates import format_date
+from babel.lists import format_list
 
 from bot.i18n import has, normalise_locale, t
 from economy.errors import Label, Money, Person, Quantity, Span
@@ -55,6 +57,14 @@ def format_day(day: date, locale: object) -> str:
     return format_date(day, "medium", locale=babel_locale(normalise_locale(locale)))
 
 
+def country_list(codes: Sequence[str], locale: object) -> str:
+    """`the United States, the United Kingdom and Germany` the locale's way (CLDR names and
+    list pattern); a code CLDR does not name stays as it is."""
+    where = babel_locale(normalise_locale(locale))
+    names = [where.territories.get(code, code) for code in codes]
+    return format_list(names, locale=where)
+
+
 def format_quantity(quantity: Quantity, locale: object) -> str:
     """`50%`, `0.005 USD`, `1,000 coins` or a plain number, the locale's way."""
     value = quantity.value
@@ -92,7 +102,10 @@ def format_value(value: object, locale: object) -> object:
         case Quantity():
             return format_quantity(value, locale)
         case Money(value=amount, currency=currency):
-            return format_money(amount, currency, str(locale))
+            try:
+                return format_money(amount, currency, str(locale))
+            except ArithmeticError:  # too big to round to the cent: written as is
+                return f"{_number(amount, locale)} {currency}"
         case Span():
             return format_span(value, locale)
         case Person(user_id=user_id):

@@ -11,7 +11,7 @@ from bot.render import answer
 from bot.text import safe
 from commands._payout_render import add_payout_fields
 from economy.paging import page_count
-from economy.quotes import payout_quote
+from economy.quotes import exchange_used, payout_quote
 from economy.storage import Entry, Gifter, LeaderboardRow, MemberTally, Period, Recorded
 
 HISTORY_PER_PAGE = 10
@@ -115,7 +115,8 @@ def undone_embed(ask: Ask, entry: Entry) -> discord.Embed:
 def show_embed(ask: Ask, name: str, tally: MemberTally) -> discord.Embed:
     """A member's totals, payout, top gifts and what they sent."""
     summary = tally.all_time
-    embed = answer(ask, ask.t("tally.show.title", name=name))
+    payout = payout_quote(summary.diamonds_received, ask.rates, ask.currency)
+    embed = answer(ask, ask.t("tally.show.title", name=name), exchange=exchange_used(payout))
     embed.add_field(name=ask.t("tally.show.received"), value=ask.number(summary.diamonds_received))
     rank = (
         ask.t("tally.show.rank_value", rank=ask.number(summary.rank_received))
@@ -131,7 +132,7 @@ def show_embed(ask: Ask, name: str, tally: MemberTally) -> discord.Embed:
             week=ask.number(tally.week.diamonds_received),
         ),
     )
-    add_payout_fields(ask, embed, payout_quote(summary.diamonds_received, ask.rates, ask.currency))
+    add_payout_fields(ask, embed, payout)
     lines = [
         ask.t(
             "tally.show.gift_line",

@@ -11,9 +11,11 @@ from bot.context import Ask, ask_for
 from bot.errors import UserError
 from bot.pager import Pager
 from bot.render import answer
-from bot.respond import reply
+from bot.respond import attach, reply
 from bot.text import safe
 from bot.transformers import GiftOption
+from commands._explain import how_view
+from commands._money_flow import draw, flow_card, with_picture
 from commands._options import (
     LOOKUP_CONTEXTS,
     LOOKUP_INSTALLS,
@@ -24,35 +26,36 @@ from commands._options import (
     Count,
     chosen,
 )
-from commands._purchase import describe_purchase
+from commands._payout_render import add_breakdown_fields
+from commands._purchase import describe_cost, describe_plan
 from economy.catalog import Caveat, Gift, SortOrder
 from economy.paging import paginate
-from economy.quotes import GiftQuote, gift_quote
+from economy.quotes import GiftQuote, exchange_used, gift_quote
 
 GIFTS_PER_PAGE = 15
 
 
 def value_embed(ask: Ask, quote: GiftQuote) -> discord.Embed:
-    """What `count` of a gift cost the viewer and pay the creator."""
-    embed = answer(
-        ask, ask.t("gift.value.title", gift=safe(quote.gift.name), count=ask.number(quote.count))
-    )
-    embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(quote.coins))
-    embed.add_field(
-        name=ask.t("gift.value.viewer_paid"),
-        value=describe_purchase(ask, quote.viewer),
-        inline=False,
-    )
-    embed.add_field(name=ask.t("gift.value.diamonds"), value=ask.number(quote.diamonds))
-    embed.add_field(name=ask.t("gift.value.gross"), value=ask.shown(quote.gross))
-    embed.add_field(
-        name=ask.t("gift.value.net", cut=ask.percent(quote.cashout_cut)),
-        value=ask.shown(quote.net),
-    )
+    """What `count` of a gift cost the viewer and pay the creator, the breakdown adding up as
+    shown; notes say when the gift is retired or its price disputed."""
     notes = [ask.t("gift.value.retired")] if quote.gift.retired else []
     if quote.gift.caveat is not None:
         notes.append(caveat_text(ask, quote.gift.caveat))
-    embed.description = " ".join(notes) or None
+    embed = answer(
+        ask,
+        ask.t("gift.value.title", gift=safe(quote.gift.name), count=ask.number(quote.count)),
+        " ".join(notes) or None,
+        exchange=exchange_used(quote),
+    )
+    embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(quote.coins))
+    embed.add_field(
+        name=ask.t("gift.value.viewer_paid"), value=describe_cost(ask, quote.viewer), inline=False
+    )
+    embed.add_field(
+        name=ask.t("gift.value.buying"), value=describe_plan(ask, quote.viewer), inline=False
+    )
+    embed.add_field(name=ask.t("gift.value.diamonds"), value=ask.number(quote.diamonds))
+    add_breakdown_fields(ask, embed, quote.parts, quote.cashout_cut)
     return embed
 
 
@@ -99,7 +102,13 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         ask = await ask_for(interaction)
         where = region.value if region else ask.region
         quote = gift_quote(gift, count, ask.rates, chosen(store, "app"), where, ask.currency)
-        await reply(interaction, embed=value_embed(ask, quote))
+        embed, view = value_embed(ask, quote), how_view(ask)
+        await reply(interaction, embed=embed, view=view)
+        card = flow_card(ask, quote)
+        png = None if card is None else await draw(card)
+        if card is not None and png is not None:
+            file = with_picture(embed, png, card.title)
+            await attach(interaction, embed=embed, file=file, view=view)
 
     @app_commands.command(name="list", description="Browse the gift catalog, page by page")
     @app_commands.describe(

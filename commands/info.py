@@ -14,6 +14,7 @@ from bot.context import ask_for
 from bot.render import answer, notice
 from bot.respond import reply
 from bot.translator import localized_description, localized_path
+from commands._explain import HowButton, add_models_fields
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
 
 
@@ -38,6 +39,12 @@ class Info(commands.Cog):
 
     def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(HowButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(HowButton)
 
     @app_commands.command(name="help", description="Every command, one line each")
     @LOOKUP_CONTEXTS
@@ -73,6 +80,11 @@ class Info(commands.Cog):
                 as_of=ask.date(ask.catalog.as_of),
             ),
         )
+        embed.add_field(
+            name=ask.t("info.about.exchange"),
+            value=ask.exchange_basis(ask.rates.fx.values()),
+        )
+        add_models_fields(ask, embed)
         embed.add_field(
             name=ask.t("info.about.sources"), value=ask.t("info.about.sources_value"), inline=False
         )

@@ -256,7 +256,7 @@ async def test_settings_payload_is_localized_and_manager_only(offline: OfflineDi
     assert settings is not None
     payload = await settings.get_translated_payload(tree, CatalogTranslator())
     assert payload["name_localizations"]["id"] == "pengaturan"
-    assert payload["name_localizations"]["pt-BR"] == "configurações"
+    assert payload["name_localizations"]["pt-BR"] == "configuracoes"
     assert (
         int(payload["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
     )
@@ -266,6 +266,18 @@ async def test_settings_payload_is_localized_and_manager_only(offline: OfflineDi
     figure = next(o for o in subcommands["set"]["options"] if o["name"] == "figure")
     cut = next(c for c in figure["choices"] if c["value"] == "cashout_cut")
     assert cut["name_localizations"]["pt-BR"] == "Taxa no saque (porcentagem)"
+
+
+def test_command_and_option_names_are_typed_without_accents() -> None:
+    """The one rule for localized names (docs/architecture.md): lowercase ASCII letters,
+    digits, `-` and `_`, so a name types the same on any keyboard (`configuracoes`, `regiao`);
+    descriptions and choice names keep their accents."""
+    for locale in TRANSLATED:
+        for key, text in command_texts()[locale].items():
+            if key.endswith(".name") and not key.startswith("choice."):
+                assert re.fullmatch(r"[a-z0-9_-]{1,32}", text), (locale, key, text)
+    descriptions = [v for k, v in command_texts()["pt-BR"].items() if k.endswith("description")]
+    assert any("ç" in text or "ã" in text for text in descriptions)
 
 
 @pytest.mark.parametrize("name", ["ab c", "ABC", "", "x" * 33, "a.b", "emoji🌹"])

@@ -304,7 +304,7 @@ async def test_view_ranges_can_be_moved_in_either_order(bot: OfflineDiscord) -> 
         user=ALICE,
         guild=GUILD,
     )
-    assert field(embed_of(only_reply(replies)), "Creator Fund") == "$5.00 to $10.00"
+    assert field(embed_of(only_reply(replies)), "Creator Fund").startswith("$5.00 to $10.00\n")
     message = refusal(
         await bot.command(
             "settings reset", {"figure": "creator_fund_low"}, user=MANAGER, guild=GUILD

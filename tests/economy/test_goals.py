@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from economy.catalog import Gift, default_catalog
 from economy.conversions import MAX_AMOUNT, diamonds_for, payout
-from economy.errors import InvalidValue, OutOfRange
+from economy.errors import InvalidValue, Money, OutOfRange
 from economy.goals import GoalOutOfRange, goal_gifts, goal_limits, goal_usd
 from economy.rates import default_presets
 
@@ -91,12 +91,12 @@ def test_goals_out_of_range_carry_bounds_in_the_typed_currency(
     with pytest.raises(GoalOutOfRange) as err:
         goal_usd(amount, currency, GUIDES)
     low, high = goal_limits(currency, GUIDES)
-    assert isinstance(err.value, OutOfRange)  # shown by the generic handler until wired
+    assert isinstance(err.value, OutOfRange)
     assert err.value.params == {
-        "what": "amount",
-        "value": amount,
-        "minimum": low,
-        "maximum": high,
+        "what": "goal",
+        "value": Money(amount, currency),
+        "minimum": Money(low, currency),
+        "maximum": Money(high, currency),
         "currency": currency,
     }
     assert (err.value.minimum, err.value.maximum, err.value.currency) == (low, high, currency)
