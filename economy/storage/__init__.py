@@ -1,7 +1,7 @@
 """Storage of tallies, groups and per-server settings, keyed by plain int Discord ids.
 
-Protocols per aggregate (`ledger`, `groups`, `guild_settings`) behind one `Storage`
-handle (`store`); records, periods, errors and setting keys shared by every backend;
+Protocols per aggregate (`ledger`, `groups`, `guild_settings`, `reference_rates`) behind one
+`Storage` handle (`store`); records, periods, errors and setting keys shared by every backend;
 `SqliteStorage` is the embedded backend.
 """
 
@@ -39,6 +39,7 @@ from economy.storage.records import (
     TallyOthers,
     UserSummary,
 )
+from economy.storage.reference_rates import ReferenceRatesStore, StoredReferenceRates
 from economy.storage.sqlite import SqliteStorage, backup_database
 from economy.storage.store import Storage
 
@@ -64,6 +65,7 @@ __all__ = [
     "MemberTotal",
     "Period",
     "Recorded",
+    "ReferenceRatesStore",
     "ResetPreview",
     "Seen",
     "SqliteStorage",
@@ -75,6 +77,7 @@ __all__ = [
     "StorageGone",
     "StorageMissing",
     "StorageVersionError",
+    "StoredReferenceRates",
     "StoredSettings",
     "TallyOthers",
     "UserSummary",

@@ -1,4 +1,4 @@
-"""`Storage`: the three aggregates behind one handle the bot opens at start and closes at exit."""
+"""`Storage`: the aggregates behind one handle the bot opens at start and closes at exit."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Protocol, Self
 from economy.storage.groups import GroupStore
 from economy.storage.guild_settings import GuildSettingsStore
 from economy.storage.ledger import LedgerStore
+from economy.storage.reference_rates import ReferenceRatesStore
 
 
 class Storage(Protocol):
-    """Tallies, groups and per-server settings, each keyed by server."""
+    """Tallies, groups and per-server settings, each keyed by server, and the exchange rates
+    loaded for every server."""
 
     @property
     def ledger(self) -> LedgerStore: ...
@@ -22,6 +24,9 @@ class Storage(Protocol):
 
     @property
     def guild_settings(self) -> GuildSettingsStore: ...
+
+    @property
+    def reference_rates(self) -> ReferenceRatesStore: ...
 
     async def close(self) -> None:
         """Close the database; the object is unusable afterwards."""

@@ -31,6 +31,7 @@ from economy.storage.sqlite.guild_settings import SqliteGuildSettings
 from economy.storage.sqlite.ledger import SqliteLedger, resume_interrupted
 from economy.storage.sqlite.maintenance import backup_database, verify_session
 from economy.storage.sqlite.migrations import Migration, load_migrations, migrate
+from economy.storage.sqlite.reference_rates import SqliteReferenceRates
 
 if TYPE_CHECKING:
     from economy.storage.store import Storage
@@ -79,6 +80,7 @@ class SqliteStorage:
         self._ledger = SqliteLedger(db)
         self._groups = SqliteGroups(db)
         self._guild_settings = SqliteGuildSettings(db)
+        self._reference_rates = SqliteReferenceRates(db)
 
     @property
     def ledger(self) -> SqliteLedger:
@@ -91,6 +93,10 @@ class SqliteStorage:
     @property
     def guild_settings(self) -> SqliteGuildSettings:
         return self._guild_settings
+
+    @property
+    def reference_rates(self) -> SqliteReferenceRates:
+        return self._reference_rates
 
     @classmethod
     async def open(
