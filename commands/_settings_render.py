@@ -148,7 +148,7 @@ def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Em
                 "settings.show.line",
                 label=code,
                 value=ask.number(figure.value),
-                source=from_server if overridden else from_preset,
+                source=from_server if overridden else figure.source,  # the ECB
                 as_of=ask.date(figure.as_of),
             )
         )

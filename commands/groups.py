@@ -24,6 +24,7 @@ from commands._tally_render import add_page_field, mention, period_label
 from economy.group_payout import agency_fraction, split_payout
 from economy.limits import MAX_NAME_LENGTH
 from economy.paging import page_count
+from economy.quotes import exchange_used
 from economy.storage import Group, GroupStore, Period
 
 GroupName = app_commands.Range[str, 1, MAX_NAME_LENGTH]
@@ -284,6 +285,7 @@ class Groups(
                     period=period_label(ask, period_value),
                 ),
                 "\n".join(lines),
+                exchange=exchange_used(split),
             )
             embed.add_field(name=ask.t("group.payout.diamonds"), value=ask.number(split.diamonds))
             embed.add_field(name=ask.t("group.payout.gross"), value=ask.shown(split.gross))

@@ -332,7 +332,7 @@ async def test_show_speaks_the_callers_language(bot: OfflineDiscord) -> None:
     assert "Configurações deste servidor" in text
     assert "Taxa no saque: **0%** · modelo do TikTok · 25 de nov. de 2026" in text
     assert "BRL ao lado do USD · preços de moedas: Brasil" in text
-    assert "BRL: **4,96859**" in text
+    assert "BRL: **4,96859** · ECB · 6 de out. de 2026" in text
 
 
 async def test_settings_need_a_server(bot: OfflineDiscord) -> None:
