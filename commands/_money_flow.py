@@ -3,9 +3,11 @@ and the app store's part, the creator's diamonds, the cut at cash-out, what the 
 home. Every figure comes from the quote's `MoneyFlow`; the card only draws them.
 
 The text answer goes out first; the picture is drawn in the card worker process (never on the
-event loop) and added to the same message when it is ready. The same card is drawn once:
-recent PNGs are kept (the same gift, count, store and server figures give the same card). A
-picture that cannot be drawn in time is left out (logged); the answer stands without it.
+event loop) after the handler returns (`GiftBot.later`) and added to the same message when it
+is ready. The same card is drawn once: recent PNGs are kept (the same gift, count, store and
+server figures give the same card). When `MAX_WAITING` pictures are already waiting (a burst),
+new answers go without one rather than get a picture minutes late; a picture that cannot be
+drawn in time is left out (logged). Either way the answer stands.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ import discord
 
 from bot.cards.models import FlowSegment, FlowStage, MoneyFlowCard
 from bot.cards.worker import CardWorkerError, render_money_flow_async
+from bot.client import GiftBot
 from bot.context import Ask
+from bot.respond import attach
 from commands._purchase import store_name
 from economy.quotes import GiftQuote, exchange_used
 
 FILE_NAME = "money-flow.png"
 RENDER_TIMEOUT = 10.0  # seconds: the first render also starts the worker process
 CACHED_CARDS = 256
+MAX_WAITING = 20  # pictures waiting to be drawn before new answers go without one
 
 log = logging.getLogger(__name__)
 _drawn: OrderedDict[MoneyFlowCard, bytes] = OrderedDict()
@@ -94,3 +99,33 @@ def with_picture(embed: discord.Embed, png: bytes, alt: str) -> discord.File:
     """Show `png` as the embed's picture; the file to send with it (`alt`: its text)."""
     embed.set_image(url=f"attachment://{FILE_NAME}")
     return discord.File(io.BytesIO(png), filename=FILE_NAME, description=alt)
+
+
+def add_picture_later(
+    interaction: discord.Interaction[GiftBot],
+    ask: Ask,
+    quote: GiftQuote,
+    embed: discord.Embed,
+    view: discord.ui.View | None,
+) -> None:
+    """After the answer (`embed`, `view`) is sent: draw the quote's card and add it to it."""
+    card = flow_card(ask, quote)
+    bot = interaction.client
+    if card is None:
+        return
+    if card not in _drawn and bot.pending_later >= MAX_WAITING:
+        log.info("Money-flow card skipped: %d pictures are waiting", bot.pending_later)
+        return
+    bot.later(_add_picture(interaction, card, embed, view))
+
+
+async def _add_picture(
+    interaction: discord.Interaction[GiftBot],
+    card: MoneyFlowCard,
+    embed: discord.Embed,
+    view: discord.ui.View | None,
+) -> None:
+    png = await draw(card)
+    if png is not None:
+        file = with_picture(embed, png, card.title)
+        await attach(interaction, embed=embed, file=file, view=view)

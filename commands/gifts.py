@@ -11,11 +11,11 @@ from bot.context import Ask, ask_for
 from bot.errors import UserError
 from bot.pager import Pager
 from bot.render import answer
-from bot.respond import attach, reply
+from bot.respond import reply
 from bot.text import safe
 from bot.transformers import GiftOption
 from commands._explain import how_view
-from commands._money_flow import draw, flow_card, with_picture
+from commands._money_flow import add_picture_later
 from commands._options import (
     LOOKUP_CONTEXTS,
     LOOKUP_INSTALLS,
@@ -104,11 +104,7 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         quote = gift_quote(gift, count, ask.rates, chosen(store, "app"), where, ask.currency)
         embed, view = value_embed(ask, quote), how_view(ask)
         await reply(interaction, embed=embed, view=view)
-        card = flow_card(ask, quote)
-        png = None if card is None else await draw(card)
-        if card is not None and png is not None:
-            file = with_picture(embed, png, card.title)
-            await attach(interaction, embed=embed, file=file, view=view)
+        add_picture_later(interaction, ask, quote, embed, view)
 
     @app_commands.command(name="list", description="Browse the gift catalog, page by page")
     @app_commands.describe(

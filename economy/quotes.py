@@ -90,20 +90,23 @@ def payout_parts(
     return Parts(in_usd, beside, gross.basis)
 
 
+_QUOTE_MODULES = frozenset({__name__, "economy.group_payout"})  # where quotes are defined
+
+
 def exchange_used(*quotes: object) -> tuple[Figure, ...]:
     """Every dated exchange rate the `Shown`, `Parts` and `MoneyFlow` values inside `quotes`
-    (dataclasses, tuples of them) used, each once, in the order found."""
+    (quote dataclasses, and lists or tuples of them) used, each once, in the order found."""
     found: list[Figure] = []
 
     def visit(value: object) -> None:
         if isinstance(value, Shown | Parts | MoneyFlow):
             found.extend(figure for figure in value.basis if figure not in found)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for item in dataclasses.fields(value):
-                visit(getattr(value, item.name))
         elif isinstance(value, tuple | list):
             for item in value:
                 visit(item)
+        elif type(value).__module__ in _QUOTE_MODULES and dataclasses.is_dataclass(value):
+            for item in dataclasses.fields(value):
+                visit(getattr(value, item.name))
 
     for quote in quotes:
         visit(quote)
@@ -124,9 +127,13 @@ class PurchaseQuote:
     price_per_coin: Decimal  # in the store's currency
 
 
-def purchase_quote(coins: int, choice: StoreChoice, rates: RateCard) -> PurchaseQuote:
-    """The plan to buy `coins` in the chosen store, priced with USD beside."""
-    purchase = cheapest_purchase(coins, choice.store)
+def purchase_quote(
+    coins: int, choice: StoreChoice, rates: RateCard, purchase: Purchase | None = None
+) -> PurchaseQuote:
+    """The plan to buy `coins` in the chosen store (`purchase` when already planned), priced
+    with USD beside."""
+    if purchase is None:
+        purchase = cheapest_purchase(coins, choice.store)
     price = shown(purchase.price, purchase.currency, "USD", rates)
     return PurchaseQuote(purchase, choice, price, purchase.price_per_coin)
 
@@ -146,10 +153,17 @@ class ViewerQuote:
     too_few: TooFewPacks | None
 
 
-def viewer_quote(coins: int, choice: StoreChoice, rates: RateCard) -> ViewerQuote:
-    """What `coins` cost the viewer in the chosen store, and how to buy them there."""
+def viewer_quote(
+    coins: int,
+    choice: StoreChoice,
+    rates: RateCard,
+    plan: Purchase | TooFewPacks | None = None,
+) -> ViewerQuote:
+    """What `coins` cost the viewer in the chosen store, and how to buy them there (`plan`,
+    when already made by `plan_purchase`)."""
     cost = coins_cost(coins, choice.store)
-    plan = plan_purchase(coins, choice.store)
+    if plan is None:
+        plan = plan_purchase(coins, choice.store)
     per_coin = cost.price.price_per_coin
     return ViewerQuote(
         coins=coins,
@@ -157,7 +171,7 @@ def viewer_quote(coins: int, choice: StoreChoice, rates: RateCard) -> ViewerQuot
         reference=cost.price,
         per_coin=shown(per_coin, cost.currency, "USD", rates),
         choice=choice,
-        plan=purchase_quote(coins, choice, rates) if isinstance(plan, Purchase) else None,
+        plan=purchase_quote(coins, choice, rates, plan) if isinstance(plan, Purchase) else None,
         too_few=plan if isinstance(plan, TooFewPacks) else None,
     )
 
@@ -188,7 +202,7 @@ def gift_quote(
     choice = rates.store_for(store, region)
     value = gift_value(gift, count, rates, choice.store)
     cut_usd = value.gross_usd - value.net_usd
-    viewer = viewer_quote(value.coins, choice, rates)
+    viewer = viewer_quote(value.coins, choice, rates, value.plan)
     paid = value.viewer_cost
     return GiftQuote(
         gift=gift,
