@@ -313,3 +313,22 @@ async def test_the_money_flow_picture_follows_the_text_answer(bot: OfflineDiscor
     assert name == "money-flow.png" and png.startswith(b"\x89PNG\r\n\x1a\n")
     assert added.embeds[0]["image"]["url"] == "attachment://money-flow.png"
     assert added.embeds[0]["fields"] == embed_of(answer)["fields"]
+
+
+async def test_an_answer_stands_without_its_picture(
+    bot: OfflineDiscord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import commands._money_flow as pictures
+
+    async def broken(card: object) -> bytes:
+        raise RuntimeError("the worker fell over")
+
+    monkeypatch.setattr(pictures, "render_money_flow_async", broken)
+    replies = await bot.command("gift value", {"gift": "lion"}, user=ALICE, guild=GUILD)
+    assert field(embed_of(only_reply(replies)), "Coins spent") == "29,999"
+    assert not any(r.method == "PATCH" or r.ephemeral for r in replies)
+
+    monkeypatch.setattr(pictures, "MAX_WAITING", 0)  # a burst: pictures are already waiting
+    replies = await bot.command("gift value", {"gift": "yacht"}, user=ALICE, guild=GUILD)
+    assert field(embed_of(only_reply(replies)), "Coins spent") == "20,000"
+    assert not any(r.method == "PATCH" for r in replies)
