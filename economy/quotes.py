@@ -39,7 +39,7 @@ from economy.purchase import plan_purchase
 from economy.rates import Availability, CoinPrice, RateCard, StoreChoice
 
 SHOWCASE_SIZE = 4  # gifts /coins says the coins buy
-GOAL_EXAMPLES = 4  # gifts /payout goal counts the goal in, when none is asked for
+GOAL_EXAMPLES = 4  # gift routes /payout goal shows, the fewest gifts first
 
 
 @dataclass(frozen=True)
@@ -325,41 +325,25 @@ class GoalQuote:
     bigger: RouteQuote | None
 
 
-def spread_by_price(gifts: Iterable[Gift], count: int) -> list[Gift]:
-    """`count` gifts from cheapest to priciest, evenly spaced by rank."""
-    ordered = sorted(gifts, key=lambda g: g.coins)
-    if len(ordered) <= count:
-        return ordered
-    step = (len(ordered) - 1) / (count - 1)
-    return [ordered[round(i * step)] for i in range(count)]
-
-
 def goal_quote(
     amount: Decimal, currency: str, rates: RateCard, catalog: Catalog, gift: Gift | None
 ) -> GoalQuote:
     """Diamonds, coins and gifts to net `amount` (typed in `currency`) after every cut.
 
     A goal outside the accepted range is refused in the currency it was typed in
-    (`GoalOutOfRange`). Without a `gift`, the featured gifts are the candidates.
+    (`GoalOutOfRange`). Without a `gift`, the featured gifts are the candidates, and the
+    `GOAL_EXAMPLES` routes with the fewest gifts are shown.
     """
     net_usd = goal_usd(amount, currency, rates)
     candidates: Sequence[Gift] = [gift] if gift is not None else list(catalog.featured)
     found = goal_gifts(net_usd, rates, candidates)
-    routes = found.routes if gift is not None else _spread_routes(found.routes)
+    routes = found.routes[:GOAL_EXAMPLES]  # the fewest gifts first
     return GoalQuote(
         amount=shown(amount, currency, "USD", rates),
         goal=found.goal,
         routes=tuple(_route(route, currency, rates) for route in routes),
         bigger=None if found.bigger is None else _route(found.bigger, currency, rates),
     )
-
-
-def _spread_routes(routes: Sequence[GiftRoute]) -> list[GiftRoute]:
-    """At most `GOAL_EXAMPLES` routes, from the fewest gifts to the most, evenly spread."""
-    if len(routes) <= GOAL_EXAMPLES:
-        return list(routes)
-    step = (len(routes) - 1) / (GOAL_EXAMPLES - 1)
-    return [routes[round(i * step)] for i in range(GOAL_EXAMPLES)]
 
 
 def _route(route: GiftRoute, currency: str, rates: RateCard) -> RouteQuote:

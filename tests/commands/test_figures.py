@@ -323,6 +323,7 @@ async def test_an_answer_stands_without_its_picture(
     async def broken(card: object) -> bytes:
         raise RuntimeError("the worker fell over")
 
+    monkeypatch.setattr(pictures, "_drawn", type(pictures._drawn)())  # no picture kept yet
     monkeypatch.setattr(pictures, "render_money_flow_async", broken)
     replies = await bot.command("gift value", {"gift": "lion"}, user=ALICE, guild=GUILD)
     assert field(embed_of(only_reply(replies)), "Coins spent") == "29,999"
