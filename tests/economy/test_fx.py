@@ -14,7 +14,7 @@ from economy.conversions import convert, converted
 from economy.ecb import read_ecb_file
 from economy.errors import DataFileError, InvalidValue, NotFound
 from economy.fx import ReferenceRates
-from economy.profiles import SERVER_OVERRIDE_SOURCE, build_profile
+from economy.profiles import SERVER_OVERRIDE_SOURCE, build_profile, with_newer_rates
 from economy.rates import FX_CURRENCIES, default_presets, load_presets
 from economy.storage import GuildSettings
 
@@ -124,3 +124,18 @@ def test_a_rate_file_without_its_ecb_rates_is_refused(tmp_path: Path) -> None:
         load_presets(path)
     with pytest.raises(InvalidValue):
         GUIDES.with_fx("IDR", D(0), "x", date(2026, 11, 20))
+
+
+def test_loaded_rates_replace_only_rates_of_an_older_day() -> None:
+    presets = default_presets()
+    newer = ReferenceRates(
+        as_of=date(2026, 10, 20),
+        eur_rates={"USD": Decimal("1.15"), "IDR": Decimal("20700")},
+        origin="eurofxref-daily.xml",
+    )
+    updated = with_newer_rates(presets, newer)
+    for name, card in updated.items():
+        assert card.fx["IDR"].value == 18_000 and card.fx["IDR"].as_of == date(2026, 10, 20)
+        assert card.fx["BRL"] == presets[name].fx["BRL"]  # not in the file: its own day stays
+    older = newer.model_copy(update={"as_of": date(2026, 2, 20)})
+    assert with_newer_rates(presets, older) == presets
