@@ -85,7 +85,7 @@ class Loader:
         self._rng = random.Random(self.seed)
         self._written = 0
         self._gifts = default_catalog().listing(sort="coins")
-        self._rates = default_presets()["seed"]
+        self._rates = default_presets()["guides"]
         now = datetime.now(UTC)
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         self._days: list[tuple[str, int, str, str]] = []

@@ -42,7 +42,7 @@ Write = tuple[int, int, str, int, int, Decimal]  # recipient, gifter, gift, coun
 def planned_writes(n: int) -> list[Write]:
     """`n` tally lines with real gifts, spread over gifters and recipients (same for all)."""
     gifts = default_catalog().listing(sort="coins")
-    rates = default_presets()["seed"]
+    rates = default_presets()["guides"]
     plan: list[Write] = []
     for i in range(n):
         gift = gifts[(i * 7) % len(gifts)]

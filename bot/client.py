@@ -8,7 +8,8 @@ import importlib
 import logging
 import pkgutil
 import weakref
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
+from typing import Any
 
 import discord
 from discord.ext.commands import Bot, when_mentioned
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 VIEW_ID_SEPARATOR = ":"
 PERSISTENT_PREFIX = "p:"  # custom_ids of buttons that work after a restart
+SETTLE_TIMEOUT = 15.0  # seconds `close` waits for work that finishes an answer later
 
 
 def extension_names() -> list[str]:
@@ -96,6 +98,35 @@ class GiftBot(Bot):
         self.command_ids = CommandIds(lambda guild: self.tree.fetch_commands(guild=guild))
         self._expired_replies: set[asyncio.Task[None]] = set()
         self._cards_started = False
+        self._later: set[asyncio.Task[Any]] = set()
+
+    def later(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run `work` after the handler returns (e.g. adding a picture to an answer already
+        sent), keeping it referenced until done; `settle()` waits for all of it."""
+        task = asyncio.create_task(work)
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
+        return task
+
+    @property
+    def pending_later(self) -> int:
+        """How many `later` tasks are still running."""
+        return len(self._later)
+
+    async def settle(self, within: float | None = None) -> None:
+        """Wait until every `later` task is done (or `within` seconds, then cancel them)."""
+        while self._later:
+            _, pending = await asyncio.wait(set(self._later), timeout=within)
+            if pending:
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+                return
+
+    async def close(self) -> None:
+        """Let answers in progress finish adding what they add later, then close."""
+        await self.settle(SETTLE_TIMEOUT)
+        await super().close()
 
     @property
     def storage(self) -> Storage:

@@ -239,6 +239,10 @@ class ConsoleSession:
         for reply in replies:
             if reply.callback_type in (5, 6) or reply.method in {"GET", "DELETE"}:
                 continue
+            pictures = [name for name, _ in reply.files if name.endswith(".png")]
+            if reply.method == "PATCH" and pictures:  # a picture added to the answer above
+                blocks.append("\n".join(f"[picture {name}]" for name in pictures))
+                continue
             lines = [reply.text()]
             lines += [f"[attachment {name}, {len(data)} bytes]" for name, data in reply.files]
             if reply.components:

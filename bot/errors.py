@@ -40,7 +40,7 @@ def _field_label(what: str, locale: object) -> str:
 
 def _message(key: str, params: dict[str, Any], locale: object) -> str:
     """The message `key` (or its `<key>.<what>` variant) with every value formatted."""
-    shown = {name: format_value(value, locale) for name, value in params.items()}
+    shown: dict[str, Any] = {name: format_value(value, locale) for name, value in params.items()}
     what = params.get("what")
     if isinstance(what, str):
         specific = f"{key}.{what.replace(' ', '_')}"

@@ -318,8 +318,11 @@ class OfflineDiscord:
 
     # -- sending --------------------------------------------------------------------------
 
-    async def send(self, payload: dict[str, Any]) -> list[CapturedRequest]:
+    async def send(self, payload: dict[str, Any], *, settle: bool = True) -> list[CapturedRequest]:
         """Dispatch one INTERACTION_CREATE; wait for the bot to answer; return what it sent.
+
+        With `settle`, also wait for what the bot adds to answers afterwards (`GiftBot.later`:
+        the /gift value picture); without it, return once the handlers are done.
 
         The tasks discord.py starts for the event are caught by a task factory installed
         around the synchronous parse (O(1), however many interactions are in flight), and the
@@ -342,6 +345,8 @@ class OfflineDiscord:
             loop.set_task_factory(previous)
         if spawned:
             await asyncio.gather(*spawned)
+        if settle:
+            await self.bot.settle()
         return list(self.adapter.by_token.get(payload["token"], ()))
 
     async def command(

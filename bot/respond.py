@@ -157,6 +157,24 @@ async def update(
             await interaction.edit_original_response(embed=embed, view=view)
 
 
+async def attach(
+    interaction: discord.Interaction[Any],
+    *,
+    embed: discord.Embed,
+    file: discord.File,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Add `file` (a picture `embed` shows) to the answer already sent; if Discord refuses
+    (the message is gone), the answer stays as it was."""
+    responder = responder_of(interaction)
+    lock = responder.lock if responder is not None else contextlib.nullcontext()
+    async with lock:
+        try:
+            await interaction.edit_original_response(embed=embed, attachments=[file], view=view)
+        except discord.HTTPException as error:
+            log.warning("Could not add a picture to interaction %s: %s", interaction.id, error)
+
+
 async def defer(interaction: discord.Interaction[Any]) -> None:
     """Defer now (a long answer follows); nothing when already answered or deferred."""
     responder = responder_of(interaction)

@@ -49,8 +49,15 @@ async def open_storage(config: BotConfig, *, new_database: bool = False) -> Stor
 
 
 def services_on(storage: Storage) -> Services:
-    """Services over an already opened storage (the caller closes it)."""
-    return Services(storage, Profiles(storage.guild_settings, default_catalog(), default_presets()))
+    """Services over an already opened storage (the caller closes it). The exchange rates
+    loaded into it (`python -m bot fx update`) are applied on the first profile asked for."""
+    profiles = Profiles(
+        storage.guild_settings,
+        default_catalog(),
+        default_presets(),
+        reference_rates=storage.reference_rates,
+    )
+    return Services(storage, profiles)
 
 
 @asynccontextmanager

@@ -7,14 +7,18 @@ a person) becomes text, used by every answer and every refusal.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import discord
+from babel.dates import format_date
+from babel.lists import format_list
 
-from bot.i18n import has, t
-from economy.errors import Label, Person, Quantity, Span
-from economy.money import format_number, format_percent
+from bot.i18n import has, normalise_locale, t
+from economy.errors import Label, Money, Person, Quantity, Span
+from economy.money import babel_locale, format_money, format_number, format_percent
 
 ECHO_LIMIT = 60  # characters of user text a refusal repeats back
 
@@ -55,6 +59,19 @@ def _number(value: int | Decimal, locale: object) -> str:
         return f"{value:.6g}"
 
 
+def format_day(day: date, locale: object) -> str:
+    """A day the locale's way (CLDR medium): `Oct 6, 2026`, `6 Okt 2026`, `6 de out. de 2026`."""
+    return format_date(day, "medium", locale=babel_locale(normalise_locale(locale)))
+
+
+def country_list(codes: Sequence[str], locale: object) -> str:
+    """`the United States, the United Kingdom and Germany` the locale's way (CLDR names and
+    list pattern); a code CLDR does not name stays as it is."""
+    where = babel_locale(normalise_locale(locale))
+    names = [where.territories.get(code, code) for code in codes]
+    return format_list(names, locale=where)
+
+
 def format_quantity(quantity: Quantity, locale: object) -> str:
     """`50%`, `0.005 USD`, `1,000 coins` or a plain number, the locale's way."""
     value = quantity.value
@@ -64,7 +81,7 @@ def format_quantity(quantity: Quantity, locale: object) -> str:
     if quantity.unit == "usd":
         return t(locale, "common.usd_amount", amount=number)
     if quantity.unit == "coins":
-        return t(locale, "common.coin_count", coins=number)
+        return t(locale, "common.coin_count", plural=value, n=number)
     return number
 
 
@@ -87,9 +104,15 @@ def format_value(value: object, locale: object) -> object:
         case Label(key=key, params=params):
             if not has(key):
                 return shorten(key.rsplit(".", 1)[-1])
-            return t(locale, key, **{k: format_value(v, locale) for k, v in params.items()})
+            shown: dict[str, Any] = {k: format_value(v, locale) for k, v in params.items()}
+            return t(locale, key, **shown)
         case Quantity():
             return format_quantity(value, locale)
+        case Money(value=amount, currency=currency):
+            try:
+                return format_money(amount, currency, str(locale))
+            except ArithmeticError:  # too big to round to the cent: written as is
+                return f"{_number(amount, locale)} {currency}"
         case Span():
             return format_span(value, locale)
         case Person(user_id=user_id):

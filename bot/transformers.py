@@ -30,8 +30,12 @@ class GiftTransformer(app_commands.Transformer["GiftBot"]):
         return MAX_QUERY_LENGTH
 
     async def transform(self, interaction: discord.Interaction[GiftBot], value: str) -> Gift:
+        """The gift `value` names (exact, or clearly the closest); the answer says which it
+        took when the name was not exact or other gifts share it (`Ask.gift_matches`)."""
         ask = await ask_for(interaction)
-        return ask.catalog.get(value)
+        match = ask.catalog.resolve(value)
+        ask.gift_matches.append(match)
+        return match.gift
 
     async def autocomplete(  # type: ignore[override]  # discord.py types `value` as int | float | str
         self, interaction: discord.Interaction[GiftBot], value: str
@@ -39,7 +43,7 @@ class GiftTransformer(app_commands.Transformer["GiftBot"]):
         ask = await ask_for(interaction)
         return [
             app_commands.Choice(
-                name=gift_label(gift, ask.t("common.coin_count", coins=ask.number(gift.coins))),
+                name=gift_label(gift, ask.count("common.coin_count", gift.coins)),
                 value=gift.name[:100],
             )
             for gift in ask.catalog.search(value, limit=AUTOCOMPLETE_CHOICES)

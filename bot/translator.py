@@ -30,7 +30,7 @@ def command_texts() -> dict[str, dict[str, str]]:
         found: dict[str, str] = {}
         for key, text in catalogs()[locale].items():
             _, _, rest = key.partition(".")
-            if rest.startswith("cmd."):
+            if rest.startswith("cmd.") and isinstance(text, str):
                 found[rest.removeprefix("cmd.")] = text
         texts[locale] = found
     return texts

@@ -24,7 +24,11 @@ def goal_title(ask: Ask, progress: GoalProgress) -> str:
     """`Goal: 50,000 diamonds` or `Goal: take home $50.00`."""
     target = progress.target_money
     if target is None:
-        return ask.t("goal.title_diamonds", diamonds=ask.number(progress.target_diamonds))
+        return ask.t(
+            "goal.title_diamonds",
+            plural=progress.target_diamonds,
+            diamonds=ask.number(progress.target_diamonds),
+        )
     return ask.t("goal.title_money", amount=ask.money(target.amount, target.currency))
 
 
@@ -32,7 +36,9 @@ def goal_value(ask: Ask, progress: GoalProgress) -> str:
     """What is done of what it takes: `12,000 of 50,000 diamonds`."""
     done, target = ask.number(progress.diamonds), ask.number(progress.target_diamonds)
     if progress.money is None or progress.target_money is None:
-        return ask.t("goal.value_diamonds", diamonds=done, target=target)
+        return ask.t(
+            "goal.value_diamonds", plural=progress.target_diamonds, diamonds=done, target=target
+        )
     return ask.t(
         "goal.value_money",
         money=ask.money(progress.money.amount, progress.money.currency),
@@ -44,11 +50,13 @@ def goal_status(ask: Ask, progress: GoalProgress) -> str:
     """`38,000 diamonds to go · by Dec 31, 2026 (36 days left)`, or `Reached!`."""
     if progress.reached:
         return ask.t("goal.reached")
-    parts = [ask.t("goal.to_go", diamonds=ask.number(progress.to_go))]
+    parts = [ask.t("goal.to_go", plural=progress.to_go, diamonds=ask.number(progress.to_go))]
     due, days = progress.goal.due_on, progress.days_left
     if due is not None and days is not None:
         if days > 0:
-            parts.append(ask.t("goal.due_in", date=day(ask, due), days=ask.number(days)))
+            parts.append(
+                ask.t("goal.due_in", plural=days, date=day(ask, due), days=ask.number(days))
+            )
         elif days == 0:
             parts.append(ask.t("goal.due_today"))
         else:

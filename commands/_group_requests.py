@@ -13,7 +13,7 @@ from bot.client import GiftBot
 from bot.context import ask_for
 from bot.errors import UserError
 from bot.permissions import is_manager
-from bot.render import answer
+from bot.render import notice
 from bot.respond import update
 from bot.text import safe
 from bot.views import PersistentPress
@@ -70,7 +70,7 @@ class RequestButton(
             name=safe(group.name),
             actor=mention(interaction.user.id),
         )
-        await update(interaction, embed=answer(ask, ask.t(f"{key}_title"), text), view=None)
+        await update(interaction, embed=notice(ask, ask.t(f"{key}_title"), text), view=None)
 
 
 def request_view(group_id: int, user_id: int, approve: str, decline: str) -> discord.ui.View:

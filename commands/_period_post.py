@@ -18,7 +18,7 @@ from bot.access import Problem, channel_mention, channel_problems, describe, enc
 from bot.cards import render_leaderboard_async
 from bot.client import GiftBot
 from bot.context import Ask, ask_for_server
-from bot.render import answer
+from bot.render import answer, notice
 from commands._goal_render import day
 from commands._roles import Rotation, rotate_roles
 from commands._tally_cards import board_card, people_pictures, picture, show_in
@@ -55,6 +55,7 @@ def summary(ask: Ask, report: PeriodReport) -> str:
     lines = [
         ask.t(
             "posts.totals",
+            plural=report.entries,
             diamonds=ask.number(report.diamonds),
             entries=ask.number(report.entries),
             coins=ask.number(report.coins),
@@ -125,7 +126,7 @@ async def tell_manager(
 ) -> None:
     """A direct message to the manager who set the schedule: what is missing, and how to
     start it again."""
-    embed = answer(
+    embed = notice(
         ask,
         ask.t("posts.failed_title", period=period),
         describe(problems, ask.locale) + "\n\n" + ask.t(f"posts.failed_fix_{schedule.kind}"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 import discord
 
 from bot.context import Ask
+from bot.i18n import has
 from bot.render import answer
 from commands._purchase import region_name
 from economy.errors import Label, Quantity
@@ -54,6 +55,8 @@ def stored_value(key: str, raw: str | None) -> object:
     if raw is None:
         return Label("settings.unset")
     kind, _, rest = key.partition(":")
+    if key == "preset" and has(f"common.model.{raw}"):
+        return Label(f"common.model.{raw}")
     try:
         if key == "tally_others" and raw in TALLY_OTHERS:
             return Label(f"settings.tally.{raw}")
@@ -74,7 +77,7 @@ def in_force(ask: Ask, key: str) -> str:
     """What an answer assumes for `key` right now (preset value when not overridden)."""
     settings = ask.profile.settings or GuildSettings()
     if key == "preset":
-        return ask.rates.preset
+        return ask.preset_name(ask.rates.preset)
     if key == "currency":
         return ask.currency
     if key == "tally_others":
@@ -111,7 +114,7 @@ def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Em
     embed = answer(ask, ask.t("settings.show.title"))
     currency_key = "settings.show.usd" if ask.currency == "USD" else "settings.show.currency"
     currency = ask.t(currency_key, currency=ask.currency, region=region_name(ask, ask.region))
-    embed.add_field(name=ask.t("settings.key.preset"), value=ask.rates.preset)
+    embed.add_field(name=ask.t("settings.key.preset"), value=ask.preset_name(ask.rates.preset))
     embed.add_field(name=ask.t("settings.key.currency"), value=currency)
     embed.add_field(name=ask.t("settings.key.tally_others"), value=in_force(ask, "tally_others"))
     embed.add_field(
@@ -119,7 +122,7 @@ def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Em
         value=in_force(ask, "leaderboard_enabled"),
     )
     embed.add_field(name=ask.t("settings.show.custom_gifts"), value=ask.number(custom_gifts))
-    from_preset = ask.t("settings.source.preset", preset=ask.rates.preset)
+    from_preset = ask.preset_name(ask.rates.preset)
     from_server = ask.t("settings.source.override")
     lines = []
     for name in OVERRIDABLE_FIGURES:
@@ -133,7 +136,7 @@ def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Em
                 label=ask.value(figure_label(name)),
                 value=show_figure(ask, name, value),
                 source=from_server if overridden else from_preset,
-                as_of=as_of.isoformat(),
+                as_of=ask.date(as_of),
             )
         )
     embed.description = f"**{ask.t('settings.show.figures')}**\n" + "\n".join(lines)
@@ -145,8 +148,8 @@ def show_embed(ask: Ask, custom_gifts: int, preset_card: RateCard) -> discord.Em
                 "settings.show.line",
                 label=code,
                 value=ask.number(figure.value),
-                source=from_server if overridden else from_preset,
-                as_of=figure.as_of.isoformat(),
+                source=from_server if overridden else figure.source,  # the ECB
+                as_of=ask.date(figure.as_of),
             )
         )
     fx_text = "\n".join(fx_lines)[:1024]

@@ -96,6 +96,12 @@ def local(ask: Ask, amount: Shown) -> str:
     return ask.money(amount.amount, amount.currency)
 
 
+def take_home(ask: Ask, quote: PayoutQuote) -> str:
+    """The net of a payout in the reader's currency, as the text answer shows it."""
+    parts = quote.parts.beside or quote.parts.usd
+    return ask.shown_part(parts.net, parts.currency)
+
+
 def diamonds_text(ask: Ask, diamonds: Decimal | int) -> str:
     return ask.t("card.diamonds", diamonds=ask.number(diamonds))
 
@@ -103,7 +109,7 @@ def diamonds_text(ask: Ask, diamonds: Decimal | int) -> str:
 def value_text(ask: Ask, by: By, value: Decimal | int) -> str:
     if by == "received":
         return diamonds_text(ask, value)
-    return ask.t("card.coins", coins=ask.number(value))
+    return ask.t("card.coins", plural=value, coins=ask.number(value))
 
 
 def person_name(ask: Ask, user_id: int | None, stored: str | None, names: Mapping[int, str]) -> str:
@@ -173,7 +179,11 @@ def minimum_bar(ask: Ask, quote: PayoutQuote) -> Progress:
     note = (
         ask.t("card.can_cash_out")
         if result.reached
-        else ask.t("goal.to_go", diamonds=ask.number(result.diamonds_to_minimum))
+        else ask.t(
+            "goal.to_go",
+            plural=result.diamonds_to_minimum,
+            diamonds=ask.number(result.diamonds_to_minimum),
+        )
     )
     return Progress(
         ask.t("card.to_minimum", minimum=local(ask, quote.minimum)),
@@ -206,7 +216,7 @@ def personal_card(
         if summary.rank_received is not None
         else ask.t("tally.show.unranked")
     )
-    given = ask.t("card.given", coins=ask.number(summary.coins_given))
+    given = ask.t("card.given", plural=summary.coins_given, coins=ask.number(summary.coins_given))
     progress = [minimum_bar(ask, quote)]
     if goal is not None:
         progress.append(goal_bar(ask, goal))
@@ -255,7 +265,7 @@ def group_card(
             Stat(ask.t("card.all_time"), diamonds_text(ask, quote.payout.diamonds)),
             Stat(
                 ask.t("card.take_home"),
-                local(ask, quote.net),
+                take_home(ask, quote),
                 ask.t("card.after_cut", cut=ask.percent(quote.cashout_cut)),
             ),
         ),

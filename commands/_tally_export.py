@@ -12,7 +12,7 @@ import discord
 
 from bot.client import GiftBot
 from bot.context import Ask
-from bot.render import answer
+from bot.render import notice
 from bot.respond import reply
 from economy.ledger_export import export_ledger
 from economy.storage import LedgerStore
@@ -35,7 +35,7 @@ async def send_export(
         nonlocal shown
         if rows - shown >= PROGRESS_EVERY:
             shown = rows
-            text = ask.t("tally.export.progress", rows=ask.number(rows))
+            text = ask.t("tally.export.progress", plural=rows, rows=ask.number(rows))
             task = asyncio.create_task(show_progress(interaction, text))
             edits.add(task)
             task.add_done_callback(edits.discard)
@@ -47,12 +47,14 @@ async def send_export(
         )
         await asyncio.gather(*edits)
         total = len(parts.files)
-        done = ask.t("tally.export.done", rows=ask.number(parts.rows), parts=total)
+        done = ask.t(
+            "tally.export.done", plural=total, rows=ask.number(parts.rows), parts=ask.number(total)
+        )
         for number, path in enumerate(parts.files, start=1):
             title = ask.t("tally.export.title")
             if total > 1:
                 title += " · " + ask.t("tally.export.part", part=number, parts=total)
-            embed = answer(ask, title, done)
+            embed = notice(ask, title, done)
             await reply(interaction, embed=embed, file=discord.File(path), ephemeral=True)
 
 

@@ -11,7 +11,7 @@ from bot.render import answer
 from bot.text import safe
 from commands._payout_render import add_payout_fields
 from economy.paging import page_count
-from economy.quotes import PayoutQuote
+from economy.quotes import PayoutQuote, exchange_used
 from economy.storage import Entry, Gifter, LeaderboardRow, MemberTally, Period, Recorded
 
 HISTORY_PER_PAGE = 10
@@ -70,6 +70,7 @@ def added_embed(ask: Ask, recorded: Recorded) -> discord.Embed:
     if entry.gift_name is None:
         line = ask.t(
             "tally.add.line_raw",
+            plural=entry.diamonds,
             diamonds=ask.number(entry.diamonds),
             member=mention(entry.recipient_id),
         )
@@ -90,7 +91,11 @@ def added_embed(ask: Ask, recorded: Recorded) -> discord.Embed:
         embed.add_field(name=ask.t("tally.add.coins"), value=ask.number(entry.coins))
     embed.add_field(
         name=ask.t("tally.add.total"),
-        value=ask.t("tally.diamonds", diamonds=ask.number(recorded.recipient_total)),
+        value=ask.t(
+            "tally.diamonds",
+            plural=recorded.recipient_total,
+            diamonds=ask.number(recorded.recipient_total),
+        ),
     )
     return embed
 
@@ -101,6 +106,7 @@ def undone_embed(ask: Ask, entry: Entry) -> discord.Embed:
         "tally.undo.line" if entry.gift_name is not None else "tally.undo.line_raw",
         what=entry_what(ask, entry.gift_name, entry.count),
         member=mention(entry.recipient_id),
+        plural=entry.diamonds,
         diamonds=ask.number(entry.diamonds),
     )
     return answer(ask, ask.t("tally.undo.title"), description)
@@ -110,7 +116,7 @@ def show_embed(ask: Ask, name: str, tally: MemberTally, quote: PayoutQuote) -> d
     """A member's totals, payout (`quote`: of their all-time diamonds), top gifts and what
     they sent."""
     summary = tally.all_time
-    embed = answer(ask, ask.t("tally.show.title", name=name))
+    embed = answer(ask, ask.t("tally.show.title", name=name), exchange=exchange_used(quote))
     embed.add_field(name=ask.t("tally.show.received"), value=ask.number(summary.diamonds_received))
     rank = (
         ask.t("tally.show.rank_value", rank=ask.number(summary.rank_received))
@@ -131,6 +137,7 @@ def show_embed(ask: Ask, name: str, tally: MemberTally, quote: PayoutQuote) -> d
         ask.t(
             "tally.show.gift_line",
             what=entry_what(ask, g.gift_name, g.count),
+            plural=g.diamonds,
             diamonds=ask.number(g.diamonds),
         )
         for g in tally.top_gifts
@@ -153,6 +160,7 @@ def history_embed(
             "tally.history.line" if e.gifter else "tally.history.line_no_gifter",
             when=discord.utils.format_dt(e.created_at, "d"),
             what=entry_what(ask, e.gift_name, e.count),
+            plural=e.diamonds,
             diamonds=ask.number(e.diamonds),
             gifter=gifter_label(ask, e.gifter) if e.gifter else "",
             recorder=mention(e.recorder_id),
@@ -161,7 +169,7 @@ def history_embed(
     ]
     embed = answer(
         ask,
-        ask.t("tally.history.title", name=name, total=ask.number(count)),
+        ask.t("tally.history.title", plural=count, name=name, total=ask.number(count)),
         "\n".join(lines) or ask.t("tally.history.empty"),
     )
     add_page_field(ask, embed, page, page_count(count, HISTORY_PER_PAGE))

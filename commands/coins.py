@@ -11,6 +11,7 @@ from bot.context import Ask, ask_for
 from bot.render import answer
 from bot.respond import reply
 from bot.text import safe
+from commands._explain import how_view
 from commands._options import (
     LOOKUP_CONTEXTS,
     LOOKUP_INSTALLS,
@@ -20,30 +21,36 @@ from commands._options import (
     Choice,
     chosen,
 )
-from commands._purchase import describe_purchase
-from economy.quotes import CoinsQuote, coins_quote
+from commands._purchase import describe_cost, describe_plan
+from economy.quotes import CoinsQuote, coins_quote, exchange_used
 
 
 def coins_embed(ask: Ask, quote: CoinsQuote) -> discord.Embed:
-    """The cheapest purchase of an amount of coins, its price per coin, and what it buys."""
-    purchase = quote.viewer.purchase
-    embed = answer(ask, ask.t("coins.title", coins=ask.number(quote.coins)))
-    embed.add_field(
-        name=ask.t("coins.cheapest"), value=describe_purchase(ask, quote.viewer), inline=False
+    """What an amount of coins costs at the store's price per coin, the packs to buy it in
+    (or why there is no plan), and what the coins buy."""
+    viewer = quote.viewer
+    embed = answer(
+        ask,
+        ask.t("coins.title", coins=ask.count("common.coin_count", quote.coins)),
+        exchange=exchange_used(quote),
     )
-    if quote.extra_coins:
+    embed.add_field(name=ask.t("coins.cost_title"), value=describe_cost(ask, viewer), inline=False)
+    embed.add_field(name=ask.t("coins.cheapest"), value=describe_plan(ask, viewer), inline=False)
+    if viewer.plan is not None:
+        purchase = viewer.plan.purchase
+        if quote.extra_coins:
+            embed.add_field(
+                name=ask.t("coins.received"),
+                value=ask.t(
+                    "coins.received_value",
+                    coins=ask.count("common.coin_count", purchase.coins_received),
+                    extra=ask.count("common.coin_count", quote.extra_coins),
+                ),
+            )
         embed.add_field(
-            name=ask.t("coins.received"),
-            value=ask.t(
-                "coins.received_value",
-                coins=ask.number(purchase.coins_received),
-                extra=ask.number(quote.extra_coins),
-            ),
+            name=ask.t("coins.per_coin"),
+            value=ask.unit_price(viewer.plan.price_per_coin, purchase.currency),
         )
-    embed.add_field(
-        name=ask.t("coins.per_coin"),
-        value=ask.unit_price(quote.viewer.price_per_coin, purchase.currency),
-    )
     if quote.buys:
         embed.add_field(
             name=ask.t("coins.buys"),
@@ -80,7 +87,7 @@ class Coins(commands.Cog):
         ask = await ask_for(interaction)
         where = region.value if region else ask.region
         quote = coins_quote(amount, ask.rates, ask.catalog, chosen(store, "app"), where)
-        await reply(interaction, embed=coins_embed(ask, quote))
+        await reply(interaction, embed=coins_embed(ask, quote), view=how_view(ask))
 
 
 async def setup(bot: GiftBot) -> None:

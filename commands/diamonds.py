@@ -10,9 +10,10 @@ from bot.client import GiftBot
 from bot.context import ask_for
 from bot.render import answer
 from bot.respond import reply
+from commands._explain import how_view
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS, Amount
 from commands._payout_render import add_payout_fields
-from economy.quotes import payout_quote
+from economy.quotes import exchange_used, payout_quote
 
 
 class Diamonds(commands.Cog):
@@ -27,9 +28,13 @@ class Diamonds(commands.Cog):
     async def diamonds(self, interaction: discord.Interaction[GiftBot], amount: Amount) -> None:
         ask = await ask_for(interaction)
         quote = payout_quote(amount, ask.rates, ask.currency)
-        embed = answer(ask, ask.t("diamonds.title", diamonds=ask.number(amount)))
+        embed = answer(
+            ask,
+            ask.t("diamonds.title", plural=amount, diamonds=ask.number(amount)),
+            exchange=exchange_used(quote),
+        )
         add_payout_fields(ask, embed, quote)
-        await reply(interaction, embed=embed)
+        await reply(interaction, embed=embed, view=how_view(ask))
 
 
 async def setup(bot: GiftBot) -> None:

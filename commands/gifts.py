@@ -14,6 +14,8 @@ from bot.render import answer
 from bot.respond import reply
 from bot.text import safe
 from bot.transformers import GiftOption
+from commands._explain import how_view
+from commands._money_flow import add_picture_later
 from commands._options import (
     LOOKUP_CONTEXTS,
     LOOKUP_INSTALLS,
@@ -24,35 +26,36 @@ from commands._options import (
     Count,
     chosen,
 )
-from commands._purchase import describe_purchase
+from commands._payout_render import add_breakdown_fields
+from commands._purchase import describe_cost, describe_plan
 from economy.catalog import Caveat, Gift, SortOrder
 from economy.paging import paginate
-from economy.quotes import GiftQuote, gift_quote
+from economy.quotes import GiftQuote, exchange_used, gift_quote
 
 GIFTS_PER_PAGE = 15
 
 
 def value_embed(ask: Ask, quote: GiftQuote) -> discord.Embed:
-    """What `count` of a gift cost the viewer and pay the creator."""
-    embed = answer(
-        ask, ask.t("gift.value.title", gift=safe(quote.gift.name), count=ask.number(quote.count))
-    )
-    embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(quote.coins))
-    embed.add_field(
-        name=ask.t("gift.value.viewer_paid"),
-        value=describe_purchase(ask, quote.viewer),
-        inline=False,
-    )
-    embed.add_field(name=ask.t("gift.value.diamonds"), value=ask.number(quote.diamonds))
-    embed.add_field(name=ask.t("gift.value.gross"), value=ask.shown(quote.gross))
-    embed.add_field(
-        name=ask.t("gift.value.net", cut=ask.percent(quote.cashout_cut)),
-        value=ask.shown(quote.net),
-    )
+    """What `count` of a gift cost the viewer and pay the creator, the breakdown adding up as
+    shown; notes say when the gift is retired or its price disputed."""
     notes = [ask.t("gift.value.retired")] if quote.gift.retired else []
     if quote.gift.caveat is not None:
         notes.append(caveat_text(ask, quote.gift.caveat))
-    embed.description = " ".join(notes) or None
+    embed = answer(
+        ask,
+        ask.t("gift.value.title", gift=safe(quote.gift.name), count=ask.number(quote.count)),
+        " ".join(notes) or None,
+        exchange=exchange_used(quote),
+    )
+    embed.add_field(name=ask.t("gift.value.coins"), value=ask.number(quote.coins))
+    embed.add_field(
+        name=ask.t("gift.value.viewer_paid"), value=describe_cost(ask, quote.viewer), inline=False
+    )
+    embed.add_field(
+        name=ask.t("gift.value.buying"), value=describe_plan(ask, quote.viewer), inline=False
+    )
+    embed.add_field(name=ask.t("gift.value.diamonds"), value=ask.number(quote.diamonds))
+    add_breakdown_fields(ask, embed, quote.parts, quote.cashout_cut)
     return embed
 
 
@@ -60,8 +63,9 @@ def caveat_text(ask: Ask, caveat: Caveat) -> str:
     """What a user should know about a gift's price, in their language."""
     return ask.t(
         f"gift.caveat.{caveat.key}",
+        plural=caveat.coins or 0,
         coins=ask.number(caveat.coins or 0),
-        since=caveat.since.isoformat() if caveat.since else "",
+        since=ask.date(caveat.since) if caveat.since else "",
         other=safe(caveat.other or ""),
     )
 
@@ -98,7 +102,9 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         ask = await ask_for(interaction)
         where = region.value if region else ask.region
         quote = gift_quote(gift, count, ask.rates, chosen(store, "app"), where, ask.currency)
-        await reply(interaction, embed=value_embed(ask, quote))
+        embed, view = value_embed(ask, quote), how_view(ask)
+        await reply(interaction, embed=embed, view=view)
+        add_picture_later(interaction, ask, quote, embed, view)
 
     @app_commands.command(name="list", description="Browse the gift catalog, page by page")
     @app_commands.describe(
@@ -123,7 +129,9 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
 
         async def render(page: int) -> discord.Embed:
             shown = paginate(gifts, page, GIFTS_PER_PAGE)
-            embed = answer(ask, ask.t("gift.list.title", total=ask.number(len(gifts))))
+            embed = answer(
+                ask, ask.t("gift.list.title", plural=len(gifts), total=ask.number(len(gifts)))
+            )
             embed.description = "\n".join(list_line(ask, g) for g in shown.items)
             embed.add_field(
                 name="\u200b", value=ask.t("common.page", page=shown.page, pages=shown.pages)

@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.pager import Pager
 from bot.permissions import is_manager, require_guild, require_member
 from bot.ratelimit import write_limited
-from bot.render import answer
+from bot.render import answer, notice
 from bot.respond import reply
 from bot.text import safe
 from commands._goal_render import add_goal_field
@@ -38,7 +38,7 @@ from commands._tally_render import add_page_field, mention, period_label
 from economy.group_payout import agency_fraction, split_payout
 from economy.limits import MAX_NAME_LENGTH
 from economy.paging import page_count
-from economy.quotes import payout_quote
+from economy.quotes import exchange_used, payout_quote
 from economy.storage import GoalTarget, Group, GroupStore, Period, as_utc
 from economy.tally_goals import goal_progress
 
@@ -82,7 +82,7 @@ class Groups(
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         group = await self.groups.create_group(guild_id, name, interaction.user.id)
-        embed = answer(
+        embed = notice(
             ask, ask.t("group.created.title"), ask.t("group.created", name=safe(group.name))
         )
         await reply(interaction, embed=embed)
@@ -96,7 +96,7 @@ class Groups(
         group = await self.groups.get_group(guild_id, name)
         require_creator_or_manager(interaction, group)
         await self.groups.delete_group(guild_id, group.name)
-        embed = answer(
+        embed = notice(
             ask, ask.t("group.deleted.title"), ask.t("group.deleted", name=safe(group.name))
         )
         await reply(interaction, embed=embed)
@@ -113,7 +113,7 @@ class Groups(
         if group.creator_id == interaction.user.id or is_manager(interaction):
             group = await self.groups.add_member(guild_id, group.name, interaction.user.id)
             text = ask.t("group.joined", name=safe(group.name), member=mention(interaction.user.id))
-            await reply(interaction, embed=answer(ask, ask.t("group.joined.title"), text))
+            await reply(interaction, embed=notice(ask, ask.t("group.joined.title"), text))
             return
         request = await self.groups.request_join(guild_id, group.name, interaction.user.id)
         text = ask.t("group.request", member=mention(interaction.user.id), name=safe(group.name))
@@ -123,7 +123,7 @@ class Groups(
             ask.t("group.request.approve"),
             ask.t("group.request.decline"),
         )
-        await reply(interaction, embed=answer(ask, ask.t("group.request.title"), text), view=view)
+        await reply(interaction, embed=notice(ask, ask.t("group.request.title"), text), view=view)
 
     @app_commands.command(name="leave", description="Leave a group")
     @app_commands.describe(name="The group")
@@ -133,7 +133,7 @@ class Groups(
         guild_id = require_guild(interaction)
         group = await self.groups.get_group(guild_id, name)
         await self.groups.remove_member(guild_id, group.name, interaction.user.id)
-        embed = answer(
+        embed = notice(
             ask,
             ask.t("group.left.title"),
             ask.t("group.left", name=safe(group.name), member=mention(interaction.user.id)),
@@ -154,7 +154,7 @@ class Groups(
         group = await self.groups.get_group(guild_id, name)
         require_creator_or_manager(interaction, group)
         await self.groups.add_member(guild_id, group.name, target.id)
-        embed = answer(
+        embed = notice(
             ask,
             ask.t("group.added.title"),
             ask.t(
@@ -180,7 +180,7 @@ class Groups(
         require_creator_or_manager(interaction, group)
         # Former members are fine here: people who left the server must be removable.
         await self.groups.remove_member(guild_id, group.name, member.id)
-        embed = answer(
+        embed = notice(
             ask,
             ask.t("group.removed.title"),
             ask.t(
@@ -206,12 +206,13 @@ class Groups(
                 ask.t(
                     "group.list.line",
                     name=safe(g.name),
+                    plural=g.member_count,
                     members=ask.number(g.member_count),
                     creator=mention(g.creator_id),
                 )
                 for g in shown
             ]
-            embed = answer(
+            embed = notice(
                 ask,
                 ask.t("group.list.title", total=ask.number(count)),
                 "\n".join(lines) or ask.t("group.list.empty"),
@@ -251,6 +252,7 @@ class Groups(
                 ask.t(
                     "group.show.line",
                     member=mention(m.user_id),
+                    plural=m.diamonds_received,
                     diamonds=ask.number(m.diamonds_received),
                 )
                 for m in shown
@@ -302,6 +304,7 @@ class Groups(
                 ask.t(
                     "group.payout.share_line",
                     member=mention(m.user_id),
+                    plural=m.diamonds_received,
                     diamonds=ask.number(m.diamonds_received),
                     share=ask.money(split.shares[m.user_id], split.currency),
                 )
@@ -315,6 +318,7 @@ class Groups(
                     period=period_label(ask, period_value),
                 ),
                 "\n".join(lines),
+                exchange=exchange_used(split),
             )
             embed.add_field(name=ask.t("group.payout.diamonds"), value=ask.number(split.diamonds))
             embed.add_field(name=ask.t("group.payout.gross"), value=ask.shown(split.gross))

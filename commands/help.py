@@ -16,7 +16,7 @@ from bot.client import GiftBot
 from bot.command_ids import mention
 from bot.context import Ask, ask_for
 from bot.permissions import is_manager
-from bot.render import answer
+from bot.render import notice
 from bot.respond import reply
 from bot.translator import localized_description, localized_path
 from bot.tree import MANAGER, is_server_only
@@ -107,7 +107,7 @@ def topic_embed(
     ]
     if menus and topic == MENU_TOPIC:
         shown.append(ask.t("help.menu_line"))
-    return answer(ask, ask.t(f"help.topic.{topic}"), "\n".join(shown) or ask.t("help.empty"))
+    return notice(ask, ask.t(f"help.topic.{topic}"), "\n".join(shown) or ask.t("help.empty"))
 
 
 def overview_embed(ask: Ask, counts: dict[str, int]) -> discord.Embed:
@@ -121,7 +121,7 @@ def overview_embed(ask: Ask, counts: dict[str, int]) -> discord.Embed:
         )
         for topic, count in counts.items()
     ]
-    return answer(ask, ask.t("help.title"), ask.t("help.pick") + "\n\n" + "\n".join(rows))
+    return notice(ask, ask.t("help.title"), ask.t("help.pick") + "\n\n" + "\n".join(rows))
 
 
 class TopicMenu(discord.ui.Select["HelpView"]):

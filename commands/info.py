@@ -12,6 +12,7 @@ from bot.client import GiftBot
 from bot.context import ask_for
 from bot.render import answer
 from bot.respond import reply
+from commands._explain import HowButton, add_models_fields
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
 
 
@@ -28,6 +29,12 @@ class Info(commands.Cog):
     def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(HowButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(HowButton)
+
     @app_commands.command(name="about", description="Version, sources and the figures in use")
     @LOOKUP_CONTEXTS
     @LOOKUP_INSTALLS
@@ -38,19 +45,23 @@ class Info(commands.Cog):
         embed.add_field(
             name=ask.t("info.about.rates"),
             value=ask.t(
-                "info.about.rates_value",
-                preset=ask.rates.preset,
-                as_of=ask.rates.as_of.isoformat(),
+                "info.about.rates_value", preset=ask.model_name(), as_of=ask.date(ask.rates.as_of)
             ),
         )
         embed.add_field(
             name=ask.t("info.about.catalog"),
             value=ask.t(
                 "info.about.catalog_value",
+                plural=len(ask.catalog),
                 gifts=ask.number(len(ask.catalog)),
-                as_of=ask.catalog.as_of.isoformat(),
+                as_of=ask.date(ask.catalog.as_of),
             ),
         )
+        embed.add_field(
+            name=ask.t("info.about.exchange"),
+            value=ask.exchange_basis(ask.rates.fx.values()),
+        )
+        add_models_fields(ask, embed)
         embed.add_field(
             name=ask.t("info.about.sources"), value=ask.t("info.about.sources_value"), inline=False
         )

@@ -25,7 +25,7 @@ from bot.context import ASK_KEY, Ask, ask_for
 from bot.errors import UserError
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
-from bot.render import answer
+from bot.render import answer, notice
 from bot.respond import reply
 from bot.text import safe
 from commands._options import GUILD_INSTALLS, Choice
@@ -63,6 +63,7 @@ T = TypeVar("T")
 
 HISTORY_ROWS = 20
 SWITCH = ("on", "off")
+NO_FIGURE_KEYS = ("tally_others", "leaderboard_enabled")  # changes whose answer shows no figure
 
 # English choice names; the translator localizes them through `cmd.choice.<value>.name`.
 FIGURE_CHOICES = [
@@ -82,8 +83,12 @@ FIGURE_CHOICES = [
     ),
 ]
 PRESET_CHOICES = [
-    app_commands.Choice(name="Seed (default estimates)", value="seed"),
-    app_commands.Choice(name="One-to-one (1 coin = 1 diamond)", value="one-to-one"),
+    app_commands.Choice(
+        name="TikTok's model (1 coin = 1 diamond, no cash-out fee)", value="tiktok"
+    ),
+    app_commands.Choice(
+        name="Creator guides' model (2 coins = 1 diamond, 50% at cash-out)", value="guides"
+    ),
 ]
 CURRENCY_NAMES = {
     "USD": "US dollar",
@@ -180,11 +185,19 @@ class SettingsCog(
 
     @staticmethod
     async def _announce(
-        interaction: discord.Interaction[GiftBot], ask: Ask, title_key: str, lines: list[str]
+        interaction: discord.Interaction[GiftBot],
+        ask: Ask,
+        title_key: str,
+        lines: list[str],
+        *,
+        figures: bool = True,
     ) -> None:
-        """The public answer to a change, built from the new profile (`ask` after it)."""
+        """The public answer to a change, built from the new profile (`ask` after it); a
+        change that touches no figure (who may tally, the leaderboard) has no assumptions
+        footer."""
         body = "\n".join([*lines, "", ask.t("settings.applies_next")])
-        await reply(interaction, embed=answer(ask, ask.t(title_key), body))
+        embed = (answer if figures else notice)(ask, ask.t(title_key), body)
+        await reply(interaction, embed=embed)
 
     async def _change(
         self, interaction: discord.Interaction[GiftBot], ask: Ask, key: str, value: str | None
@@ -194,7 +207,8 @@ class SettingsCog(
         await self._save(interaction, {key: value})
         after = await fresh_ask(interaction)
         line = change_line(after, key, before, in_force(after, key))
-        await self._announce(interaction, after, "settings.changed_title", [line])
+        figures = key not in NO_FIGURE_KEYS
+        await self._announce(interaction, after, "settings.changed_title", [line], figures=figures)
 
     # -- read-only ----------------------------------------------------------------------------
 
@@ -212,7 +226,7 @@ class SettingsCog(
         rows = await self.store.settings_history(require_guild(interaction), HISTORY_ROWS)
         lines = [history_line(ask, row) for row in rows]
         text = "\n".join(lines) if lines else ask.t("settings.history.empty")
-        embed = answer(ask, ask.t("settings.history.title"), text[:4000])
+        embed = notice(ask, ask.t("settings.history.title"), text[:4000])
         await reply(interaction, embed=embed, ephemeral=True)
 
     # -- changes ------------------------------------------------------------------------------
@@ -228,7 +242,9 @@ class SettingsCog(
         settings, customs = await self.profiles.stored(require_guild(interaction))
         if preset == (settings.preset or DEFAULT_PRESET):
             raise UserError(
-                "settings.error.unchanged", setting=setting_name("preset"), value=preset
+                "settings.error.unchanged",
+                setting=setting_name("preset"),
+                value=stored_value("preset", preset),
             )
         self._validate(settings, customs, replaced(settings, preset=preset), customs)
         await self._change(interaction, ask, "preset", preset)
@@ -404,8 +420,8 @@ class SettingsCog(
         line = after.t(
             "settings.gift_added",
             gift=safe(gift.name),
-            coins=after.number(coins),
-            diamonds=after.number(diamonds),
+            coins=after.count("common.coin_count", coins),
+            diamonds=after.count("common.diamond_count", diamonds),
             gross=after.shown(gross),
         )
         await self._announce(interaction, after, "settings.gift_added_title", [line])
@@ -424,7 +440,7 @@ class SettingsCog(
         self.profiles.forget(guild_id)
         ask = await fresh_ask(interaction)
         line = ask.t("settings.gift_removed", gift=safe(removed.name))
-        await self._announce(interaction, ask, "settings.gift_removed_title", [line])
+        await self._announce(interaction, ask, "settings.gift_removed_title", [line], figures=False)
 
     @gift_remove.autocomplete("name")
     async def _custom_gift_names(

@@ -14,7 +14,7 @@ from bot.errors import UserError
 from bot.pager import Pager
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
-from bot.render import answer
+from bot.render import answer, notice
 from bot.respond import defer, reply
 from bot.transformers import GiftOption
 from bot.tree import MANAGER, PRIVATE
@@ -231,7 +231,7 @@ class Tally(
                 "tally.leaderboard.line",
                 rank=ask.number(row.rank),
                 member=board_label(ask, row),
-                value=ask.t(unit, diamonds=value, coins=value),
+                value=ask.t(unit, plural=row.value, diamonds=value, coins=value),
             )
 
         lines = [line(row) for row in standings.rows]
@@ -273,7 +273,7 @@ class Tally(
             )
             if archived == 0:
                 raise UserError("tally.reset.nothing", name=target.display_name)
-            return answer(
+            return notice(
                 ask,
                 ask.t("tally.reset.done_title"),
                 ask.t(
@@ -299,8 +299,8 @@ class Tally(
             locale=ask.locale,
             confirm_label=ask.t("tally.reset.confirm_button"),
             on_confirm=confirmed,
-            cancelled=answer(ask, ask.t("tally.reset.cancelled")),
-            timed_out=answer(ask, ask.t("tally.reset.timed_out")),
+            cancelled=notice(ask, ask.t("tally.reset.cancelled")),
+            timed_out=notice(ask, ask.t("tally.reset.timed_out")),
         )
         await view.start(interaction, prompt)
 

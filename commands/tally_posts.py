@@ -16,7 +16,7 @@ from bot.context import Ask, ask_for
 from bot.errors import UserError
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
-from bot.render import answer
+from bot.render import notice
 from bot.respond import reply
 from bot.tree import MANAGER, PRIVATE
 from commands._period_post import close_due_periods
@@ -52,7 +52,10 @@ def schedule_lines(ask: Ask, schedule: Schedule) -> str:
 
 def threshold_line(ask: Ask, role: ThresholdRole) -> str:
     line = ask.t(
-        "roles.threshold_line", role=role_text(role.role_id), diamonds=ask.number(role.diamonds)
+        "roles.threshold_line",
+        plural=role.diamonds,
+        role=role_text(role.role_id),
+        diamonds=ask.number(role.diamonds),
     )
     if role.status == "failed":
         line += "\n" + describe(decode(role.failure), ask.locale)
@@ -103,7 +106,7 @@ class PostCommands(app_commands.Group):
             locale=str(interaction.guild_locale or interaction.locale),
         )  # fmt: skip
         text = ask.t(f"posts.on_{kind}", channel=channel_mention(channel.id), when=next_end(kind))
-        await reply(interaction, embed=answer(ask, ask.t("posts.on_title"), text))
+        await reply(interaction, embed=notice(ask, ask.t("posts.on_title"), text))
 
     @app_commands.command(
         name="stop", description="Stop a weekly or monthly post (Manage Server)",
@@ -130,7 +133,7 @@ class PostCommands(app_commands.Group):
             )  # fmt: skip
         else:
             await self.community.remove_schedule(guild_id, kind)
-        await reply(interaction, embed=answer(ask, ask.t(f"posts.off_{kind}")))
+        await reply(interaction, embed=notice(ask, ask.t(f"posts.off_{kind}")))
 
     @app_commands.command(
         name="show", description="Posts, rotated roles and threshold roles, and whether they work",
@@ -140,7 +143,7 @@ class PostCommands(app_commands.Group):
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         require_manager(interaction)
-        embed = answer(ask, ask.t("posts.show_title"))
+        embed = notice(ask, ask.t("posts.show_title"))
         schedules = await self.community.schedules(guild_id)
         for schedule in schedules:
             embed.add_field(

@@ -13,7 +13,7 @@ from bot.context import ask_for
 from bot.errors import UserError
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
-from bot.render import answer
+from bot.render import notice
 from bot.respond import reply
 from bot.tree import MANAGER
 from commands._options import Amount
@@ -84,7 +84,7 @@ class RoleCommands(app_commands.Group):
                     guild_id, kind, old.manager_id, channel_id=channel_id, gifter_role_id=None,
                     receiver_role_id=None, locale=old.locale,
                 )  # fmt: skip
-            await reply(interaction, embed=answer(ask, ask.t(f"roles.top_off_{kind}")))
+            await reply(interaction, embed=notice(ask, ask.t(f"roles.top_off_{kind}")))
             return
         await self.community.save_schedule(
             guild_id, kind, interaction.user.id, channel_id=channel_id,
@@ -97,7 +97,7 @@ class RoleCommands(app_commands.Group):
             gifter=role_mention(gifter.id) if gifter else "-",
             receiver=role_mention(receiver.id) if receiver else "-",
         )
-        await reply(interaction, embed=answer(ask, ask.t("roles.top_title"), text))
+        await reply(interaction, embed=notice(ask, ask.t("roles.top_title"), text))
 
     @app_commands.command(
         name="threshold",
@@ -115,9 +115,12 @@ class RoleCommands(app_commands.Group):
         check_roles(self.bot, guild_id, [role])
         await self.community.save_threshold_role(guild_id, role.id, diamonds, interaction.user.id)
         text = ask.t(
-            "roles.threshold_on", role=role_mention(role.id), diamonds=ask.number(diamonds)
+            "roles.threshold_on",
+            plural=diamonds,
+            role=role_mention(role.id),
+            diamonds=ask.number(diamonds),
         )
-        await reply(interaction, embed=answer(ask, ask.t("roles.threshold_title"), text))
+        await reply(interaction, embed=notice(ask, ask.t("roles.threshold_title"), text))
 
     @app_commands.command(
         name="remove",
@@ -133,7 +136,7 @@ class RoleCommands(app_commands.Group):
         if await self.community.remove_threshold_role(guild_id, role.id) is None:
             raise UserError("roles.not_threshold", role=Mention(role_mention(role.id)))
         text = ask.t("roles.threshold_off", role=role_mention(role.id))
-        await reply(interaction, embed=answer(ask, ask.t("roles.threshold_title"), text))
+        await reply(interaction, embed=notice(ask, ask.t("roles.threshold_title"), text))
 
 
 class TallyRoles(Subgroup):

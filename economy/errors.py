@@ -1,7 +1,8 @@
 """Errors the domain raises. A user-fixable problem carries a message key and raw values.
 
 Params are raw: user text as `str`, numbers as `int`/`Decimal`, and the typed values below for
-what the bot must translate or format (a label, a quantity with its unit, a range, a person).
+what the bot must translate or format (a label, a quantity with its unit, an amount of money,
+a range, a person).
 The bot turns any of them into the user's language in one place (`bot.errors.explain`).
 """
 
@@ -30,6 +31,14 @@ class Quantity:
 
     value: Decimal | int
     unit: Unit = "number"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a currency, formatted as money the user's way (`Rp 179`, `R$ 0,05`)."""
+
+    value: Decimal | int
+    currency: str
 
 
 @dataclass(frozen=True)

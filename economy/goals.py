@@ -20,7 +20,7 @@ from economy.conversions import (
     goal,
     payout,
 )
-from economy.errors import InvalidValue, OutOfRange
+from economy.errors import InvalidValue, Money, OutOfRange
 from economy.limits import MAX_AMOUNT, MIN_GOAL_USD
 from economy.money import currency_digits
 from economy.rates import RateCard
@@ -32,13 +32,19 @@ class GoalOutOfRange(OutOfRange):
     """A goal outside the accepted range, the bounds expressed in the currency it was typed in.
 
     `value`, `minimum`, `maximum` are raw Decimals in `currency` (the minimum rounded up, the
-    maximum down, to the currency's digits, so the bounds shown are themselves accepted).
+    maximum down, to the currency's digits, so the bounds shown are themselves accepted); the
+    message params are the same amounts as `Money`, so the refusal reads in that currency.
     """
 
     def __init__(self, value: Decimal, minimum: Decimal, maximum: Decimal, currency: str) -> None:
-        super().__init__("amount", value, minimum, maximum)
+        super().__init__("goal", value, minimum, maximum)
         self.value, self.minimum, self.maximum, self.currency = value, minimum, maximum, currency
-        self.params["currency"] = currency
+        self.params.update(
+            value=Money(value, currency),
+            minimum=Money(minimum, currency),
+            maximum=Money(maximum, currency),
+            currency=currency,
+        )
 
 
 @dataclass(frozen=True)

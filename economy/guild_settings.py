@@ -199,7 +199,7 @@ class GiftCoinsOutOfRange(SettingRefused):
         super().__init__(
             f"A gift costs from {self.low} to {self.high} coins (got {coins}).",
             low=self.low,
-            high=self.high,
+            high=Quantity(self.high, "coins"),
         )
 
 

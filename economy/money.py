@@ -129,17 +129,33 @@ class Breakdown:
         return gross, cut, net
 
 
+def for_display(amount: Decimal | int, currency: str) -> Shown:
+    """One amount rounded once for display: half-up to the currency's digits, unless those
+    would keep fewer than `SMALL_AMOUNT_DIGITS` significant digits of a non-zero amount (under
+    ten cents, ten rupiah): then to that many (a Rose in the US app, USD 0.01523..., shows as
+    $0.015, not $0.02; USD 0.005 as $0.005; USD 0.05 as $0.05)."""
+    code = currency.upper()
+    value = Decimal(amount)
+    digits = currency_digits(code)
+    decimals = digits
+    if 0 < abs(value) < Decimal(1).scaleb(1 - digits):
+        decimals = min(max(digits, _decimals_to_show(abs(value))), digits + MAX_EXTRA_DIGITS)
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return _shown(rounded, digits)
+
+
 def breakdown(
     gross: Decimal | int, cut: Decimal | int, net: Decimal | int, currency: str
 ) -> Breakdown:
     """Display values of gross = cut + net that still add up once rounded.
 
-    Rounding: to the currency's digits, or, when a non-zero amount is under one unit of them
-    (a cent, a rupiah), to enough decimals that it keeps `SMALL_AMOUNT_DIGITS` significant
-    digits (fewer when it is exact with fewer: USD 0.005 shows as $0.005), at most
-    `MAX_EXTRA_DIGITS` more. Gross is rounded half-up; cut and net are each rounded down and
-    the units left over go to the larger remainder (a tie to net), so the rounded cut and net
-    add up to the rounded gross exactly. Amounts must be 0 or more, with gross = cut + net
+    Rounding: to the currency's digits, or, when those would keep fewer than
+    `SMALL_AMOUNT_DIGITS` significant digits of a non-zero amount (under ten cents, ten
+    rupiah), to enough decimals that it keeps that many (fewer when it is exact with fewer:
+    USD 0.005 shows as $0.005, USD 0.015 as $0.015), at most `MAX_EXTRA_DIGITS` more. Gross
+    is rounded half-up; cut and net are each rounded down and the units left over go to the
+    larger remainder (a tie to net), so the rounded cut and net add up to the rounded gross
+    exactly. Amounts must be 0 or more, with gross = cut + net
     (to a relative 1e-20, so amounts converted at 28 significant digits pass).
     """
     code = currency.upper()
@@ -151,7 +167,7 @@ def breakdown(
     digits = currency_digits(code)
     decimals = digits
     for amount in amounts:
-        if 0 < amount < Decimal(1).scaleb(-digits):
+        if 0 < amount < Decimal(1).scaleb(1 - digits):
             decimals = max(decimals, _decimals_to_show(amount))
     step = Decimal(1).scaleb(-min(decimals, digits + MAX_EXTRA_DIGITS))
     total = amounts[0].quantize(step, rounding=ROUND_HALF_UP)
@@ -167,6 +183,11 @@ def breakdown(
     return Breakdown(
         code, _shown(total, digits), _shown(parts[0], digits), _shown(parts[1], digits)
     )
+
+
+def exactly(value: Decimal, currency: str) -> Shown:
+    """An already rounded amount, shown with every decimal it has (at least the currency's)."""
+    return _shown(value, currency_digits(currency))
 
 
 def _decimals_to_show(amount: Decimal) -> int:

@@ -3,11 +3,17 @@
 A profile is built from the stored server settings (preset, figure overrides, exchange-rate
 overrides, custom gifts) over the shipped defaults. Direct messages use the defaults. Every
 settings write calls `forget(guild_id)`, so a change applies from the next command on.
+
+Exchange rates loaded with `python -m bot fx update FILE` (stored for every server) replace the
+shipped ones when their day is newer; the running bot looks for them at most once every
+`RATES_CHECK_SECONDS`, so a load applies within that time without a restart. A server's own
+rates (`/settings fx`) still win.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,10 +21,13 @@ from decimal import Decimal
 
 from economy.catalog import Catalog, Gift
 from economy.errors import EconomyError, NotFound
+from economy.fx import ReferenceRates
 from economy.rates import DEFAULT_PRESET, RateCard
 from economy.storage import (
     GuildSettings,
     GuildSettingsStore,
+    ReferenceRatesStore,
+    StorageError,
     custom_gift_key,
     fx_key,
     override_key,
@@ -26,6 +35,7 @@ from economy.storage import (
 
 SERVER_OVERRIDE_SOURCE = "server override"
 HISTORY_FOR_DATES = 100  # audit rows read to date the overrides (older ones: dated today)
+RATES_CHECK_SECONDS = 60.0  # how often the bot looks for newly loaded exchange rates
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +53,17 @@ class Profile:
     currency: str | None
     settings: GuildSettings | None
     ignored: tuple[str, ...] = ()
+
+    @property
+    def changed_figures(self) -> tuple[str, ...]:
+        """The figures this server set itself that are in force (its applied overrides)."""
+        if self.settings is None:
+            return ()
+        return tuple(
+            sorted(
+                name for name in self.settings.overrides if override_key(name) not in self.ignored
+            )
+        )
 
 
 def custom_gift(name: str, coins: int) -> Gift:
@@ -129,18 +150,41 @@ def _with_custom(
     return catalog.with_custom(kept) if kept else catalog
 
 
+def with_newer_rates(
+    presets: Mapping[str, RateCard], reference: ReferenceRates
+) -> dict[str, RateCard]:
+    """Every preset with `reference`'s exchange rates where they are of a newer day than the
+    preset's own (a currency `reference` lacks keeps its dated rate)."""
+    updated: dict[str, RateCard] = {}
+    for name, card in presets.items():
+        older = [code for code, figure in card.fx.items() if figure.as_of < reference.as_of]
+        updated[name] = card.with_reference_rates(reference, older) if older else card
+    return updated
+
+
 class Profiles:
     """Builds and caches one profile per server; DMs share the default profile."""
 
     def __init__(
-        self, storage: GuildSettingsStore, catalog: Catalog, presets: dict[str, RateCard]
+        self,
+        storage: GuildSettingsStore,
+        catalog: Catalog,
+        presets: dict[str, RateCard],
+        *,
+        reference_rates: ReferenceRatesStore | None = None,
+        check_every: float | None = None,
     ) -> None:
         self._storage = storage
         self.catalog = catalog
         self.presets = presets
+        self._shipped = dict(presets)
         self._default = build_profile(None, [], catalog, presets)
         self._cache: dict[int, Profile] = {}
         self._epoch = 0  # bumped by forget(): a build that raced a change is not cached
+        self._reference_rates = reference_rates
+        self._check_every = RATES_CHECK_SECONDS if check_every is None else check_every
+        self._checked_at: float | None = None
+        self._rates_in_use: int | None = None  # the stored row applied, if any
 
     @property
     def default(self) -> Profile:
@@ -164,8 +208,38 @@ class Profiles:
             settings, custom_gifts, self.catalog, self.presets, dates=dates, strict=strict
         )
 
+    async def refresh_rates(self) -> bool:
+        """Apply the newest loaded exchange rates if they are not the ones in use (and newer
+        than the shipped ones); True when the rates changed. Cached profiles are dropped."""
+        self._checked_at = time.monotonic()
+        if self._reference_rates is None:
+            return False
+        stored = await self._reference_rates.newest_reference_rates()
+        if stored is None or stored.id == self._rates_in_use:
+            return False
+        self._rates_in_use = stored.id
+        try:
+            presets = with_newer_rates(self._shipped, stored.rates)
+        except EconomyError as error:
+            log.warning("Ignoring loaded exchange rates of %s: %s", stored.rates.as_of, error)
+            return False
+        if presets == self.presets:
+            return False
+        log.info("Using the exchange rates of %s (%s)", stored.rates.as_of, stored.rates.source)
+        self.presets = presets
+        self._default = build_profile(None, [], self.catalog, presets)
+        self._epoch += 1
+        self._cache.clear()
+        return True
+
     async def get(self, guild_id: int | None) -> Profile:
         """The profile for a server (cached), or the default one for a DM."""
+        checked = self._checked_at
+        if checked is None or time.monotonic() - checked >= self._check_every:
+            try:
+                await self.refresh_rates()
+            except StorageError as error:  # the rates in use stay; the next check tries again
+                log.warning("Could not look for loaded exchange rates: %s", error)
         if guild_id is None:
             return self._default
         cached = self._cache.get(guild_id)

@@ -1,9 +1,9 @@
 """The rate card: every figure the conversions use, each with a source and a date.
 
-Figures live in `economy/data/rates.json` as presets (`seed`, `one-to-one`) over a shared
-section (stores, views, exchange rates, withdrawal limits). Exchange rates are kept there as
-the ECB's raw EUR->X reference rates of one day (`fx_reference`); the card's per-USD rates are
-derived from them at load. A server may override single figures (`RateCard.with_override`)
+Figures live in `economy/data/rates.json` as presets (`tiktok`, `guides`) over a shared section
+(stores, views, exchange rates, withdrawal limits). Exchange rates are kept there as the ECB's
+raw EUR->X reference rates of one day (`fx_reference`); the card's per-USD rates are derived
+from them at load. A server may override single figures (`RateCard.with_override`)
 or exchange rates (`RateCard.with_fx`), and newer ECB rates replace the shipped ones
 (`RateCard.with_reference_rates`); each returns a new, validated card.
 """
@@ -57,8 +57,10 @@ __all__ = [
     "load_presets",
 ]
 
-PRESET_NAMES: tuple[str, ...] = ("seed", "one-to-one")
-DEFAULT_PRESET = "seed"
+# `tiktok` (the default): TikTok's own model, 1 diamond per coin and no fee at cash-out.
+# `guides`: the creator guides' figures, 0.5 diamond per coin and 50% off at cash-out.
+PRESET_NAMES: tuple[str, ...] = ("tiktok", "guides")
+DEFAULT_PRESET = "tiktok"
 VIEW_PROGRAMS: tuple[str, ...] = ("creator-fund", "creator-rewards")
 FALLBACK_REGION = "US"  # whose coin prices answer for a region with no store of its own
 

@@ -14,13 +14,16 @@ from types import ModuleType
 
 from pydantic import ValidationError
 
-from bot.cli import backup, offline, online
+from bot.cli import backup, fx, offline, online
 from bot.config import BotConfig
 from economy.storage import StorageError
 
 Handler = Callable[[argparse.Namespace, BotConfig], int]
-ACTIONS: tuple[ModuleType, ...] = (online, offline, backup)
-USAGE = "python -m bot [run | sync [--guild ID] | console | ask TEXT | backup PATH]"
+ACTIONS: tuple[ModuleType, ...] = (online, offline, backup, fx)
+USAGE = (
+    "python -m bot [run | sync [--guild ID] | console | ask TEXT | backup PATH"
+    " | fx update FILE [--day DAY] | fx show]"
+)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -1,8 +1,8 @@
 """Storage of tallies, groups and per-server settings, keyed by plain int Discord ids.
 
-Protocols per aggregate (`ledger`, `groups`, `guild_settings`, `community`) behind one `Storage`
-handle (`store`); records, periods, errors and setting keys shared by every backend;
-`SqliteStorage` is the embedded backend.
+Protocols per aggregate (`ledger`, `groups`, `guild_settings`, `community`,
+`reference_rates`) behind one `Storage` handle (`store`); records, periods, errors and setting
+keys shared by every backend; `SqliteStorage` is the embedded backend.
 """
 
 from economy.storage.community import (
@@ -61,6 +61,7 @@ from economy.storage.records import (
     TallyOthers,
     UserSummary,
 )
+from economy.storage.reference_rates import ReferenceRatesStore, StoredReferenceRates
 from economy.storage.sqlite import SqliteStorage, backup_database
 from economy.storage.store import Storage
 
@@ -94,6 +95,7 @@ __all__ = [
     "PeriodKind",
     "PeriodReport",
     "Recorded",
+    "ReferenceRatesStore",
     "ResetPreview",
     "Schedule",
     "Seen",
@@ -107,6 +109,7 @@ __all__ = [
     "StorageMissing",
     "StorageReadOnly",
     "StorageVersionError",
+    "StoredReferenceRates",
     "StoredSettings",
     "TallyOthers",
     "ThresholdRole",

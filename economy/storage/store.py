@@ -10,10 +10,12 @@ from economy.storage.community import CommunityStore
 from economy.storage.groups import GroupStore
 from economy.storage.guild_settings import GuildSettingsStore
 from economy.storage.ledger import LedgerStore
+from economy.storage.reference_rates import ReferenceRatesStore
 
 
 class Storage(Protocol):
-    """Tallies, groups, per-server settings and community plans, each keyed by server."""
+    """Tallies, groups, per-server settings and community plans, each keyed by server, and
+    the exchange rates loaded for every server."""
 
     @property
     def ledger(self) -> LedgerStore: ...
@@ -26,6 +28,9 @@ class Storage(Protocol):
 
     @property
     def community(self) -> CommunityStore: ...
+
+    @property
+    def reference_rates(self) -> ReferenceRatesStore: ...
 
     async def close(self) -> None:
         """Close the database; the object is unusable afterwards."""

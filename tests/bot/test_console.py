@@ -35,9 +35,9 @@ async def session(config):
 
 
 async def test_console_answers_like_the_bot(session: ConsoleSession) -> None:
-    text = await session.handle("/gift value gift:galaxy count:2")
-    assert "== Galaxy × 2 ==" in text
-    assert "Creator's gross: $5.00" in text and "Creator's net (after 50% cut): $2.50" in text
+    text = await session.handle("/gift value gift:galaxy")
+    assert "== Galaxy × 1 ==" in text
+    assert "Creator's gross: $5.00" in text and "Creator's net: $5.00" in text
 
 
 async def test_console_bad_input_gets_the_bots_messages(session: ConsoleSession) -> None:

@@ -6,6 +6,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,14 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, catalogs, placeholders, t
+from bot.i18n import (
+    DEFAULT_LOCALE,
+    SUPPORTED_LOCALES,
+    catalogs,
+    placeholders,
+    plural_categories,
+    t,
+)
 from bot.offline import OfflineDiscord
 from bot.translator import DISCORD_LOCALES, CatalogTranslator, command_texts
 
@@ -25,7 +33,8 @@ SEPARATORS = frozenset("-_'")
 
 # A message key written as a literal: ask.t("x.y"), t(locale, "x.y"), UserError("x.y").
 LITERAL_KEY = re.compile(
-    r"""(?:\bt\(\s*(?:[\w.]+\s*,\s*)?|UserError\(\s*)["']([a-z][\w-]*(?:\.[\w-]+)+)["']"""
+    r"""(?:\b(?:t|count)\(\s*(?:[\w.]+\s*,\s*)?|UserError\(\s*)"""
+    r"""["']([a-z][\w-]*(?:\.[\w-]+)+)["']"""
 )
 
 
@@ -72,11 +81,55 @@ def test_placeholders_match_between_languages() -> None:
     english = catalogs()[DEFAULT_LOCALE]
     for locale in SUPPORTED_LOCALES:
         for key, text in catalogs()[locale].items():
-            assert text.strip(), f"{locale}: {key} is empty"
+            forms = text.values() if isinstance(text, dict) else [text]
+            assert all(form.strip() for form in forms), f"{locale}: {key} is empty"
             assert placeholders(text) == placeholders(english[key]), (
                 f"{locale}: {key} has {sorted(placeholders(text))}, "
                 f"English has {sorted(placeholders(english[key]))}"
             )
+
+
+def test_plural_messages_have_exactly_the_forms_their_language_uses() -> None:
+    """CLDR: English one/other, Indonesian other, Brazilian Portuguese one/many/other."""
+    assert plural_categories("en") == {"one", "other"}
+    assert plural_categories("id") == {"other"}
+    assert plural_categories("pt-BR") == {"one", "many", "other"}
+    english = catalogs()[DEFAULT_LOCALE]
+    plural_keys = {key for key, text in english.items() if isinstance(text, dict)}
+    assert len(plural_keys) > 20, "the counts the bot shows should follow plural rules"
+    for locale in SUPPORTED_LOCALES:
+        for key, text in catalogs()[locale].items():
+            if key in plural_keys:
+                assert isinstance(text, dict), f"{locale}: {key} needs plural forms"
+                assert set(text) == plural_categories(locale), (locale, key, sorted(text))
+                for form in text.values():
+                    assert placeholders(form) == placeholders(english[key]), (locale, key)
+            else:
+                assert isinstance(text, str), f"{locale}: {key} has plural forms, English not"
+
+
+@pytest.mark.parametrize(
+    ("locale", "n", "text"),
+    [
+        ("en", 1, "1 coin"),
+        ("en", 2, "2 coins"),
+        ("en", 0, "0 coins"),
+        ("en", Decimal("0.5"), "0.5 coins"),
+        ("en", Decimal("1.000"), "1 coin"),
+        ("id", 1, "1 koin"),
+        ("id", 1_000_000, "1.000.000 koin"),
+        ("pt-BR", 1, "1 moeda"),
+        ("pt-BR", Decimal("1.5"), "1,5 moeda"),
+        ("pt-BR", 2, "2 moedas"),
+        ("pt-BR", 1_000_000, "1.000.000 de moedas"),
+        ("pt-BR", 1_000_001, "1.000.001 moedas"),
+    ],
+)
+def test_counts_take_the_plural_form_cldr_gives(locale: str, n: object, text: str) -> None:
+    from economy.money import format_number
+
+    shown = format_number(n, locale)  # type: ignore[arg-type]
+    assert t(locale, "common.coin_count", plural=n, n=shown) == text  # type: ignore[arg-type]
 
 
 def test_every_key_the_code_names_exists() -> None:
@@ -209,7 +262,7 @@ async def test_settings_payload_is_localized_and_manager_only(offline: OfflineDi
     assert settings is not None
     payload = await settings.get_translated_payload(tree, CatalogTranslator())
     assert payload["name_localizations"]["id"] == "pengaturan"
-    assert payload["name_localizations"]["pt-BR"] == "configurações"
+    assert payload["name_localizations"]["pt-BR"] == "configuracoes"
     assert (
         int(payload["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
     )
@@ -219,6 +272,18 @@ async def test_settings_payload_is_localized_and_manager_only(offline: OfflineDi
     figure = next(o for o in subcommands["set"]["options"] if o["name"] == "figure")
     cut = next(c for c in figure["choices"] if c["value"] == "cashout_cut")
     assert cut["name_localizations"]["pt-BR"] == "Taxa no saque (porcentagem)"
+
+
+def test_command_and_option_names_are_typed_without_accents() -> None:
+    """The one rule for localized names (docs/architecture.md): lowercase ASCII letters,
+    digits, `-` and `_`, so a name types the same on any keyboard (`configuracoes`, `regiao`);
+    descriptions, choice names and Apps menu names (picked, never typed) keep their accents."""
+    for locale in TRANSLATED:
+        for key, text in command_texts()[locale].items():
+            if key.endswith(".name") and not key.startswith(("choice.", "menu.")):
+                assert re.fullmatch(r"[a-z0-9_-]{1,32}", text), (locale, key, text)
+    descriptions = [v for k, v in command_texts()["pt-BR"].items() if k.endswith("description")]
+    assert any("ç" in text or "ã" in text for text in descriptions)
 
 
 @pytest.mark.parametrize("name", ["ab c", "ABC", "", "x" * 33, "a.b", "emoji🌹"])

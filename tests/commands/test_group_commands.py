@@ -19,6 +19,7 @@ from tests.support.replies import (
     field,
     only_reply,
     public_embed,
+    public_notice,
 )
 from tests.support.replies import refusal as refusal_of
 
@@ -66,7 +67,7 @@ def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
 
 async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscord) -> None:
     offline = unlimited
-    created = public_embed(await group(offline, "create", {"name": "  Night Shift  "}))
+    created = public_notice(await group(offline, "create", {"name": "  Night Shift  "}))
     assert created["title"] == "Group created"
     assert "**Night Shift**" in created["description"]
     [stored], _ = await offline.bot.storage.groups.list_groups(GUILD.id)
@@ -76,7 +77,7 @@ async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscor
     assert (
         f"<@{BOB.id}> joined **Night Shift** (approved by <@{ALICE.id}>)" in (joined["description"])
     )
-    added = public_embed(await group(offline, "add", {"name": "NIGHT SHIFT", "member": MANAGER}))
+    added = public_notice(await group(offline, "add", {"name": "NIGHT SHIFT", "member": MANAGER}))
     assert f"<@{ALICE.id}> added <@{MANAGER.id}>" in added["description"]
     assert await members_of(offline, "Night Shift") == sorted([BOB.id, MANAGER.id])
 
@@ -94,15 +95,15 @@ async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscor
     assert field(shown, "Diamonds received") == "700"
     assert field(shown, "Created by") == f"<@{ALICE.id}>"
 
-    left = public_embed(await group(offline, "leave", {"name": "Night Shift"}, user=BOB))
+    left = public_notice(await group(offline, "leave", {"name": "Night Shift"}, user=BOB))
     assert f"<@{BOB.id}> left **Night Shift**" in left["description"]
-    removed = public_embed(
+    removed = public_notice(
         await group(offline, "remove", {"name": "Night Shift", "member": MANAGER})
     )
     assert f"took <@{MANAGER.id}> out" in removed["description"]
     assert await members_of(offline, "Night Shift") == []
 
-    deleted = public_embed(await group(offline, "delete", {"name": "night SHIFT"}))
+    deleted = public_notice(await group(offline, "delete", {"name": "night SHIFT"}))
     assert "**Night Shift** is gone" in deleted["description"]
     assert await names(offline) == []
     assert await storage.ledger.user_summary(GUILD.id, BOB.id) is not None  # tallies are untouched
@@ -112,15 +113,15 @@ async def test_create_join_add_show_leave_remove_delete(unlimited: OfflineDiscor
 async def test_join_twice_leave_twice_and_unknown_groups(unlimited: OfflineDiscord) -> None:
     offline = unlimited
     await group(offline, "create", {"name": "Crew"})
-    public_embed(await group(offline, "join", {"name": "Crew"}, user=BOB))
+    public_notice(await group(offline, "join", {"name": "Crew"}, user=BOB))
     assert "already asked to join Crew" in refusal(
         await group(offline, "join", {"name": "crew"}, user=BOB)
     )
     await offline.bot.storage.groups.add_member(GUILD.id, "Crew", BOB.id)
     assert "already in Crew" in refusal(await group(offline, "join", {"name": "crew"}, user=BOB))
-    public_embed(await group(offline, "leave", {"name": "Crew"}, user=BOB))
+    public_notice(await group(offline, "leave", {"name": "Crew"}, user=BOB))
     assert "not in Crew" in refusal(await group(offline, "leave", {"name": "Crew"}, user=BOB))
-    public_embed(await group(offline, "add", {"name": "Crew", "member": BOB}))
+    public_notice(await group(offline, "add", {"name": "Crew", "member": BOB}))
     assert f"<@{BOB.id}> is already in Crew" in refusal(
         await group(offline, "add", {"name": "Crew", "member": BOB})
     )
@@ -131,10 +132,10 @@ async def test_join_twice_leave_twice_and_unknown_groups(unlimited: OfflineDisco
 
 
 async def test_names_are_unique_per_server_ignoring_case(offline: OfflineDiscord) -> None:
-    public_embed(await group(offline, "create", {"name": "Stars"}))
+    public_notice(await group(offline, "create", {"name": "Stars"}))
     message = refusal(await group(offline, "create", {"name": " sTaRs "}, user=BOB))
     assert 'A group called "sTaRs" already exists' in message
-    public_embed(await group(offline, "create", {"name": "STARS"}, guild=OTHER_GUILD))
+    public_notice(await group(offline, "create", {"name": "STARS"}, guild=OTHER_GUILD))
     assert await names(offline) == ["Stars"]
     assert await names(offline, OTHER_GUILD) == ["STARS"]
 
@@ -162,10 +163,10 @@ async def test_bad_names_are_refused_and_nothing_is_written(offline, name: str) 
     ids=["sql", "markdown", "everyone", "user-mention", "emoji"],
 )
 async def test_odd_names_are_stored_verbatim_and_echoed_inert(offline, name, shown) -> None:
-    created = public_embed(await group(offline, "create", {"name": name}))
+    created = public_notice(await group(offline, "create", {"name": name}))
     assert f"**{shown}**" in created["description"]
     assert await names(offline) == [name]
-    listed = public_embed(await group(offline, "list"))
+    listed = public_notice(await group(offline, "list"))
     assert f"**{shown}**" in listed["description"]
     assert "@everyone" not in listed["description"]
     await join_with_consent(offline, name, BOB)
@@ -190,10 +191,10 @@ async def test_only_the_creator_or_a_manager_deletes_adds_or_removes(unlimited) 
     assert await names(offline) == ["Alice's"]
     assert await members_of(offline, "Alice's") == [BOB.id]
 
-    public_embed(await group(offline, "add", {"name": "Alice's", "member": ALICE}, user=MANAGER))
-    public_embed(await group(offline, "remove", {"name": "Alice's", "member": BOB}, user=MANAGER))
+    public_notice(await group(offline, "add", {"name": "Alice's", "member": ALICE}, user=MANAGER))
+    public_notice(await group(offline, "remove", {"name": "Alice's", "member": BOB}, user=MANAGER))
     assert await members_of(offline, "Alice's") == [ALICE.id]
-    public_embed(await group(offline, "delete", {"name": "Alice's"}, user=MANAGER))
+    public_notice(await group(offline, "delete", {"name": "Alice's"}, user=MANAGER))
     assert await names(offline) == []
 
 
@@ -210,13 +211,13 @@ async def test_someone_who_left_the_server_can_still_be_removed(unlimited) -> No
     offline = unlimited
     await group(offline, "create", {"name": "Crew"})
     await offline.bot.storage.groups.add_member(GUILD.id, "Crew", OUTSIDER.id)
-    public_embed(await group(offline, "remove", {"name": "Crew", "member": OUTSIDER}))
+    public_notice(await group(offline, "remove", {"name": "Crew", "member": OUTSIDER}))
     assert await members_of(offline, "Crew") == []
 
 
 async def test_group_writes_are_rate_limited(offline: OfflineDiscord) -> None:
     for i in range(10):
-        public_embed(await group(offline, "create", {"name": f"g{i}"}, user=MANAGER))
+        public_notice(await group(offline, "create", {"name": f"g{i}"}, user=MANAGER))
     assert "Try again in" in refusal(await group(offline, "create", {"name": "g10"}, user=MANAGER))
     assert len(await names(offline)) == 10
 
@@ -228,7 +229,7 @@ async def test_a_server_sees_and_changes_nothing_of_anothers_groups(offline) -> 
     await group(offline, "create", {"name": "Home"}, guild=GUILD)
     await join_with_consent(offline, "Home", BOB)
 
-    listed = public_embed(await group(offline, "list", guild=OTHER_GUILD))
+    listed = public_notice(await group(offline, "list", guild=OTHER_GUILD))
     assert "No groups yet" in listed["description"]
     for path, options in (
         ("show", {"name": "Home"}),
@@ -297,7 +298,11 @@ def shares(embed: dict) -> dict[int, Decimal]:
 
 
 async def seed_crew(offline: OfflineDiscord, diamonds: dict[FakeUser, int]) -> None:
+    """A group "Crew" whose members received `diamonds`, in a server on the creator guides'
+    model (its 50% cut at cash-out leaves odd cents to split)."""
     storage = offline.bot.storage
+    await storage.guild_settings.change_settings(GUILD.id, {"preset": "guides"}, MANAGER.id)
+    offline.bot.profiles.forget(GUILD.id)
     await storage.groups.create_group(GUILD.id, "Crew", ALICE.id)
     for user, count in diamonds.items():
         await storage.groups.add_member(GUILD.id, "Crew", user.id)
@@ -407,7 +412,7 @@ async def test_joining_takes_the_groups_consent(unlimited: OfflineDiscord) -> No
     approved = await offline.press(asked.message_id, "p:grq:", user=MANAGER, guild=GUILD)
     assert "approved by" in embed_of(only_reply(approved))["description"]
     assert await members_of(offline, "Honest Agency") == [BOB.id]
-    public_embed(await group(offline, "remove", {"name": "Honest Agency", "member": BOB}))
+    public_notice(await group(offline, "remove", {"name": "Honest Agency", "member": BOB}))
     again = only_reply(await group(offline, "join", {"name": "Honest Agency"}, user=BOB))
     assert "asks to join" in embed_of(again)["description"]  # removal is not undone by asking
     assert await members_of(offline, "Honest Agency") == []
@@ -455,7 +460,7 @@ async def test_one_members_huge_total_never_breaks_the_groups_payout(unlimited) 
 async def test_the_groups_cap_holds_through_the_command(unlimited: OfflineDiscord) -> None:
     offline = unlimited
     for i in range(MAX_GROUPS_PER_CREATOR):
-        public_embed(await group(offline, "create", {"name": f"mine {i}"}))
+        public_notice(await group(offline, "create", {"name": f"mine {i}"}))
     message = refusal(await group(offline, "create", {"name": "one too many"}))
     assert f"already created {MAX_GROUPS_PER_CREATOR} groups" in message
     taken = refusal(await group(offline, "create", {"name": "ＭＩＮＥ 1"}, user=BOB))

@@ -123,8 +123,8 @@ SPECIAL_TEXT = [
     SEEDED_GROUP.upper(),
     "galaxy",
     "Rose",
-    "seed",
-    "one-to-one",
+    "tiktok",
+    "guides",
     "USD",
     "IDR",
     "everyone",
@@ -187,7 +187,7 @@ PLAUSIBLE_TEXT = [
     SEEDED_GROUP,
     "Team 2",
     SEEDED_GIFT,
-    "seed",
+    "guides",
     "IDR",
 ]
 

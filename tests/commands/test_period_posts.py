@@ -18,7 +18,7 @@ from economy.storage import Gifter, SqliteStorage, as_utc, period_end, period_ke
 from tests.support.bots import offline_bot
 from tests.support.community import CANNOT_POST, LAYOUT, POSTS, people, seed
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
-from tests.support.replies import embed_of, only_reply, public_embed, refusal
+from tests.support.replies import embed_of, only_reply, public_notice, refusal
 
 
 def week_end(moment: datetime | None = None) -> datetime:
@@ -41,7 +41,7 @@ async def test_a_manager_picks_the_channel_and_the_week_is_posted_once(
 ) -> None:
     offline.cache_server(GUILD, LAYOUT)
     assert "Manage Server" in refusal(await weekly_posts(offline, user=ALICE))
-    embed = public_embed(await weekly_posts(offline))
+    embed = public_notice(await weekly_posts(offline))
     assert f"<#{POSTS.id}>" in embed["description"] and "end of each week" in embed["description"]
     await seed(offline, people(3))
 
@@ -64,7 +64,7 @@ async def test_a_manager_picks_the_channel_and_the_week_is_posted_once(
 async def test_the_post_fires_once_across_a_restart(config: BotConfig) -> None:
     async with offline_bot(config) as first:
         first.cache_server(GUILD, LAYOUT)
-        public_embed(await weekly_posts(first))
+        public_notice(await weekly_posts(first))
         await seed(first, people(2))
         assert await close_due_periods(first.bot, week_end()) == ["posted"]
         assert len(posts_in(first)) == 1
@@ -78,7 +78,7 @@ async def test_the_post_fires_once_across_a_restart(config: BotConfig) -> None:
 async def test_two_processes_on_one_database_post_once(config: BotConfig) -> None:
     async with offline_bot(config) as setup:
         setup.cache_server(GUILD, LAYOUT)
-        public_embed(await weekly_posts(setup))
+        public_notice(await weekly_posts(setup))
         await seed(setup, people(2))
     first_storage = await SqliteStorage.open(config.database_path)
     second_storage = await SqliteStorage.open(config.database_path)
@@ -104,7 +104,7 @@ async def test_two_processes_on_one_database_post_once(config: BotConfig) -> Non
 
 async def test_after_downtime_only_the_latest_week_is_posted(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await weekly_posts(offline))
+    public_notice(await weekly_posts(offline))
     now = as_utc()
     ledger = offline.bot.storage.ledger
     for weeks in range(3):  # gifts this week and the next two
@@ -116,20 +116,20 @@ async def test_after_downtime_only_the_latest_week_is_posted(offline: OfflineDis
     back_up = week_end(now + timedelta(weeks=2))  # down for three week ends
     assert await close_due_periods(offline.bot, back_up) == ["posted"]
     [post] = posts_in(offline)
-    assert "3 diamonds received in 1 entries" in post.embeds[0]["description"]
+    assert "3 diamonds received in 1 entry" in post.embeds[0]["description"]
     assert await close_due_periods(offline.bot, back_up + timedelta(days=1)) == []
 
 
 async def test_a_quiet_week_posts_nothing(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await weekly_posts(offline))
+    public_notice(await weekly_posts(offline))
     assert await close_due_periods(offline.bot, week_end()) == ["quiet"]
     assert posts_in(offline) == []
 
 
 async def test_no_post_while_the_server_has_leaderboards_off(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await weekly_posts(offline))
+    public_notice(await weekly_posts(offline))
     await seed(offline, people(2))
     await offline.bot.storage.guild_settings.change_settings(
         GUILD.id, {"leaderboard_enabled": "false"}, MANAGER.id
@@ -154,7 +154,7 @@ async def test_a_failed_post_is_told_to_the_manager_and_not_retried(
     offline: OfflineDiscord,
 ) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await weekly_posts(offline))
+    public_notice(await weekly_posts(offline))
     await seed(offline, people(2))
     offline.cache_server(GUILD, CANNOT_POST)  # someone changed the channel's permissions
     assert await close_due_periods(offline.bot, week_end()) == ["failed"]
@@ -173,13 +173,13 @@ async def test_a_failed_post_is_told_to_the_manager_and_not_retried(
     shown = only_reply(await offline.command("tally posts show", {}, user=MANAGER, guild=GUILD))
     assert shown.ephemeral and "Paused, because:" in embed_of(shown)["fields"][0]["value"]
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await weekly_posts(offline))  # fixed, and set again
+    public_notice(await weekly_posts(offline))  # fixed, and set again
     assert (await offline.bot.storage.community.schedules(GUILD.id))[0].status == "active"
 
 
 async def test_a_refusal_from_discord_is_explained_too(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await weekly_posts(offline))
+    public_notice(await weekly_posts(offline))
     await seed(offline, people(1))
     offline.rest.fail("POST", rf"^/channels/{POSTS.id}/messages$", status=404, code=10003)
     assert await close_due_periods(offline.bot, week_end()) == ["failed"]
@@ -189,7 +189,7 @@ async def test_a_refusal_from_discord_is_explained_too(offline: OfflineDiscord) 
 
 async def test_the_post_names_top_gifters_and_newcomers(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await weekly_posts(offline))
+    public_notice(await weekly_posts(offline))
     ledger = offline.bot.storage.ledger
     earlier = as_utc() - timedelta(days=8)
     await ledger.add_entry(GUILD.id, ALICE.id, BOB.id, gift_name="Rose", count=1, coins=1,

@@ -29,7 +29,7 @@ async def test_the_form_records_like_tally_add(offline: OfflineDiscord) -> None:
     embed = public_embed(sent)
     assert "**Galaxy** × 1,000" in embed["description"] and f"<@{BOB.id}>" in embed["description"]
     assert "**@Rosie\\_Fan** (TikTok)" in embed["description"]
-    assert field(embed, "Diamonds added") == "+500,000"
+    assert field(embed, "Diamonds added") == "+1,000,000"
     assert any(b.startswith("p:undo:") for b in buttons(only_reply(sent)))
     [entry] = await entries(offline)
     assert (entry.recipient_id, entry.recorder_id, entry.count) == (BOB.id, MANAGER.id, 1000)

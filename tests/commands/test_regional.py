@@ -40,19 +40,24 @@ def test_regional_stores_are_dated_and_sourced(name: str, region: str, currency:
 
 
 @pytest.mark.parametrize(
-    ("region", "money", "where"),
+    ("region", "money", "where", "planned"),
     [
-        ("US", "$", "app store, United States"),
-        ("ID", "IDR", "app store, Indonesia"),
-        ("BR", "R$", "app store, Brazil"),
-        ("GB", "£", "app store, United Kingdom"),
+        ("US", "$", "app store, United States", True),
+        ("ID", "IDR", "app store, Indonesia", True),
+        ("BR", "R$", "app store, Brazil", False),
+        ("GB", "£", "app store, United Kingdom", False),
     ],
 )
-async def test_coins_in_each_region(offline: OfflineDiscord, region, money, where) -> None:
+async def test_coins_in_each_region(offline: OfflineDiscord, region, money, where, planned) -> None:
     answer = embed(await offline.command("coins", {"amount": 1_400, "region": region}, user=ALICE))
+    cost = field(answer, "What they cost")
+    assert cost.startswith(f"about {money}") and where in cost
+    assert "No " not in cost  # no fallback note: the region has an app store
     cheapest = field(answer, "Cheapest way")
-    assert cheapest.startswith(money) and where in cheapest
-    assert "No " not in cheapest  # no fallback note: the region has an app store
+    if planned:
+        assert cheapest.startswith(money) and "purchase" in cheapest
+    else:  # two known packs or fewer: the bot says so rather than invent a plan
+        assert cheapest.startswith("Too few known packs in the app store") and where in cheapest
 
 
 async def test_indonesian_prices_are_the_documented_bundles(offline: OfflineDiscord) -> None:
@@ -77,14 +82,14 @@ async def test_default_region_follows_the_server_currency(offline: OfflineDiscor
     offline.bot.write_limiter = WriteLimiter(burst=1_000)
     await offline.command("settings currency", {"code": "BRL"}, user=MANAGER, guild=GUILD)
     here = embed(await offline.command("coins", {"amount": 300}, user=ALICE, guild=GUILD))
-    assert "app store, Brazil" in field(here, "Cheapest way")
-    assert field(here, "Cheapest way").startswith("R$18.90 (≈ $3.80)")
+    assert "app store, Brazil" in field(here, "What they cost")
+    assert field(here, "What they cost").startswith("about R$18.90 (≈ $3.80)")  # 300 x 1.89/30
     asked = embed(
         await offline.command("coins", {"amount": 300, "region": "US"}, user=ALICE, guild=GUILD)
     )
-    assert "app store, United States" in field(asked, "Cheapest way")
+    assert "app store, United States" in field(asked, "What they cost")
     there = embed(await offline.command("coins", {"amount": 300}, user=ALICE, guild=OTHER_GUILD))
-    assert "app store, United States" in field(there, "Cheapest way")
+    assert "app store, United States" in field(there, "What they cost")
 
 
 async def test_gift_value_in_a_dm_in_indonesian(offline: OfflineDiscord) -> None:
@@ -92,11 +97,11 @@ async def test_gift_value_in_a_dm_in_indonesian(offline: OfflineDiscord) -> None
         await offline.command("gift value", {"gift": "galaxy", "count": 2}, user=ALICE, locale="id")
     )
     assert field(answer, "Koin yang dipakai") == "2.000"
-    assert field(answer, "Berlian untuk kreator") == "1.000"
-    assert field(answer, "Pendapatan kotor kreator") == "US$5,00 (≈ Rp89.204)"
-    assert field(answer, "Pendapatan bersih kreator") == "US$2,50 (≈ Rp44.602)"
+    assert field(answer, "Berlian untuk kreator") == "2.000"
+    assert field(answer, "Pendapatan kotor kreator") == "US$10,00 (≈ Rp178.408)"
+    assert field(answer, "Pendapatan bersih kreator") == "US$10,00 (≈ Rp178.408)"
     paid = field(answer, "Yang dibayar penonton")
-    assert paid.startswith("Rp") and "toko aplikasi, Indonesia" in paid
+    assert paid.startswith("sekitar Rp485.714 (≈ US$27,22)") and "toko aplikasi, Indonesia" in paid
     assert "Perkiraan" in answer["footer"]["text"]
 
 
@@ -107,11 +112,11 @@ async def test_gift_value_in_a_dm_in_brazilian_portuguese(offline: OfflineDiscor
         )
     )
     assert field(answer, "Moedas gastas") == "2.000"
-    assert field(answer, "Diamantes para o criador") == "1.000"
-    assert field(answer, "Bruto do criador") == f"US${NBSP}5,00 (≈ R${NBSP}24,84)"
+    assert field(answer, "Diamantes para o criador") == "2.000"
+    assert field(answer, "Bruto do criador") == f"US${NBSP}10,00 (≈ R${NBSP}49,69)"
     paid = field(answer, "Quanto o espectador pagou")
-    assert paid.startswith(f"R${NBSP}126,63") and "loja do app, Brasil" in paid
-    assert "67 × 30" in paid
+    assert paid.startswith(f"cerca de R${NBSP}126,00") and "loja do app, Brasil" in paid
+    assert field(answer, "Comprando as moedas").startswith("Poucos pacotes conhecidos")
 
 
 async def test_unsupported_locale_gets_english_and_usd(offline: OfflineDiscord) -> None:
@@ -120,7 +125,7 @@ async def test_unsupported_locale_gets_english_and_usd(offline: OfflineDiscord) 
     )
     assert answer["title"] == "Galaxy × 2"
     assert field(answer, "Coins spent") == "2,000"
-    assert field(answer, "Creator's gross") == "$5.00"
+    assert field(answer, "Creator's gross") == "$10.00"
     assert "app store, United States" in field(answer, "What the viewer paid")
 
 
@@ -128,4 +133,5 @@ async def test_region_option_beats_the_locale_in_a_dm(offline: OfflineDiscord) -
     answer = embed(
         await offline.command("coins", {"amount": 65, "region": "US"}, user=ALICE, locale="id")
     )
-    assert field(answer, "Cara termurah").startswith("US$0,99 · 1 × 65 · toko aplikasi, Amerika")
+    assert field(answer, "Cara termurah").startswith("US$0,99 · 1 × 65 · 1 pembelian")
+    assert "toko aplikasi, Amerika Serikat" in field(answer, "Harganya")

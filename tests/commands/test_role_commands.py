@@ -20,7 +20,14 @@ from tests.support.community import (
     role_path,
 )
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
-from tests.support.replies import embed_of, field, only_reply, public_embed, refusal
+from tests.support.replies import (
+    embed_of,
+    field,
+    only_reply,
+    public_embed,
+    public_notice,
+    refusal,
+)
 
 
 async def top_roles(offline: OfflineDiscord, user=MANAGER, **roles):
@@ -49,7 +56,7 @@ def role_calls(offline: OfflineDiscord) -> list[tuple[str, str]]:
 
 async def test_top_roles_move_to_each_weeks_winners(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    embed = public_embed(await top_roles(offline, gifter=TOP_GIFTER, receiver=TOP_RECEIVER))
+    embed = public_notice(await top_roles(offline, gifter=TOP_GIFTER, receiver=TOP_RECEIVER))
     assert f"<@&{TOP_GIFTER.id}>" in embed["description"]
     await gift(offline, to=ALICE, gave=BOB, coins=100)
     assert await close_due_periods(offline.bot, week_end()) == ["posted"]
@@ -98,7 +105,7 @@ async def test_missing_manage_roles_and_hierarchy_are_said_up_front(
 
 async def test_a_refused_rotation_is_told_to_the_manager(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    public_embed(await top_roles(offline, receiver=TOP_RECEIVER))
+    public_notice(await top_roles(offline, receiver=TOP_RECEIVER))
     await gift(offline, to=ALICE, gave=BOB, coins=100)
     offline.cache_server(GUILD, NO_MANAGE_ROLES)  # someone took Manage Roles away
     assert await close_due_periods(offline.bot, week_end()) == ["failed"]
@@ -111,18 +118,18 @@ async def test_a_refused_rotation_is_told_to_the_manager(offline: OfflineDiscord
 
 async def test_threshold_roles_are_given_once_when_reached(offline: OfflineDiscord) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    embed = public_embed(
+    embed = public_notice(
         await offline.command(
             "tally roles threshold", {"role": WHALE, "diamonds": 20_000}, user=MANAGER, guild=GUILD
         )
     )
     assert "20,000 diamonds" in embed["description"]
     first = public_embed(
-        await offline.command("tally add", {"gift": "galaxy", "count": 30}, user=ALICE, guild=GUILD)
-    )
+        await offline.command("tally add", {"gift": "galaxy", "count": 15}, user=ALICE, guild=GUILD)
+    )  # 15,000 diamonds (TikTok's model: 1 diamond per coin)
     assert "Role earned" not in str(first)
     reached = public_embed(
-        await offline.command("tally add", {"gift": "galaxy", "count": 10}, user=ALICE, guild=GUILD)
+        await offline.command("tally add", {"gift": "galaxy", "count": 5}, user=ALICE, guild=GUILD)
     )
     assert field(reached, "🏅 Role earned") == f"<@{ALICE.id}> now has <@&{WHALE.id}>."
     again = public_embed(
@@ -162,7 +169,7 @@ async def test_a_threshold_role_that_cannot_be_given_says_why_once(
     assert "not a threshold role" in refusal(
         await offline.command("tally roles remove", {"role": ADMINS}, user=MANAGER, guild=GUILD)
     )
-    public_embed(
+    public_notice(
         await offline.command("tally roles remove", {"role": WHALE}, user=MANAGER, guild=GUILD)
     )
     assert await offline.bot.storage.community.threshold_roles(GUILD.id) == []

@@ -55,28 +55,29 @@ async def stored(bot: OfflineDiscord, guild: FakeGuild = GUILD) -> tuple[Any, ..
     )
 
 
-async def test_one_server_on_one_to_one_another_keeps_seed(bot: OfflineDiscord) -> None:
-    before = await galaxy_x2(bot, GUILD)  # cached under seed before the change
-    assert field(before, "Diamonds to the creator") == "1,000"
+async def test_one_server_on_guides_another_keeps_tiktok(bot: OfflineDiscord) -> None:
+    before = await galaxy_x2(bot, GUILD)  # cached under the default (tiktok) before the change
+    assert field(before, "Diamonds to the creator") == "2,000"
 
-    embed = await change(bot, "settings preset", {"name": "one-to-one"})
-    assert "seed → one-to-one" in embed["description"]
-    assert "one-to-one" in embed["footer"]["text"]
+    embed = await change(bot, "settings preset", {"name": "guides"})
+    assert "TikTok's model → creator guides' model" in embed["description"]
+    assert "creator guides' model" in embed["footer"]["text"]
 
     mine = await galaxy_x2(bot, GUILD)
-    assert field(mine, "Diamonds to the creator") == "2,000"
-    assert field(mine, "Creator's gross") == "$10.00"
-    assert field(mine, "Creator's net") == "$10.00"
-    assert "one-to-one" in mine["footer"]["text"]
+    assert field(mine, "Diamonds to the creator") == "1,000"
+    assert field(mine, "Creator's gross") == "$5.00"
+    assert field(mine, "Creator's net") == "$2.50"
+    assert "creator guides' model" in mine["footer"]["text"]
     for elsewhere in (OTHER_GUILD, None):
         theirs = await galaxy_x2(bot, elsewhere)
-        assert field(theirs, "Diamonds to the creator") == "1,000"
-        assert field(theirs, "Creator's gross") == "$5.00"
-        assert "seed" in theirs["footer"]["text"]
+        assert field(theirs, "Diamonds to the creator") == "2,000"
+        assert field(theirs, "Creator's gross") == "$10.00"
+        assert field(theirs, "Creator's net") == "$10.00"
+        assert "TikTok's model" in theirs["footer"]["text"]
 
 
 CHANGES: list[tuple[str, dict[str, Any]]] = [
-    ("settings preset", {"name": "one-to-one"}),
+    ("settings preset", {"name": "guides"}),
     ("settings set", {"figure": "cashout_cut", "value": 10}),
     ("settings reset", {}),
     ("settings reset", {"figure": "usd_per_diamond"}),
@@ -104,7 +105,7 @@ async def test_members_without_manage_server_change_nothing(bot: OfflineDiscord)
     config, gifts, history = await stored(bot)
     assert (config, gifts, history) == (before_config, before_gifts, before_history)
     assert await show(bot) == before_show
-    assert field(await galaxy_x2(bot, GUILD), "Creator's gross") == "$4.00"
+    assert field(await galaxy_x2(bot, GUILD), "Creator's gross") == "$8.00"  # 2,000 x 0.004
 
 
 async def test_a_fresh_server_shows_the_preset_and_refuses_members(bot: OfflineDiscord) -> None:
@@ -112,18 +113,19 @@ async def test_a_fresh_server_shows_the_preset_and_refuses_members(bot: OfflineD
         refusal(await bot.command(path, options, user=ALICE, guild=GUILD))
     assert await stored(bot) == (GuildSettings(), [], [])
     text = await show(bot)
-    assert "Cut at cash-out: **50%** · preset seed · 2026-11-22" in text
+    assert "Cut at cash-out: **0%** · TikTok's model · Nov 25, 2026" in text
     assert "server override" not in text
     assert "Custom gifts: 0" in text
 
 
 async def test_an_override_shows_in_show_and_history(bot: OfflineDiscord) -> None:
     embed = await change(bot, "settings set", {"figure": "cashout_cut", "value": 40})
-    assert "**Cut at cash-out**: 50% → 40%" in embed["description"]
+    assert "**Cut at cash-out**: 0% → 40%" in embed["description"]
     assert "next command" in embed["description"]
 
-    today = datetime.now(UTC).date().isoformat()
-    assert f"Cut at cash-out: **40%** · server override · {today}" in await show(bot)
+    today = datetime.now(UTC).date()
+    on_the_day = f"{today:%b} {today.day}, {today.year}"  # the day in English: Nov 26, 2026
+    assert f"Cut at cash-out: **40%** · server override · {on_the_day}" in await show(bot)
     config, _, _ = await stored(bot)
     assert config.overrides == {"cashout_cut": "0.4"}
 
@@ -186,7 +188,7 @@ async def test_bad_figures_are_refused_and_nothing_written(
         ("settings fx", {"code": "EUR"}, "not overridden"),
         ("settings currency", {"code": "XXX"}, "not a valid choice"),
         ("settings currency", {"code": "USD"}, "already USD"),
-        ("settings preset", {"name": "seed"}, "already seed"),
+        ("settings preset", {"name": "tiktok"}, "already TikTok's model"),
         ("settings preset", {"name": "nope"}, "not a valid choice"),
         ("settings tally-others", {"who": "managers"}, "already managers only"),
         ("settings leaderboard", {"enabled": "on"}, "already on"),
@@ -226,8 +228,9 @@ async def test_server_currency_shows_beside_usd(bot: OfflineDiscord) -> None:
     await change(bot, "settings fx", {"code": "IDR", "rate": 16_000})
     here = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
     assert gross(here) == "$5.00 (≈ IDR80,000)"
-    today = datetime.now(UTC).date().isoformat()
-    assert f"IDR: **16,000** · server override · {today}" in await show(bot)
+    today = datetime.now(UTC).date()
+    on_the_day = f"{today:%b} {today.day}, {today.year}"
+    assert f"IDR: **16,000** · server override · {on_the_day}" in await show(bot)
 
     embed = await change(bot, "settings fx", {"code": "IDR"})
     assert "16,000 → 17,840.8" in embed["description"]
@@ -237,7 +240,7 @@ async def test_server_currency_shows_beside_usd(bot: OfflineDiscord) -> None:
 
 async def test_custom_gifts_belong_to_their_server(bot: OfflineDiscord) -> None:
     embed = await change(bot, "settings gift-add", {"name": "Pizza Party", "coins": 500})
-    assert "**Pizza Party**: 500 coins = 250 diamonds, $1.25 gross" in embed["description"]
+    assert "**Pizza Party**: 500 coins = 500 diamonds, $2.50 gross" in embed["description"]
 
     offered = await bot.autocomplete("gift value", "gift", "pizza", user=ALICE, guild=GUILD)
     assert offered and offered[0]["value"] == "Pizza Party"
@@ -250,8 +253,8 @@ async def test_custom_gifts_belong_to_their_server(bot: OfflineDiscord) -> None:
         "gift value", {"gift": "Pizza Party", "count": 4}, user=ALICE, guild=GUILD
     )
     value = embed_of(only_reply(replies))
-    assert field(value, "Diamonds to the creator") == "1,000"
-    assert field(value, "Creator's gross") == "$5.00"
+    assert field(value, "Diamonds to the creator") == "2,000"
+    assert field(value, "Creator's gross") == "$10.00"
     refused = refusal(
         await bot.command("gift value", {"gift": "Pizza Party"}, user=ALICE, guild=OTHER_GUILD)
     )
@@ -279,7 +282,7 @@ async def test_reset_one_figure_then_everything(bot: OfflineDiscord) -> None:
     await change(bot, "settings fx", {"code": "BRL", "rate": 5})
 
     embed = await change(bot, "settings reset", {"figure": "cashout_cut"})
-    assert "**Cut at cash-out**: 40% → 50%" in embed["description"]
+    assert "**Cut at cash-out**: 40% → 0%" in embed["description"]
     config, _, _ = await stored(bot)
     assert config.overrides == {"daily_cap_usd": "500"} and config.fx_overrides == {"BRL": "5"}
 
@@ -301,7 +304,7 @@ async def test_view_ranges_can_be_moved_in_either_order(bot: OfflineDiscord) -> 
         user=ALICE,
         guild=GUILD,
     )
-    assert field(embed_of(only_reply(replies)), "Creator Fund") == "$5.00 to $10.00"
+    assert field(embed_of(only_reply(replies)), "Creator Fund").startswith("$5.00 to $10.00\n")
     message = refusal(
         await bot.command(
             "settings reset", {"figure": "creator_fund_low"}, user=MANAGER, guild=GUILD
@@ -327,9 +330,9 @@ async def test_show_speaks_the_callers_language(bot: OfflineDiscord) -> None:
     await change(bot, "settings currency", {"code": "BRL"})
     text = await show(bot, locale="pt-BR")
     assert "Configurações deste servidor" in text
-    assert "Taxa no saque: **50%** · predefinição seed" in text
+    assert "Taxa no saque: **0%** · modelo do TikTok · 25 de nov. de 2026" in text
     assert "BRL ao lado do USD · preços de moedas: Brasil" in text
-    assert "BRL: **4,96859**" in text
+    assert "BRL: **4,96859** · ECB · 6 de out. de 2026" in text
 
 
 async def test_settings_need_a_server(bot: OfflineDiscord) -> None:
@@ -349,7 +352,7 @@ async def test_a_stale_stored_setting_does_not_break_the_server(bot: OfflineDisc
     bot.bot.profiles.forget(GUILD.id)
 
     value = await galaxy_x2(bot, GUILD)
-    assert field(value, "Creator's net") == "$2.50"  # the shipped 50% cut still applies
+    assert field(value, "Creator's net") == "$10.00"  # the preset's (no) cut still applies
     rose = await bot.command("gift value", {"gift": "rose"}, user=ALICE, guild=GUILD)
     assert field(embed_of(only_reply(rose)), "Coins spent") == "1"
     text = await show(bot)
@@ -366,12 +369,12 @@ async def test_a_profile_built_while_settings_change_is_not_kept(
     real = store.stored_settings
 
     async def change_midway(guild_id: int, dated: int = 100):
-        stored = await real(guild_id, dated)  # read under seed
-        await store.change_settings(guild_id, {"preset": "one-to-one"}, MANAGER.id)
+        stored = await real(guild_id, dated)  # read under the default, tiktok
+        await store.change_settings(guild_id, {"preset": "guides"}, MANAGER.id)
         profiles.forget(guild_id)
         return stored
 
     monkeypatch.setattr(store, "stored_settings", change_midway)
-    assert (await profiles.get(GUILD.id)).rates.preset == "seed"
+    assert (await profiles.get(GUILD.id)).rates.preset == "tiktok"
     monkeypatch.setattr(store, "stored_settings", real)
-    assert (await profiles.get(GUILD.id)).rates.preset == "one-to-one"
+    assert (await profiles.get(GUILD.id)).rates.preset == "guides"

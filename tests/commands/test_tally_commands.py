@@ -49,6 +49,15 @@ def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
     return offline
 
 
+async def on_guides(offline: OfflineDiscord, guild=GUILD) -> None:
+    """The server uses the creator guides' model: 0.5 diamond a coin, so single Roses are
+    worth half a diamond, and 50% goes at cash-out."""
+    await offline.bot.storage.guild_settings.change_settings(
+        guild.id, {"preset": "guides"}, MANAGER.id
+    )
+    offline.bot.profiles.forget(guild.id)
+
+
 async def everyone_may_tally_others(offline: OfflineDiscord, guild=GUILD) -> None:
     await offline.bot.storage.guild_settings.change_settings(
         guild.id, {"tally_others": "everyone"}, MANAGER.id
@@ -63,20 +72,21 @@ async def test_add_gift_records_diamonds_for_the_caller(offline: OfflineDiscord)
     embed = public_embed(await tally(offline, "tally add", {"gift": "galaxy", "count": 2}))
     assert "**Galaxy** × 2" in embed["description"]
     assert f"<@{ALICE.id}>" in embed["description"]
-    assert field(embed, "Diamonds added") == "+1,000"
+    assert field(embed, "Diamonds added") == "+2,000"  # TikTok's model: a diamond per coin
     assert field(embed, "Coins") == "2,000"
-    assert field(embed, "New total") == "1,000 diamonds"
+    assert field(embed, "New total") == "2,000 diamonds"
     [entry] = await ledger(offline)
     assert (entry.recipient_id, entry.recorder_id, entry.gift_name) == (
         ALICE.id,
         ALICE.id,
         "Galaxy",
     )
-    assert (entry.count, entry.coins, entry.diamonds) == (2, 2000, 1000)
+    assert (entry.count, entry.coins, entry.diamonds) == (2, 2000, 2000)
     assert entry.gifter is None
 
 
 async def test_half_diamonds_are_kept_exactly(offline: OfflineDiscord) -> None:
+    await on_guides(offline)
     first = public_embed(await tally(offline, "tally add", {"gift": "rose", "count": 5}))
     assert field(first, "Diamonds added") == "+2.5"
     second = public_embed(await tally(offline, "tally add", {"gift": "rose"}))
@@ -129,12 +139,12 @@ async def test_member_cannot_add_to_others_unless_the_server_allows_it(offline) 
 
     await everyone_may_tally_others(offline)
     public_embed(await tally(offline, "tally add", {"gift": "galaxy", "member": BOB}))
-    assert await received(offline, BOB) == 500
+    assert await received(offline, BOB) == 1_000
 
 
 async def test_adding_to_yourself_by_name_needs_no_permission(offline: OfflineDiscord) -> None:
     public_embed(await tally(offline, "tally add", {"gift": "galaxy", "member": ALICE}))
-    assert await received(offline, ALICE) == 500
+    assert await received(offline, ALICE) == 1_000
 
 
 @pytest.mark.parametrize(
@@ -162,6 +172,7 @@ async def test_bad_diamond_amount_is_refused(offline: OfflineDiscord, amount: in
 
 
 async def test_undo_takes_back_the_callers_latest_entry(offline: OfflineDiscord) -> None:
+    await on_guides(offline)
     await tally(offline, "tally add", {"gift": "galaxy"}, user=MANAGER)
     await tally(offline, "tally add", {"gift": "lion", "count": 3, "member": BOB}, user=MANAGER)
     await tally(offline, "tally add", {"gift": "rose"}, user=BOB)  # someone else's, later
@@ -224,6 +235,7 @@ def test_server_commands_are_registered_for_server_installs_only(offline) -> Non
 
 async def test_show_totals_payout_top_gifts_and_rank(unlimited: OfflineDiscord) -> None:
     offline = unlimited
+    await on_guides(offline)
     from_bob = {"gifter": BOB}
     await tally(offline, "tally add", {"gift": "galaxy", "count": 30, **from_bob})  # 15,000
     await tally(offline, "tally add", {"gift": "galaxy", "count": 10, **from_bob})  # 5,000
@@ -511,17 +523,17 @@ async def test_a_server_sees_and_changes_nothing_of_another(offline: OfflineDisc
     await tally(offline, "tally add", {"gift": "lion"}, user=BOB, guild=OTHER_GUILD)
 
     mine = public_embed(await tally(offline, "tally show", guild=GUILD))
-    assert field(mine, "Diamonds received") == "2,000"
+    assert field(mine, "Diamonds received") == "4,000"
     theirs = public_embed(await tally(offline, "tally show", guild=OTHER_GUILD))
     assert field(theirs, "Diamonds received") == "0"
     board = public_embed(await tally(offline, "tally leaderboard", guild=OTHER_GUILD))
     assert f"<@{ALICE.id}>" not in board["description"] and f"<@{BOB.id}>" in board["description"]
 
     assert "no entry to undo" in refusal(await tally(offline, "tally undo", guild=OTHER_GUILD))
-    assert await received(offline, ALICE, GUILD) == 2000
+    assert await received(offline, ALICE, GUILD) == 4000
     reset = await tally(offline, "tally reset", {"member": ALICE}, user=MANAGER, guild=OTHER_GUILD)
     assert "no entries to reset" in refusal(reset)
-    assert await received(offline, BOB, OTHER_GUILD) == Decimal("14999.5")
+    assert await received(offline, BOB, OTHER_GUILD) == 29_999
 
 
 # -- languages -------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ GIFTS = [("galaxy", 3, Decimal(1500)), ("lion", 1, Decimal("14999.5"))]  # (gift
 async def test_a_thousand_concurrent_adds_keep_totals_equal_to_the_ledger(
     offline: OfflineDiscord,
 ) -> None:
+    # The creator guides' model (0.5 diamond a coin): half diamonds must add up exactly too.
+    await offline.bot.storage.guild_settings.change_settings(GUILD.id, {"preset": "guides"}, 1)
+    offline.bot.profiles.forget(GUILD.id)
     started = time.perf_counter()
     calls = [
         offline.command("tally add", {"gift": gift, "count": count}, user=user, guild=GUILD)

@@ -31,6 +31,9 @@ async def answers(driver: OfflineDiscord) -> list[dict]:
 
 async def test_a_new_bot_on_the_same_file_shows_the_same_tallies(config: BotConfig) -> None:
     async with offline_bot(config) as first:
+        guild_settings = first.bot.storage.guild_settings  # half diamonds must survive too
+        await guild_settings.change_settings(GUILD.id, {"preset": "guides"}, MANAGER.id)
+        first.bot.profiles.forget(GUILD.id)
         for options in (
             {"gift": "galaxy", "count": 7},
             {"gift": "lion", "member": ALICE},

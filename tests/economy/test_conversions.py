@@ -37,12 +37,12 @@ def make_gift(name: str, coins: int) -> Gift:
 
 
 TODAY = date(2026, 11, 22)
-SEED = default_presets()["seed"]
-ONE_TO_ONE = default_presets()["one-to-one"]
+GUIDES = default_presets()["guides"]
+TIKTOK = default_presets()["tiktok"]
 GALAXY = make_gift("Galaxy", 1000)
 LION = make_gift("Lion", 29_999)
 ROSE = make_gift("Rose", 1)
-STORES = {store.key: store for store in SEED.stores}
+STORES = {store.key: store for store in GUIDES.stores}
 
 
 def bundles_of(purchase: Purchase) -> list[tuple[int, int]]:
@@ -53,19 +53,19 @@ def bundles_of(purchase: Purchase) -> list[tuple[int, int]]:
 
 
 def test_a_thousand_diamonds_are_five_dollars_gross_and_two_fifty_net() -> None:
-    result = payout(1000, SEED)
+    result = payout(1000, GUIDES)
     assert (result.gross_usd, result.cut_usd, result.net_usd) == (5, Decimal("2.5"), Decimal("2.5"))
     assert format_money(result.gross_usd, "USD") == "$5.00"
     assert format_money(result.net_usd, "USD") == "$2.50"
 
 
 def test_twenty_thousand_diamonds_reach_the_hundred_dollar_minimum() -> None:
-    reached = payout(20_000, SEED)
+    reached = payout(20_000, GUIDES)
     assert reached.minimum_diamonds == 20_000
     assert reached.reached and reached.diamonds_to_minimum == 0 and reached.progress == 1
     assert reached.gross_usd == 100 and reached.net_usd == 50
     assert reached.days_to_cash_out == 1
-    short = payout(19_999, SEED)
+    short = payout(19_999, GUIDES)
     assert not short.reached
     assert short.diamonds_to_minimum == 1
     assert short.progress == Decimal("0.99995")
@@ -73,44 +73,44 @@ def test_twenty_thousand_diamonds_reach_the_hundred_dollar_minimum() -> None:
 
 
 def test_payout_progress_and_the_daily_cap() -> None:
-    assert payout(10_000, SEED).progress == Decimal("0.5")
-    nothing = payout(0, SEED)
+    assert payout(10_000, GUIDES).progress == Decimal("0.5")
+    nothing = payout(0, GUIDES)
     assert (nothing.net_usd, nothing.progress, nothing.reached) == (0, 0, False)
     # 1,000,000 diamonds net USD 2,500: three days at USD 1,000 a day
-    assert payout(1_000_000, SEED).days_to_cash_out == 3
-    assert payout(800_000, SEED).days_to_cash_out == 2  # exactly USD 2,000 net
-    # one-to-one: no cut, so 20,000 diamonds net the full USD 100
-    assert payout(20_000, ONE_TO_ONE).net_usd == 100
+    assert payout(1_000_000, GUIDES).days_to_cash_out == 3
+    assert payout(800_000, GUIDES).days_to_cash_out == 2  # exactly USD 2,000 net
+    # tiktok: no cut, so 20,000 diamonds net the full USD 100
+    assert payout(20_000, TIKTOK).net_usd == 100
 
 
 def test_a_hundred_coins_make_fifty_diamonds() -> None:
-    assert diamonds_for(100, SEED) == 50
-    assert diamonds_for(100, ONE_TO_ONE) == 100
+    assert diamonds_for(100, GUIDES) == 50
+    assert diamonds_for(100, TIKTOK) == 100
 
 
 def test_diamonds_are_exact_never_rounded() -> None:
-    assert gift_value(LION, 1, SEED, STORES["app/US"]).diamonds == Decimal("14999.5")
-    assert gift_value(ROSE, 1, SEED, STORES["app/US"]).diamonds == Decimal("0.5")
-    one, two = (gift_value(ROSE, 1, SEED, STORES["app/US"]).diamonds for _ in range(2))
-    assert one + two == gift_value(ROSE, 2, SEED, STORES["app/US"]).diamonds == 1
+    assert gift_value(LION, 1, GUIDES, STORES["app/US"]).diamonds == Decimal("14999.5")
+    assert gift_value(ROSE, 1, GUIDES, STORES["app/US"]).diamonds == Decimal("0.5")
+    one, two = (gift_value(ROSE, 1, GUIDES, STORES["app/US"]).diamonds for _ in range(2))
+    assert one + two == gift_value(ROSE, 2, GUIDES, STORES["app/US"]).diamonds == 1
 
 
 def test_a_million_views_pay_twenty_to_thirty_dollars_in_the_creator_fund() -> None:
-    estimate = views_estimate(1_000_000, "creator-fund", SEED)
+    estimate = views_estimate(1_000_000, "creator-fund", GUIDES)
     assert (estimate.low_usd, estimate.high_usd) == (20, 30)
     assert "seed 002" in estimate.source and estimate.as_of == date(2023, 12, 16)
     assert estimate.availability.status == "ended"
     assert estimate.availability.ended_on == date(2023, 12, 16)
-    rewards = views_estimate(1_000_000, "creator-rewards", SEED)
+    rewards = views_estimate(1_000_000, "creator-rewards", GUIDES)
     assert (rewards.low_usd, rewards.high_usd) == (400, 1000)
     assert "US" in rewards.availability.countries and rewards.availability.check_in_app
-    assert views_estimate(0, "creator-fund", SEED).high_usd == 0
+    assert views_estimate(0, "creator-fund", GUIDES).high_usd == 0
     with pytest.raises(NotFound):
-        views_estimate(1000, "partner-program", SEED)
+        views_estimate(1000, "partner-program", GUIDES)
 
 
-def test_two_galaxies_under_seed() -> None:
-    value = gift_value(GALAXY, 2, SEED, STORES["app/US"])
+def test_two_galaxies_under_guides() -> None:
+    value = gift_value(GALAXY, 2, GUIDES, STORES["app/US"])
     assert (value.coins, value.diamonds) == (2000, 1000)
     assert (value.gross_usd, value.net_usd) == (5, Decimal("2.5"))
     # what the viewer paid: 2,000 coins at the US app's 65 coins for USD 0.99
@@ -130,14 +130,14 @@ def test_what_a_gift_cost_the_viewer_in_every_store() -> None:
     web = viewer_cost(GALAXY, 1, STORES["web/US"])
     assert format_money(web.amount, "USD") == "$10.57"  # 1,000 x 0.74 / 70
     assert viewer_cost(GALAXY, 1, STORES["app/ID"]).amount.quantize(Decimal(1)) == 242_857
-    brazil = gift_value(GALAXY, 1, SEED, STORES["app/BR"])
+    brazil = gift_value(GALAXY, 1, GUIDES, STORES["app/BR"])
     assert brazil.viewer_cost.amount == 63  # 1,000 x R$1,89 / 30
     assert isinstance(brazil.plan, TooFewPacks)  # one known pack: no plan invented
     assert coins_cost(65, STORES["app/US"]).amount == Decimal("0.99")
 
 
 def test_two_galaxies_under_one_to_one() -> None:
-    value = gift_value(GALAXY, 2, ONE_TO_ONE, STORES["app/US"])
+    value = gift_value(GALAXY, 2, TIKTOK, STORES["app/US"])
     assert (value.coins, value.diamonds) == (2000, 2000)
     assert value.gross_usd == value.net_usd == 10
 
@@ -150,7 +150,7 @@ def test_two_galaxies_under_one_to_one() -> None:
     coins=st.integers(1, 44_999),
     count=st.integers(1, MAX_COUNT - 1),
     key=st.sampled_from(sorted(STORES)),
-    rates=st.sampled_from([SEED, ONE_TO_ONE]),
+    rates=st.sampled_from([GUIDES, TIKTOK]),
 )
 def test_more_gifts_never_cost_or_earn_less(
     coins: int, count: int, key: str, rates: RateCard
@@ -172,7 +172,7 @@ def planning_cost(purchase: Purchase, store: Store) -> Decimal:
     return purchase.price + purchase.purchases * min(b.price for b in store.bundles)
 
 
-ODD = SEED.with_override("usd_per_diamond", Decimal("0.0037"), "test", TODAY).with_override(
+ODD = GUIDES.with_override("usd_per_diamond", Decimal("0.0037"), "test", TODAY).with_override(
     "cashout_cut", Decimal("0.33"), "test", TODAY
 )
 ODD = ODD.with_override("diamonds_per_coin", Decimal("0.7"), "test", TODAY)
@@ -181,7 +181,7 @@ ODD = ODD.with_override("diamonds_per_coin", Decimal("0.7"), "test", TODAY)
 @settings(max_examples=200, deadline=None)
 @given(
     cents=st.integers(1, 100_000_000),
-    rates=st.sampled_from([SEED, ONE_TO_ONE, ODD]),
+    rates=st.sampled_from([GUIDES, TIKTOK, ODD]),
     gift_coins=st.none() | st.integers(1, 44_999),
 )
 def test_goal_round_trips_to_the_fewest_diamonds_and_coins(
@@ -201,18 +201,18 @@ def test_goal_round_trips_to_the_fewest_diamonds_and_coins(
 
 
 def test_goal_examples() -> None:
-    hundred = goal(Decimal(100), SEED, GALAXY)
+    hundred = goal(Decimal(100), GUIDES, GALAXY)
     # USD 100 net = USD 200 gross = 40,000 diamonds = 80,000 coins = 80 Galaxies
     assert (hundred.diamonds, hundred.coins, hundred.gift_count) == (40_000, 80_000, 80)
-    assert goal(Decimal(100), ONE_TO_ONE).coins == 20_000
-    assert goal(Decimal("0.01"), SEED, LION).gift_count == 1
+    assert goal(Decimal(100), TIKTOK).coins == 20_000
+    assert goal(Decimal("0.01"), GUIDES, LION).gift_count == 1
 
 
 # --- currency -----------------------------------------------------------------------------
 
 
 def test_convert_through_usd() -> None:
-    rates = SEED.with_fx("BRL", Decimal(5), "test", TODAY).with_fx(
+    rates = GUIDES.with_fx("BRL", Decimal(5), "test", TODAY).with_fx(
         "IDR", Decimal(16_000), "test", TODAY
     )
     assert convert(Decimal(10), "BRL", "IDR", rates) == 32_000  # 10 BRL = 2 USD = 32,000 IDR
@@ -237,7 +237,7 @@ def test_counts_out_of_range(count: int) -> None:
         check_count(count)
     assert "between 1 and 1000000" in str(err.value)
     with pytest.raises(OutOfRange):
-        gift_value(GALAXY, count, SEED, STORES["app/US"])
+        gift_value(GALAXY, count, GUIDES, STORES["app/US"])
 
 
 def test_counts_at_the_edges_and_of_the_wrong_type() -> None:
@@ -245,7 +245,7 @@ def test_counts_at_the_edges_and_of_the_wrong_type() -> None:
     for bad in (1.5, True, "3", None):
         with pytest.raises(InvalidValue):
             check_count(bad)
-    biggest = gift_value(make_gift("TikTok Universe", 44_999), MAX_COUNT, SEED, STORES["app/US"])
+    biggest = gift_value(make_gift("TikTok Universe", 44_999), MAX_COUNT, GUIDES, STORES["app/US"])
     assert biggest.coins == 44_999_000_000
 
 
@@ -254,14 +254,14 @@ def test_counts_at_the_edges_and_of_the_wrong_type() -> None:
     [
         (lambda: coins_cost(0, STORES["app/US"]), "coins"),
         (lambda: coins_cost(MAX_AMOUNT + 1, STORES["app/US"]), "coins"),
-        (lambda: payout(-1, SEED), "diamonds"),
-        (lambda: payout(10**18 + 1, SEED), "diamonds"),
-        (lambda: views_estimate(-5, "creator-fund", SEED), "views"),
-        (lambda: goal(Decimal(0), SEED), "amount"),
-        (lambda: goal(Decimal("-10"), SEED), "amount"),
-        (lambda: convert(Decimal(-1), "USD", "EUR", SEED), "amount"),
-        (lambda: convert(Decimal(10) ** 16, "USD", "EUR", SEED), "amount"),
-        (lambda: diamonds_for(-1, SEED), "coins"),
+        (lambda: payout(-1, GUIDES), "diamonds"),
+        (lambda: payout(10**18 + 1, GUIDES), "diamonds"),
+        (lambda: views_estimate(-5, "creator-fund", GUIDES), "views"),
+        (lambda: goal(Decimal(0), GUIDES), "amount"),
+        (lambda: goal(Decimal("-10"), GUIDES), "amount"),
+        (lambda: convert(Decimal(-1), "USD", "EUR", GUIDES), "amount"),
+        (lambda: convert(Decimal(10) ** 16, "USD", "EUR", GUIDES), "amount"),
+        (lambda: diamonds_for(-1, GUIDES), "coins"),
     ],
 )
 def test_amounts_out_of_range(call: Any, what: str) -> None:
@@ -282,8 +282,8 @@ def test_check_amount() -> None:
 @pytest.mark.parametrize("bad", [Decimal(5), 2.5, True, "5"])
 def test_coins_and_views_must_be_whole_numbers(bad: Any) -> None:
     calls = [
-        lambda: diamonds_for(bad, SEED),
-        lambda: views_estimate(bad, "creator-fund", SEED),
+        lambda: diamonds_for(bad, GUIDES),
+        lambda: views_estimate(bad, "creator-fund", GUIDES),
         lambda: coins_cost(bad, STORES["app/US"]),
     ]
     for call in calls:
@@ -294,10 +294,10 @@ def test_coins_and_views_must_be_whole_numbers(bad: Any) -> None:
 @pytest.mark.parametrize("bad", [2.5, True, "5", Decimal("NaN")])
 def test_a_balance_must_be_a_number(bad: Any) -> None:
     with pytest.raises(InvalidValue):
-        payout(bad, SEED)
+        payout(bad, GUIDES)
 
 
 def test_any_balance_pays_out_fractions_included() -> None:
-    assert payout(Decimal("0.5"), SEED).gross_usd == Decimal("0.0025")
-    huge = payout(10**16, SEED)  # a whole group's total, past any one entry's bound
+    assert payout(Decimal("0.5"), GUIDES).gross_usd == Decimal("0.0025")
+    huge = payout(10**16, GUIDES)  # a whole group's total, past any one entry's bound
     assert huge.gross_usd == Decimal(5 * 10**13)

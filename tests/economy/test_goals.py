@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from economy.catalog import Gift, default_catalog
 from economy.conversions import MAX_AMOUNT, diamonds_for, payout
-from economy.errors import InvalidValue, OutOfRange
+from economy.errors import InvalidValue, Money, OutOfRange
 from economy.goals import GoalOutOfRange, goal_gifts, goal_limits, goal_usd
 from economy.rates import default_presets
 
-SEED = default_presets()["seed"]
-ONE_TO_ONE = default_presets()["one-to-one"]
+GUIDES = default_presets()["guides"]
+TIKTOK = default_presets()["tiktok"]
 FEATURED = default_catalog().featured
 D = Decimal
 
@@ -25,11 +25,11 @@ def gift(name: str, coins: int) -> Gift:
 
 
 def nets(coins: int) -> Decimal:
-    return payout(diamonds_for(coins, SEED), SEED).net_usd
+    return payout(diamonds_for(coins, GUIDES), GUIDES).net_usd
 
 
 def test_a_two_fifty_goal_lists_galaxies_not_a_tiktok_universe() -> None:
-    result = goal_gifts(D("2.50"), SEED, FEATURED)
+    result = goal_gifts(D("2.50"), GUIDES, FEATURED)
     names = [route.gift.name for route in result.routes]
     assert "TikTok Universe" not in names  # one would be 20 times the goal
     first = result.routes[0]
@@ -51,7 +51,7 @@ def test_every_route_reaches_the_goal_and_one_gift_fewer_does_not(
 ) -> None:
     target = D(cents) / 100
     candidates = [gift(f"Gift {coins}", coins) for coins in sizes]
-    result = goal_gifts(target, SEED, candidates)
+    result = goal_gifts(target, GUIDES, candidates)
     for route in result.routes:
         assert route.net_usd == nets(route.coins) >= target
         assert nets(route.gift.coins * (route.count - 1)) < target
@@ -67,21 +67,21 @@ def test_every_route_reaches_the_goal_and_one_gift_fewer_does_not(
 
 
 def test_a_gift_worth_exactly_the_goal_is_a_route() -> None:
-    result = goal_gifts(D("2.50"), SEED, [gift("Galaxy", 1000), gift("Double", 2000)])
+    result = goal_gifts(D("2.50"), GUIDES, [gift("Galaxy", 1000), gift("Double", 2000)])
     assert [(r.gift.name, r.count) for r in result.routes] == [("Double", 1), ("Galaxy", 2)]
     assert result.bigger is None
-    repeated = goal_gifts(D(1), ONE_TO_ONE, [gift("Rose", 1), gift("Rose", 1)])
+    repeated = goal_gifts(D(1), TIKTOK, [gift("Rose", 1), gift("Rose", 1)])
     assert [(r.gift.name, r.count) for r in repeated.routes] == [("Rose", 200)]
 
 
 def test_a_goal_typed_in_rupiah() -> None:
-    low, high = goal_limits("IDR", SEED)
+    low, high = goal_limits("IDR", GUIDES)
     assert low == 179  # USD 0.01 at Rp17,840.80 a dollar, rounded up to a whole rupiah
-    assert high == (MAX_AMOUNT * SEED.fx_rate("IDR")).to_integral_value(rounding="ROUND_FLOOR")
-    usd = goal_usd(D(178_408), "IDR", SEED)
+    assert high == (MAX_AMOUNT * GUIDES.fx_rate("IDR")).to_integral_value(rounding="ROUND_FLOOR")
+    usd = goal_usd(D(178_408), "IDR", GUIDES)
     assert usd.quantize(D("0.0001")) == D("10.0000")
-    assert goal_usd(low, "idr", SEED) >= D("0.01")  # the minimum shown is itself accepted
-    assert goal_usd(D("2.50"), "USD", SEED) == D("2.50")
+    assert goal_usd(low, "idr", GUIDES) >= D("0.01")  # the minimum shown is itself accepted
+    assert goal_usd(D("2.50"), "USD", GUIDES) == D("2.50")
 
 
 @pytest.mark.parametrize(("amount", "currency"), [(D(178), "IDR"), (D(0), "BRL"), (D(-5), "USD")])
@@ -89,22 +89,22 @@ def test_goals_out_of_range_carry_bounds_in_the_typed_currency(
     amount: Decimal, currency: str
 ) -> None:
     with pytest.raises(GoalOutOfRange) as err:
-        goal_usd(amount, currency, SEED)
-    low, high = goal_limits(currency, SEED)
-    assert isinstance(err.value, OutOfRange)  # shown by the generic handler until wired
+        goal_usd(amount, currency, GUIDES)
+    low, high = goal_limits(currency, GUIDES)
+    assert isinstance(err.value, OutOfRange)
     assert err.value.params == {
-        "what": "amount",
-        "value": amount,
-        "minimum": low,
-        "maximum": high,
+        "what": "goal",
+        "value": Money(amount, currency),
+        "minimum": Money(low, currency),
+        "maximum": Money(high, currency),
         "currency": currency,
     }
     assert (err.value.minimum, err.value.maximum, err.value.currency) == (low, high, currency)
 
 
 def test_brl_bounds_and_bad_amounts() -> None:
-    low, _ = goal_limits("BRL", SEED)
+    low, _ = goal_limits("BRL", GUIDES)
     assert low == D("0.05")  # USD 0.01 = R$ 0.0497, rounded up to the centavo
     for bad in (D("NaN"), 2.5, True, "5"):
         with pytest.raises(InvalidValue):
-            goal_usd(bad, "BRL", SEED)  # type: ignore[arg-type]
+            goal_usd(bad, "BRL", GUIDES)  # type: ignore[arg-type]

@@ -297,7 +297,7 @@ def test_a_custom_gift_outside_the_coin_range_is_refused(coins: int) -> None:
     err = caught.value
     assert err.key == "settings.error.gift_coins"
     assert (err.coins, err.low, err.high) == (coins, 1, 1_000_000)
-    assert err.params == {"low": 1, "high": 1_000_000}
+    assert err.params == {"low": 1, "high": Quantity(1_000_000, "coins")}
 
 
 def test_coins_are_checked_before_the_name() -> None:
@@ -357,7 +357,9 @@ def test_a_change_that_breaks_the_profile_is_refused() -> None:
 
 def test_a_stale_stored_setting_does_not_block_an_unrelated_change() -> None:
     stale_gift = custom_gift("Rose", 5)  # a name the shipped catalog now uses
-    before = replaced(GuildSettings(), overrides={"cashout_cut": "7"})  # no longer applies
+    before = replaced(  # the cut no longer applies
+        GuildSettings(), preset="guides", overrides={"cashout_cut": "7"}
+    )
     after = replaced(before, currency="BRL")
     profile = profile_of(before, after, customs=[stale_gift], before_customs=[stale_gift])
     assert profile.currency == "BRL"
@@ -396,7 +398,9 @@ def test_resetting_one_bound_that_would_invert_its_range_names_the_other() -> No
 
 
 def test_resetting_an_ordinary_figure_keeps_the_rest() -> None:
-    before = replaced(GuildSettings(), overrides={"cashout_cut": "0.4", "daily_cap_usd": "500"})
+    before = replaced(
+        GuildSettings(), preset="guides", overrides={"cashout_cut": "0.4", "daily_cap_usd": "500"}
+    )
     profile = check_reset(
         before, [], "cashout_cut", catalog=default_catalog(), presets=default_presets()
     )

@@ -27,7 +27,7 @@ from economy.purchase import (
 from economy.rates import Bundle, CoinPrice, Store, default_presets
 
 TODAY = date(2026, 11, 25)
-STORES = {store.key: store for store in default_presets()["seed"].stores}
+STORES = {store.key: store for store in default_presets()["guides"].stores}
 US = STORES["app/US"]
 Key = tuple[Fraction, int, int]  # (price + lambda x purchases, purchases, coins over)
 

@@ -36,8 +36,8 @@ SCALARS = (
 
 
 @pytest.fixture
-def seed() -> RateCard:
-    return default_presets()["seed"]
+def guides() -> RateCard:
+    return default_presets()["guides"]
 
 
 def raw() -> dict[str, Any]:
@@ -55,24 +55,24 @@ def write(tmp_path: Path, data: object) -> Path:
 
 def test_presets_are_the_documented_ones() -> None:
     presets = default_presets()
-    assert PRESET_NAMES == ("seed", "one-to-one")
-    assert DEFAULT_PRESET == "seed"
+    assert PRESET_NAMES == ("tiktok", "guides")
+    assert DEFAULT_PRESET == "tiktok"
     assert set(PRESET_NAMES) <= set(presets)
     assert all(presets[name].preset == name for name in PRESET_NAMES)
 
 
-def test_seed_figures_match_the_seed_documents(seed: RateCard) -> None:
-    assert seed.diamonds_per_coin.value == Decimal("0.5")
-    assert seed.usd_per_diamond.value == Decimal("0.005")
-    assert seed.cashout_cut.value == Decimal("0.5")
-    assert seed.minimum_withdrawal_usd.value == Decimal("100")
-    assert seed.daily_cap_usd.value == Decimal("1000")
-    assert seed.agency_cut_default.value == 0
-    assert "seed 001" in seed.diamonds_per_coin.source
+def test_seed_figures_match_the_seed_documents(guides: RateCard) -> None:
+    assert guides.diamonds_per_coin.value == Decimal("0.5")
+    assert guides.usd_per_diamond.value == Decimal("0.005")
+    assert guides.cashout_cut.value == Decimal("0.5")
+    assert guides.minimum_withdrawal_usd.value == Decimal("100")
+    assert guides.daily_cap_usd.value == Decimal("1000")
+    assert guides.agency_cut_default.value == 0
+    assert "seed 001" in guides.diamonds_per_coin.source
 
 
-def test_one_to_one_follows_the_gift_api_convention() -> None:
-    card = default_presets()["one-to-one"]
+def test_tiktok_follows_the_gift_api_and_wallet_page() -> None:
+    card = default_presets()["tiktok"]
     assert card.diamonds_per_coin.value == 1
     assert "diamond_count" in card.diamonds_per_coin.source
     assert card.diamonds_per_coin.as_of == date(2024, 1, 5)
@@ -86,26 +86,26 @@ def test_one_to_one_follows_the_gift_api_convention() -> None:
     assert minimum.source.startswith("unofficial") and "names no number" in minimum.source
 
 
-def test_views_programs(seed: RateCard) -> None:
-    fund, rewards = seed.views["creator-fund"], seed.views["creator-rewards"]
+def test_views_programs(guides: RateCard) -> None:
+    fund, rewards = guides.views["creator-fund"], guides.views["creator-rewards"]
     assert (fund.low_per_1000, fund.high_per_1000) == (Decimal("0.02"), Decimal("0.03"))
     assert "seed 002" in fund.source
     assert fund.note is not None and "2023-12-16" in fund.note and "0.04" in fund.note
     assert (rewards.low_per_1000, rewards.high_per_1000) == (Decimal("0.40"), Decimal("1.00"))
 
 
-def test_where_each_views_program_runs_or_ran(seed: RateCard) -> None:
-    fund = seed.views["creator-fund"].availability
+def test_where_each_views_program_runs_or_ran(guides: RateCard) -> None:
+    fund = guides.views["creator-fund"].availability
     assert (fund.status, fund.ended_on, fund.official) == ("ended", date(2023, 12, 16), True)
     assert fund.countries == ("US", "GB", "DE", "FR")
     assert "newsroom" in fund.source and fund.as_of == date(2023, 11, 6)
-    rewards = seed.views["creator-rewards"].availability
+    rewards = guides.views["creator-rewards"].availability
     assert rewards.status == "running" and rewards.ended_on is None
     assert rewards.countries == ("US", "GB", "DE", "FR", "JP", "KR", "BR", "MX")
     assert (rewards.official, rewards.check_in_app) == (False, True)  # third-party list
     assert "napolify" in rewards.source and rewards.as_of == date(2025, 11, 26)
     # an override of the pay range keeps where the program runs
-    changed = seed.with_override("creator_fund_high", Decimal("0.04"), "newer blog", TODAY)
+    changed = guides.with_override("creator_fund_high", Decimal("0.04"), "newer blog", TODAY)
     assert changed.views["creator-fund"].availability == fund
 
 
@@ -120,13 +120,13 @@ def test_every_figure_has_a_source_and_a_date() -> None:
             assert date(2023, 1, 1) <= item.as_of <= TODAY
 
 
-def test_money_loads_as_exact_decimals(seed: RateCard) -> None:
-    assert seed.usd_per_diamond.value == Decimal("0.005")  # not 0.005000000000000000104...
-    assert all(isinstance(b.price, Decimal) for s in seed.stores for b in s.bundles)
+def test_money_loads_as_exact_decimals(guides: RateCard) -> None:
+    assert guides.usd_per_diamond.value == Decimal("0.005")  # not 0.005000000000000000104...
+    assert all(isinstance(b.price, Decimal) for s in guides.stores for b in s.bundles)
 
 
-def test_us_app_and_web_bundles(seed: RateCard) -> None:
-    app = seed.store("app", "US")
+def test_us_app_and_web_bundles(guides: RateCard) -> None:
+    app = guides.store("app", "US")
     assert [(b.coins, str(b.price)) for b in app.bundles] == [
         (65, "0.99"),
         (330, "4.99"),
@@ -139,7 +139,7 @@ def test_us_app_and_web_bundles(seed: RateCard) -> None:
     assert app.currency == "USD" and not app.sells_custom and not app.too_few_packs
     assert app.note is not None and "Unconfirmed: the 660" in app.note
     assert (app.reference_price.coins, app.reference_price.price) == (65, Decimal("0.99"))
-    web = seed.store("web", "US")
+    web = guides.store("web", "US")
     assert [(b.coins, b.price) for b in web.bundles] == [(70, Decimal("0.74"))]
     assert web.sells_custom and web.custom_rate is not None
     assert (web.custom_rate.coins, web.custom_rate.price) == (70, Decimal("0.74"))
@@ -150,83 +150,83 @@ def test_us_app_and_web_bundles(seed: RateCard) -> None:
     assert web.as_of == date(2024, 4, 30)  # TechCrunch's report
 
 
-def test_regional_stores(seed: RateCard) -> None:
-    gb = seed.store("app", "GB")
+def test_regional_stores(guides: RateCard) -> None:
+    gb = guides.store("app", "GB")
     assert gb.currency == "GBP"
     assert [(b.coins, b.price) for b in gb.bundles] == [(65, D("0.99")), (6607, D("99.99"))]
     assert gb.too_few_packs and gb.note is not None and "0.89" in gb.note
-    indonesia = seed.store("app", "ID")
+    indonesia = guides.store("app", "ID")
     assert indonesia.currency == "IDR" and not indonesia.too_few_packs
     assert [(b.coins, b.price) for b in indonesia.bundles] == [
         (70, Decimal(17000)),
         (350, Decimal(85000)),
         (1400, Decimal(340000)),
     ]
-    brazil = seed.store("app", "BR")
+    brazil = guides.store("app", "BR")
     assert brazil.currency == "BRL" and brazil.too_few_packs
     assert [(b.coins, b.price) for b in brazil.bundles] == [(30, Decimal("1.89"))]
     assert brazil.reference_price.price_per_coin == Decimal("0.063")
 
 
-def test_store_lookup(seed: RateCard) -> None:
-    assert {s.name for s in seed.stores_for("US")} == {"app", "web"}
-    assert seed.stores_for("FR") == ()
-    assert seed.store("app", "id").region == "ID"
+def test_store_lookup(guides: RateCard) -> None:
+    assert {s.name for s in guides.stores_for("US")} == {"app", "web"}
+    assert guides.stores_for("FR") == ()
+    assert guides.store("app", "id").region == "ID"
     with pytest.raises(NotFound) as err:
-        seed.store("web", "ID")
+        guides.store("web", "ID")
     assert err.value.params["name"] == "web/ID"
 
 
-def test_exchange_rates(seed: RateCard) -> None:
-    assert {"IDR", "BRL", "EUR", "GBP", "INR", "PHP", "MXN"} == set(seed.fx)
-    for figure in seed.fx.values():
+def test_exchange_rates(guides: RateCard) -> None:
+    assert {"IDR", "BRL", "EUR", "GBP", "INR", "PHP", "MXN"} == set(guides.fx)
+    for figure in guides.fx.values():
         assert (figure.source, figure.as_of) == ("ECB", date(2026, 10, 6))
-    assert seed.fx_rate("USD") == 1
-    assert seed.fx_rate("idr") == seed.fx["IDR"].value
-    assert seed.fx_rate("INR").quantize(Decimal("0.0001")) == Decimal("96.4251")
-    assert seed.fx_rate("PHP").quantize(Decimal("0.0001")) == Decimal("62.7403")
-    assert seed.fx_rate("MXN").quantize(Decimal("0.0001")) == Decimal("17.9445")
+    assert guides.fx_rate("USD") == 1
+    assert guides.fx_rate("idr") == guides.fx["IDR"].value
+    assert guides.fx_rate("INR").quantize(Decimal("0.0001")) == Decimal("96.4251")
+    assert guides.fx_rate("PHP").quantize(Decimal("0.0001")) == Decimal("62.7403")
+    assert guides.fx_rate("MXN").quantize(Decimal("0.0001")) == Decimal("17.9445")
     with pytest.raises(NotFound):
-        seed.fx_rate("XAU")
+        guides.fx_rate("XAU")
 
 
 def test_unknown_preset() -> None:
-    assert get_preset("one-to-one").preset == "one-to-one"
+    assert get_preset("tiktok").preset == "tiktok"
     with pytest.raises(NotFound):
         get_preset("nope")
 
 
 def test_default_presets_are_cached_and_match_the_file() -> None:
-    assert default_presets()["seed"] is default_presets()["seed"]
+    assert default_presets()["guides"] is default_presets()["guides"]
     assert load_presets(PACKAGED) == default_presets()
 
 
 # --- overrides ----------------------------------------------------------------------------
 
 
-def test_override_returns_a_new_card_with_the_new_source(seed: RateCard) -> None:
-    changed = seed.with_override("diamonds_per_coin", Decimal("0.7"), "server override", TODAY)
+def test_override_returns_a_new_card_with_the_new_source(guides: RateCard) -> None:
+    changed = guides.with_override("diamonds_per_coin", Decimal("0.7"), "server override", TODAY)
     assert changed.diamonds_per_coin == Figure(
         value=Decimal("0.7"), source="server override", as_of=TODAY
     )
-    assert seed.diamonds_per_coin.value == Decimal("0.5")  # the original is untouched
-    assert changed.usd_per_diamond == seed.usd_per_diamond
+    assert guides.diamonds_per_coin.value == Decimal("0.5")  # the original is untouched
+    assert changed.usd_per_diamond == guides.usd_per_diamond
 
 
-def test_override_views_bounds(seed: RateCard) -> None:
-    changed = seed.with_override("creator_fund_high", Decimal("0.04"), "newer blog", TODAY)
+def test_override_views_bounds(guides: RateCard) -> None:
+    changed = guides.with_override("creator_fund_high", Decimal("0.04"), "newer blog", TODAY)
     fund = changed.views["creator-fund"]
     assert (fund.low_per_1000, fund.high_per_1000) == (Decimal("0.02"), Decimal("0.04"))
     assert fund.source == "newer blog"
     with pytest.raises(InvalidValue, match="low_per_1000 is above high_per_1000"):
-        seed.with_override("creator_rewards_low", Decimal("1.50"), "x", TODAY)
+        guides.with_override("creator_rewards_low", Decimal("1.50"), "x", TODAY)
 
 
 @pytest.mark.parametrize("name", sorted(OVERRIDABLE_FIGURES))
-def test_every_overridable_name_accepts_a_sensible_value(seed: RateCard, name: str) -> None:
+def test_every_overridable_name_accepts_a_sensible_value(guides: RateCard, name: str) -> None:
     value = {"_low": Decimal("0.01"), "high": Decimal("2.00")}.get(name[-4:], Decimal("0.25"))
-    card = seed.with_override(name, value, "test", TODAY)
-    assert card != seed
+    card = guides.with_override(name, value, "test", TODAY)
+    assert card != guides
     assert card.with_override(name, value, "test", TODAY) == card
 
 
@@ -244,31 +244,31 @@ def test_every_overridable_name_accepts_a_sensible_value(seed: RateCard, name: s
     ],
 )
 def test_override_rejects_impossible_values(
-    seed: RateCard, name: str, value: Decimal, reason: str
+    guides: RateCard, name: str, value: Decimal, reason: str
 ) -> None:
     with pytest.raises(InvalidValue) as err:
-        seed.with_override(name, value, "server override", TODAY)
+        guides.with_override(name, value, "server override", TODAY)
     assert err.value.params["what"] == name
     assert reason in err.value.params["reason"]
 
 
-def test_override_rejects_nan_and_unknown_names(seed: RateCard) -> None:
+def test_override_rejects_nan_and_unknown_names(guides: RateCard) -> None:
     with pytest.raises(InvalidValue):
-        seed.with_override("usd_per_diamond", Decimal("NaN"), "x", TODAY)
+        guides.with_override("usd_per_diamond", Decimal("NaN"), "x", TODAY)
     with pytest.raises(NotFound) as err:
-        seed.with_override("coins_per_rose", Decimal(1), "x", TODAY)
+        guides.with_override("coins_per_rose", Decimal(1), "x", TODAY)
     assert err.value.params["name"] == "coins_per_rose"
 
 
-def test_with_fx(seed: RateCard) -> None:
-    card = seed.with_fx("eur", Decimal("0.9"), "server override", TODAY)
+def test_with_fx(guides: RateCard) -> None:
+    card = guides.with_fx("eur", Decimal("0.9"), "server override", TODAY)
     assert card.fx_rate("EUR") == Decimal("0.9")
     assert card.fx["EUR"].source == "server override"
-    assert seed.fx["EUR"].source == "ECB"  # the original card is untouched
+    assert guides.fx["EUR"].source == "ECB"  # the original card is untouched
     assert card.with_fx("JPY", Decimal("150"), "x", TODAY).fx_rate("JPY") == 150
     for code, rate in [("EUR", Decimal(0)), ("USD", Decimal(1)), ("EURO", Decimal(1))]:
         with pytest.raises(InvalidValue):
-            seed.with_fx(code, rate, "x", TODAY)
+            guides.with_fx(code, rate, "x", TODAY)
 
 
 # --- bad data files -----------------------------------------------------------------------
@@ -276,42 +276,42 @@ def test_with_fx(seed: RateCard) -> None:
 
 def test_zero_diamonds_per_coin_names_file_preset_and_field(tmp_path: Path) -> None:
     data = raw()
-    data["presets"]["seed"]["diamonds_per_coin"]["value"] = "0"
+    data["presets"]["guides"]["diamonds_per_coin"]["value"] = "0"
     path = write(tmp_path, data)
     with pytest.raises(DataFileError) as err:
         load_presets(path)
     message = str(err.value)
-    assert str(path) in message and "'seed'" in message and "diamonds_per_coin" in message
+    assert str(path) in message and "'guides'" in message and "diamonds_per_coin" in message
 
 
 def test_cut_of_one_in_the_second_preset(tmp_path: Path) -> None:
     data = raw()
-    data["presets"]["one-to-one"]["cashout_cut"]["value"] = "1"
-    with pytest.raises(DataFileError, match=r"'one-to-one'.*cashout_cut"):
+    data["presets"]["tiktok"]["cashout_cut"]["value"] = "1"
+    with pytest.raises(DataFileError, match=r"'tiktok'.*cashout_cut"):
         load_presets(write(tmp_path, data))
 
 
 def test_float_money_is_refused(tmp_path: Path) -> None:
     data = raw()
-    data["presets"]["seed"]["usd_per_diamond"]["value"] = 0.005
+    data["presets"]["guides"]["usd_per_diamond"]["value"] = 0.005
     with pytest.raises(DataFileError, match=r"usd_per_diamond.*as strings"):
         load_presets(write(tmp_path, data))
 
 
 @pytest.mark.parametrize("text", ["NaN", "inf", "+Infinity", "-inf", "sNaN", " nan "])
-def test_non_finite_figures_are_refused(tmp_path: Path, seed: RateCard, text: str) -> None:
+def test_non_finite_figures_are_refused(tmp_path: Path, guides: RateCard, text: str) -> None:
     data = raw()
-    data["presets"]["seed"]["usd_per_diamond"]["value"] = text
-    with pytest.raises(DataFileError, match=r"'seed'.*usd_per_diamond.*finite number"):
+    data["presets"]["guides"]["usd_per_diamond"]["value"] = text
+    with pytest.raises(DataFileError, match=r"'guides'.*usd_per_diamond.*finite number"):
         load_presets(write(tmp_path, data))
     with pytest.raises(InvalidValue, match="finite number"):
-        seed.with_override("usd_per_diamond", Decimal(text.strip()), "x", TODAY)
+        guides.with_override("usd_per_diamond", Decimal(text.strip()), "x", TODAY)
 
 
 def test_duplicate_and_empty_bundles(tmp_path: Path) -> None:
     data = raw()
     data["shared"]["stores"][0]["bundles"].append({"coins": 65, "price": "1.00"})
-    with pytest.raises(DataFileError, match=r"'seed'.*stores\.0\.bundles.*same number of coins"):
+    with pytest.raises(DataFileError, match=r"'tiktok'.*stores\.0\.bundles.*same number of coins"):
         load_presets(write(tmp_path, data))
     data = raw()
     data["shared"]["stores"][2]["bundles"] = []
@@ -333,22 +333,22 @@ def test_bad_bundle_price_and_views_order(tmp_path: Path) -> None:
 def test_missing_field_date_and_unknown_key(tmp_path: Path) -> None:
     data = raw()
     del data["shared"]["daily_cap_usd"]
-    with pytest.raises(DataFileError, match=r"'seed'.*daily_cap_usd.*Field required"):
+    with pytest.raises(DataFileError, match=r"'tiktok'.*daily_cap_usd.*Field required"):
         load_presets(write(tmp_path, data))
     data = raw()
-    data["presets"]["seed"]["cashout_cut"]["as_of"] = "last year"
+    data["presets"]["guides"]["cashout_cut"]["as_of"] = "last year"
     with pytest.raises(DataFileError, match=r"cashout_cut\.as_of"):
         load_presets(write(tmp_path, data))
     data = raw()
-    data["presets"]["seed"]["diamond_per_coin"] = data["presets"]["seed"]["diamonds_per_coin"]
+    data["presets"]["guides"]["diamond_per_coin"] = data["presets"]["guides"]["diamonds_per_coin"]
     with pytest.raises(DataFileError, match=r"diamond_per_coin.*Extra inputs"):
         load_presets(write(tmp_path, data))
 
 
 def test_missing_preset_bad_json_and_missing_file(tmp_path: Path) -> None:
     data = raw()
-    del data["presets"]["one-to-one"]
-    with pytest.raises(DataFileError, match=r"missing preset.*one-to-one"):
+    del data["presets"]["tiktok"]
+    with pytest.raises(DataFileError, match=r"missing preset.*tiktok"):
         load_presets(write(tmp_path, data))
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")

@@ -35,7 +35,7 @@ async def test_defaults_when_nothing_is_set(storage: SqliteStorage) -> None:
 
 async def test_settings_round_trip(storage: SqliteStorage) -> None:
     for key, value in [
-        ("preset", "one-to-one"),
+        ("preset", "tiktok"),
         ("currency", "BRL"),
         ("tally_others", "everyone"),
         ("leaderboard_enabled", "false"),
@@ -45,7 +45,7 @@ async def test_settings_round_trip(storage: SqliteStorage) -> None:
     ]:
         await storage.guild_settings.change_settings(G1, {key: value}, actor_id=ADMIN)
     config = await storage.guild_settings.get_settings(G1)
-    assert config.preset == "one-to-one" and config.currency == "BRL"
+    assert config.preset == "tiktok" and config.currency == "BRL"
     assert config.tally_others == "everyone" and config.leaderboard_enabled is False
     assert config.overrides == {"usd_per_diamond": "0.0049", "cashout_cut": "0.5"}
     assert config.fx_overrides == {"IDR": "16250.5"}
@@ -147,7 +147,7 @@ async def test_custom_gifts_are_audited(storage: SqliteStorage) -> None:
 
 
 async def test_settings_are_per_guild(storage: SqliteStorage) -> None:
-    await storage.guild_settings.change_settings(G1, {"preset": "seed"}, actor_id=ADMIN)
+    await storage.guild_settings.change_settings(G1, {"preset": "guides"}, actor_id=ADMIN)
     await storage.guild_settings.change_settings(
         G1, {override_key("usd_per_diamond"): "0.01"}, actor_id=ADMIN
     )
@@ -162,7 +162,7 @@ async def test_settings_are_per_guild(storage: SqliteStorage) -> None:
         await storage.guild_settings.remove_custom_gift(G2, "Nope", actor_id=OTHER)
     await storage.guild_settings.remove_custom_gift(G2, "LOCAL", actor_id=OTHER)
     assert [g.coins for g in await storage.guild_settings.list_custom_gifts(G1)] == [10]
-    assert (await storage.guild_settings.get_settings(G1)).preset == "seed"
+    assert (await storage.guild_settings.get_settings(G1)).preset == "guides"
 
 
 async def test_several_settings_change_together_or_not_at_all(storage: SqliteStorage) -> None:
@@ -187,3 +187,36 @@ async def test_several_settings_change_together_or_not_at_all(storage: SqliteSto
     cleared = await storage.guild_settings.get_settings(G1)
     assert cleared.overrides == {} and cleared.fx_overrides == {}
     assert len(await storage.guild_settings.settings_history(G1)) == 4
+
+
+async def test_a_chosen_preset_keeps_its_choice_under_the_new_name(tmp_path: Path) -> None:
+    """V002 renamed the presets: a server that chose `seed` is on `guides`, one that chose
+    `one-to-one` is on `tiktok`; a server that never chose follows the default."""
+    from economy.catalog import default_catalog
+    from economy.profiles import Profiles
+    from economy.rates import DEFAULT_PRESET, default_presets
+    from economy.storage.sqlite.migrations import load_migrations, migrate
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    migrate(db, path, load_migrations()[:1])  # a database written before the rename
+    db.executemany(
+        "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, 'preset', ?)",
+        [(G1, "seed"), (G2, "one-to-one")],
+    )
+    db.execute(
+        "INSERT INTO config_audit (guild_id, actor_id, key, old_value, new_value, created_at)"
+        " VALUES (?, ?, 'preset', NULL, 'seed', ?)",
+        (G1, ADMIN, NOW.isoformat()),
+    )
+    db.close()
+    async with await SqliteStorage.open(path) as storage:
+        settings = storage.guild_settings
+        assert (await settings.get_settings(G1)).preset == "guides"
+        assert (await settings.get_settings(G2)).preset == "tiktok"
+        assert (await settings.get_settings(7003)).preset is None
+        assert [row.new_value for row in await settings.settings_history(G1)] == ["guides"]
+        chosen = Profiles(settings, default_catalog(), default_presets())
+        assert (await chosen.get(G1)).rates.preset == "guides"
+        assert (await chosen.get(G2)).rates.preset == "tiktok"
+        assert (await chosen.get(7003)).rates.preset == DEFAULT_PRESET == "tiktok"

@@ -218,7 +218,7 @@ async def test_backup_copy_opens_and_matches(tmp_path: Path) -> None:
         await storage.ledger.undo_last(G, 1)
         await storage.groups.create_group(G, "Squad", 1)
         await storage.groups.add_member(G, "squad", 4)
-        await storage.guild_settings.change_settings(G, {"preset": "seed"}, actor_id=1)
+        await storage.guild_settings.change_settings(G, {"preset": "guides"}, actor_id=1)
         board = await storage.ledger.leaderboard(G, "received", "all")
         target = tmp_path / "backups" / "copy.sqlite"
         await storage.backup(target)
@@ -237,7 +237,7 @@ async def test_backup_copy_opens_and_matches(tmp_path: Path) -> None:
         )  # predates the last entry
         received = (await copy.ledger.user_summary(G, 4)).diamonds_received
         assert (await copy.groups.group_members(G, "SQUAD"))[1] == [(4, received)]
-        assert (await copy.guild_settings.get_settings(G)).preset == "seed"
+        assert (await copy.guild_settings.get_settings(G)).preset == "guides"
         assert await copy.verify() == []
 
 

@@ -52,10 +52,23 @@ def buttons(reply: CapturedRequest) -> dict[str, dict[str, Any]]:
 
 
 def public_embed(replies: list[CapturedRequest]) -> dict[str, Any]:
-    """A public answer in the house style: one embed, footer with assumptions, no pings."""
+    """A public answer showing figures, in the house style: one embed, footer with the
+    assumptions, no pings."""
+    embed = _public(replies)
+    assert FOOTER in embed["footer"]["text"]
+    return embed
+
+
+def public_notice(replies: list[CapturedRequest]) -> dict[str, Any]:
+    """A public answer without figures ("Group created"): one embed, no assumptions footer,
+    no pings."""
+    embed = _public(replies)
+    assert "footer" not in embed, embed["footer"]
+    return embed
+
+
+def _public(replies: list[CapturedRequest]) -> dict[str, Any]:
     reply = only_reply(replies)
     assert reply.callback_type == CHANNEL_MESSAGE and not reply.ephemeral, reply.text()
     assert reply.allowed_mentions == {"parse": []}
-    embed = embed_of(reply)
-    assert FOOTER in embed["footer"]["text"]
-    return embed
+    return embed_of(reply)

@@ -37,6 +37,7 @@ from economy.storage.sqlite.migrations import (
     load_migrations,
     migrate,
 )
+from economy.storage.sqlite.reference_rates import SqliteReferenceRates
 
 if TYPE_CHECKING:
     from economy.storage.store import Storage
@@ -87,6 +88,7 @@ class SqliteStorage:
         self._groups = SqliteGroups(db)
         self._guild_settings = SqliteGuildSettings(db)
         self._community = SqliteCommunity(db)
+        self._reference_rates = SqliteReferenceRates(db)
 
     @property
     def ledger(self) -> SqliteLedger:
@@ -103,6 +105,10 @@ class SqliteStorage:
     @property
     def community(self) -> SqliteCommunity:
         return self._community
+
+    @property
+    def reference_rates(self) -> SqliteReferenceRates:
+        return self._reference_rates
 
     @classmethod
     async def open(

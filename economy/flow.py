@@ -1,0 +1,74 @@
+"""Where the viewer's money goes: what they paid, split into what the app store and TikTok keep
+before the creator's diamonds, the cut at cash-out, and what the creator takes home.
+
+All parts are in one display currency and rounded for display so that they add up as shown:
+paid = kept + gross and gross = cut + net. The shares (fractions of what was paid) are exact,
+for drawing a proportional bar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Context, Decimal
+
+from economy.conversions import converted
+from economy.model import Figure
+from economy.money import Shown, breakdown, exactly, for_display
+from economy.rates import RateCard
+
+_PLAIN = Context(prec=28)
+
+
+@dataclass(frozen=True)
+class MoneyFlow:
+    """The viewer's payment, as displayed in `currency`: `paid = kept + gross`,
+    `gross = cut + net`; `*_share` are fractions of `paid` (exact, not rounded)."""
+
+    currency: str
+    paid: Shown
+    kept: Shown  # the app store's and TikTok's part, before the creator's diamonds
+    gross: Shown
+    cut: Shown
+    net: Shown
+    kept_share: Decimal
+    cut_share: Decimal
+    net_share: Decimal
+    basis: tuple[Figure, ...]  # the dated exchange rates used
+
+
+def money_flow(
+    paid: Decimal,
+    paid_currency: str,
+    gross_usd: Decimal,
+    cut_usd: Decimal,
+    currency: str,
+    rates: RateCard,
+) -> MoneyFlow | None:
+    """The flow of `paid` (in `paid_currency`) to a creator grossing `gross_usd`, of which
+    `cut_usd` goes at cash-out, in `currency`; None when nothing was paid or the figures make
+    the creator's gross more than the viewer paid (a server's own figures can)."""
+    code = currency.upper()
+    paid_local = converted(paid, paid_currency, code, rates)
+    gross = converted(gross_usd, "USD", code, rates)
+    cut = converted(cut_usd, "USD", code, rates)
+    if paid_local.amount <= 0 or gross.amount > paid_local.amount:
+        return None
+    inner = breakdown(gross.amount, cut.amount, gross.amount - cut.amount, code)
+    shown_paid = for_display(paid_local.amount, code)
+    kept = shown_paid.value - inner.gross.value
+    if kept < 0:
+        return None
+    whole = paid_local.amount
+    basis = tuple(dict.fromkeys((*paid_local.basis, *gross.basis)))
+    return MoneyFlow(
+        currency=code,
+        paid=shown_paid,
+        kept=exactly(kept, code),
+        gross=inner.gross,
+        cut=inner.cut,
+        net=inner.net,
+        kept_share=_PLAIN.divide(whole - gross.amount, whole),
+        cut_share=_PLAIN.divide(cut.amount, whole),
+        net_share=_PLAIN.divide(gross.amount - cut.amount, whole),
+        basis=basis,
+    )
