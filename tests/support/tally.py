@@ -1,0 +1,34 @@
+"""Reading a bot's tally in tests: its ledger, a member's total, a /tally command as a
+member of the test server, the server on the creator guides' model."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.offline import CapturedRequest, FakeUser, OfflineDiscord
+from economy.storage import Entry
+from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
+
+
+async def ledger(offline: OfflineDiscord, guild=GUILD) -> list[Entry]:
+    return [e async for e in offline.bot.storage.ledger.export_rows(guild.id)]
+
+
+async def received(offline: OfflineDiscord, user: FakeUser, guild=GUILD) -> Decimal:
+    summary = await offline.bot.storage.ledger.user_summary(guild.id, user.id)
+    return summary.diamonds_received
+
+
+async def tally(
+    offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD
+) -> list[CapturedRequest]:
+    return await offline.command(path, options or {}, user=user, guild=guild, members=MEMBERS)
+
+
+async def on_guides(offline: OfflineDiscord, guild=GUILD) -> None:
+    """The server uses the creator guides' model: 0.5 diamond a coin, so single Roses are
+    worth half a diamond, and 50% goes at cash-out."""
+    await offline.bot.storage.guild_settings.change_settings(
+        guild.id, {"preset": "guides"}, MANAGER.id
+    )
+    offline.bot.profiles.forget(guild.id)
