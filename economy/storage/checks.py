@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from economy.errors import InvalidValue, OutOfRange
-from economy.limits import MAX_PAGE
+from economy.limits import MAX_AMOUNT, MAX_COUNT, MAX_PAGE
+from economy.storage.ledger import to_milli
 
 
 def check_range(what: str, value: int, minimum: int, maximum: int) -> None:
@@ -18,3 +21,14 @@ def check_page(offset: int, limit: int) -> None:
     """Programming errors in paging arguments."""
     if offset < 0 or not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"need offset >= 0 and 1 <= limit <= {MAX_PAGE}")
+
+
+def check_entry(gift_name: str | None, count: int, coins: int, diamonds: Decimal | int) -> int:
+    """The checks of a new tally line; returns its diamonds in stored thousandths."""
+    if gift_name is not None and not gift_name.strip():
+        raise InvalidValue("gift name", "must not be empty")
+    check_range("count", count, 1, MAX_COUNT)
+    check_range("coins", coins, 0, MAX_AMOUNT)
+    if not 0 <= diamonds <= MAX_AMOUNT:
+        raise OutOfRange("diamonds", diamonds, 0, MAX_AMOUNT)
+    return to_milli(diamonds)

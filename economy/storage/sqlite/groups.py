@@ -22,18 +22,11 @@ from economy.storage.checks import check_page
 from economy.storage.groups import Decision, JoinRequest
 from economy.storage.ledger import from_milli
 from economy.storage.periods import Period, as_utc, period_key
+from economy.storage.queries import GROUP_COLUMNS as _GROUP_COLUMNS
+from economy.storage.queries import GROUP_MEMBERS
+from economy.storage.queries import group_from as _group
 from economy.storage.records import Group, MemberTotal
-from economy.storage.sqlite.connection import Database, Row
-
-_GROUP_COLUMNS = (
-    "g.id, g.guild_id, g.name, g.creator_id, g.created_at,"
-    " (SELECT COUNT(*) FROM tally_group_members m WHERE m.group_id = g.id)"
-)
-
-
-def _group(row: Row) -> Group:
-    """A Group from (id, guild_id, name, creator_id, created_at, member_count)."""
-    return Group(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]), row[5])
+from economy.storage.sqlite.connection import Database
 
 
 def group_key(name: str) -> str:
@@ -278,11 +271,6 @@ class SqliteGroups:
                 raise NotFound("group", name.strip())
             group = _group(row)
             members = await session.rows(
-                "SELECT m.user_id, COALESCE(t.diamonds_milli, 0) AS diamonds"
-                " FROM tally_group_members m"
-                " LEFT JOIN received_totals t ON t.guild_id = ? AND t.user_id = m.user_id"
-                "  AND t.period_key = ?"
-                " WHERE m.group_id = ? ORDER BY diamonds DESC, m.user_id",
-                (guild_id, period_key(period, now), group.id),
+                GROUP_MEMBERS, (guild_id, period_key(period, now), group.id)
             )
         return group, [MemberTotal(user_id, from_milli(milli)) for user_id, milli in members]

@@ -6,8 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from economy.storage.queries import ACTIVE as _ACTIVE
 from economy.storage.sqlite.connection import Session, storage_error
-from economy.storage.sqlite.ledger import ACTIVE as _ACTIVE
 
 # Totals recomputed from the active ledger, compared both ways with the stored ones.
 _PERIODS = f"""
