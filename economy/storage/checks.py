@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from economy.errors import InvalidValue, OutOfRange
 from economy.limits import MAX_AMOUNT, MAX_COUNT, MAX_PAGE
+from economy.names import clean_name, name_key
 from economy.storage.ledger import to_milli
 
 
@@ -32,3 +33,8 @@ def check_entry(gift_name: str | None, count: int, coins: int, diamonds: Decimal
     if not 0 <= diamonds <= MAX_AMOUNT:
         raise OutOfRange("diamonds", diamonds, 0, MAX_AMOUNT)
     return to_milli(diamonds)
+
+
+def group_key(name: str) -> str:
+    """The lookup key of a typed group name; BadName when no group could be called that."""
+    return name_key(clean_name(name, "group name"))

@@ -18,7 +18,7 @@ from economy.limits import (
     MAX_JOIN_REQUESTS,
 )
 from economy.names import clean_name, look_key, name_key
-from economy.storage.checks import check_page
+from economy.storage.checks import check_page, group_key
 from economy.storage.groups import Decision, JoinRequest
 from economy.storage.ledger import from_milli
 from economy.storage.periods import Period, as_utc, period_key
@@ -27,11 +27,6 @@ from economy.storage.queries import GROUP_MEMBERS
 from economy.storage.queries import group_from as _group
 from economy.storage.records import Group, MemberTotal
 from economy.storage.sqlite.connection import Database
-
-
-def group_key(name: str) -> str:
-    """The lookup key of a typed group name; BadName when no group could be called that."""
-    return name_key(clean_name(name, "group name"))
 
 
 def _find(db: sqlite3.Connection, guild_id: int, name: str) -> Group:

@@ -1,0 +1,257 @@
+"""One PostgreSQL database through an asyncpg pool: writes, snapshot reads, error mapping.
+
+A write is a coroutine function of a connection handed to `Database.write`; it runs in its
+own transaction on a pooled connection and is released once PostgreSQL has committed it
+(with the server's `synchronous_commit`, on by default: an answered write survives a crash).
+A write that has not started by its start deadline (`write_deadline`, set per interaction by
+the bot) is dropped with `StorageBusy`, nothing of it written; waiting for a pooled
+connection counts against that deadline. Serialization failures and deadlocks are retried a
+few times; a lost connection is `StorageBusy` when nothing can have been committed, and a
+`StorageError` saying so when it was lost during the commit itself.
+
+Reads that an answer shows together come from one `REPEATABLE READ READ ONLY` transaction
+(`snapshot`). Writes that check a cap or read-then-write take a transaction-scoped advisory
+lock (`lock`) first, which does for PostgreSQL what SQLite's single writer does: two such
+writes on the same server run one after the other, so no cap can be overshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
+from typing import Any, TypeVar
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from economy.errors import LimitReached
+from economy.limits import MAX_MEMBER_DIAMONDS
+from economy.storage.deadlines import write_deadline
+from economy.storage.errors import StorageBusy, StorageError, StorageFull
+
+T = TypeVar("T")
+Connection = Any  # asyncpg.Connection: asyncpg ships no type hints
+Record = Sequence[Any]
+Work = Callable[[Connection], Awaitable[T]]
+
+MAX_ATTEMPTS = 5  # tries of a write that hit a serialization failure or a deadlock
+RETRY_PAUSE = 0.005  # seconds before the second try; doubled for each further one
+SERVER_SETTINGS = {"application_name": "tiktok-gift-bot", "jit": "off", "timezone": "UTC"}
+SCHEMES = ("postgresql", "postgres")
+
+_RETRY = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_BUSY = {"55P03", "57014", "53300", "57P03", "53200"}  # lock/statement timeout, too many...
+_LOST_CODES = {"57P01", "57P02"}  # admin or crash shutdown: the server went away
+log = logging.getLogger(__name__)
+
+
+def is_postgres_url(url: str) -> bool:
+    """Whether `url` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
+    return urlsplit(url.strip()).scheme.lower() in SCHEMES
+
+
+def redact(url: str) -> str:
+    """The URL without its password (in the user part or a ``password=`` parameter)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        netloc = f"{user}@{host}"
+    query = urlencode(
+        [(k, "***" if k.lower() == "password" else v) for k, v in parse_qsl(parts.query)],
+        safe="/*",
+    )
+    return urlunsplit(SplitResult(parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secrets(url: str) -> list[str]:
+    parts = urlsplit(url)
+    found = [parts.password] if parts.password else []
+    found += [v for k, v in parse_qsl(parts.query) if k.lower() == "password" and v]
+    return found
+
+
+def scrub(message: str, url: str) -> str:
+    """`message` with any password of `url` blotted out."""
+    for secret in _secrets(url):
+        message = message.replace(secret, "***")
+    return message
+
+
+def lost(exc: BaseException) -> bool:
+    """Whether the error means the connection to the server is gone."""
+    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.InterfaceError | OSError):
+        return True
+    return getattr(exc, "sqlstate", None) in _LOST_CODES
+
+
+def storage_error(exc: BaseException) -> StorageError:
+    """Map an asyncpg (or socket) error to StorageBusy / StorageFull / StorageError."""
+    code = getattr(exc, "sqlstate", None) or ""
+    message = str(exc) or type(exc).__name__
+    if lost(exc):
+        return StorageBusy(f"lost the connection to PostgreSQL, nothing was saved ({message})")
+    if code in _RETRY or code in _BUSY:
+        return StorageBusy(f"the database is busy, try again ({message})")
+    if code == "53100":
+        return StorageFull(f"the disk is full, nothing was saved ({message})")
+    if code == "25006":
+        return StorageError(f"the database is read-only, nothing was saved ({message})")
+    return StorageError(f"database error: {message}")
+
+
+def refusal(exc: BaseException) -> Exception:
+    """A cap the schema enforces inside the write, as the user's refusal; else the error."""
+    constraint = getattr(exc, "constraint_name", None)
+    if constraint == "received_total_cap":
+        return LimitReached("member diamonds", MAX_MEMBER_DIAMONDS)
+    if constraint == "gifter_total_cap":
+        return LimitReached("gifter coins", MAX_MEMBER_DIAMONDS)
+    return storage_error(exc)
+
+
+def lock_key(*parts: object) -> int:
+    """A signed 64-bit advisory lock key for `parts` (e.g. ``("groups", guild_id)``)."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def lock(conn: Connection, *parts: object) -> None:
+    """Wait for the advisory lock of `parts`, held until the transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(*parts))
+
+
+def affected(status: str) -> int:
+    """Rows a statement changed, from its status (``UPDATE 3`` -> 3)."""
+    tail = status.rsplit(" ", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+class Session:
+    """Statements on one connection whose transaction the caller holds (snapshot reads)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
+        """All result rows of one statement."""
+        found: list[Record] = await self.conn.fetch(sql, *params)
+        return found
+
+    async def row(self, sql: str, params: Sequence[Any] = ()) -> Record | None:
+        """The first result row, or None."""
+        found: Record | None = await self.conn.fetchrow(sql, *params)
+        return found
+
+
+class Database:
+    """The pool of one database and the ways to use it."""
+
+    def __init__(self, pool: Any, url: str) -> None:
+        self.pool = pool
+        self.url = url
+        self._closed = False
+
+    async def _acquire(self, within: float | None) -> Connection:
+        try:
+            return await self.pool.acquire(timeout=within)
+        except TimeoutError:
+            raise StorageBusy(
+                "no database connection was free in time; nothing was saved"
+            ) from None
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise storage_error(exc) from exc
+
+    async def write(self, work: Work[T]) -> T:
+        """Run `work(connection)` in one committed transaction; see the module docstring."""
+        pause = RETRY_PAUSE
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            deadline = write_deadline.get()
+            timeout = None
+            if deadline is not None:
+                timeout = deadline.start_by - time.monotonic()
+                if timeout <= 0:
+                    raise StorageBusy("the database was busy too long; nothing was saved")
+            conn = await self._acquire(timeout)
+            try:
+                if deadline is not None and deadline.passed():
+                    raise StorageBusy("the database was busy too long; nothing was saved")
+                return await _attempt(conn, work)
+            except asyncpg.PostgresError as exc:
+                if exc.sqlstate not in _RETRY or attempt == MAX_ATTEMPTS:
+                    raise refusal(exc) from exc
+            except (asyncpg.InterfaceError, OSError) as exc:
+                raise storage_error(exc) from exc
+            finally:
+                await self.pool.release(conn)
+            await asyncio.sleep(pause)
+            pause *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Session]:
+        """Several reads from one committed snapshot (REPEATABLE READ, READ ONLY)."""
+        conn = await self._acquire(None)
+        try:
+            transaction = conn.transaction(isolation="repeatable_read", readonly=True)
+            await transaction.start()
+            try:
+                yield Session(conn)
+            finally:
+                with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                    await transaction.rollback()  # read only: nothing to commit
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise storage_error(exc) from exc
+        finally:
+            await self.pool.release(conn)
+
+    async def read(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
+        """One read statement (committed data); tried again once if the connection was lost."""
+        for attempt in (1, 2):
+            try:
+                found: list[Record] = await self.pool.fetch(sql, *params)
+                return found
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                if not lost(exc) or attempt == 2:
+                    raise storage_error(exc) from exc
+                log.warning("Lost a PostgreSQL connection; reading again on another one")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def close(self) -> None:
+        """Close the pool (idempotent); writes under way finish first."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            await asyncio.wait_for(self.pool.close(), 30)
+        except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            self.pool.terminate()
+
+
+async def _attempt(conn: Connection, work: Work[T]) -> T:
+    """One transaction: `work`, then the commit. A failure before the commit rolls back."""
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        result = await work(conn)
+    except BaseException:
+        with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            await transaction.rollback()
+        raise
+    try:
+        await transaction.commit()
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        if lost(exc):
+            log.error("Lost the PostgreSQL connection while committing: %s", exc)
+            raise StorageError(
+                "lost the connection to PostgreSQL while committing; the write may or may not "
+                "have been saved"
+            ) from exc
+        raise
+    return result
