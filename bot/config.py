@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from economy.storage.urls import is_postgres_url, redact
+
 
 class BotConfig(BaseSettings):
     """Everything the bot needs to start. Built in `main()`, never at import."""
@@ -22,17 +24,29 @@ class BotConfig(BaseSettings):
     database_path: Path = Field(
         default=Path("data/tiktok-gift-bot.sqlite3"), description="SQLite file for tallies."
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host/dbname: use PostgreSQL instead of the "
+        "SQLite file (needed to run several bot processes). Secret: never logged.",
+    )
     dev_guild_id: int | None = Field(
         default=None, description="A test server to sync commands to instantly."
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
 
-    @field_validator("discord_token", mode="before")
+    @field_validator("discord_token", "database_url", mode="before")
     @classmethod
-    def _blank_token_is_none(cls, value: object) -> object:
-        """An empty `DISCORD_TOKEN=` line means no token, not an empty one."""
+    def _blank_is_none(cls, value: object) -> object:
+        """An empty `DISCORD_TOKEN=` (or `DATABASE_URL=`) line means none, not an empty one."""
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not is_postgres_url(value.get_secret_value()):
+            raise ValueError("DATABASE_URL must start with postgresql:// (or postgres://)")
         return value
 
     @field_validator("log_level")
@@ -42,6 +56,16 @@ class BotConfig(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    def database_url_value(self) -> str | None:
+        """The raw PostgreSQL URL, for opening the pool only. Never log it (see `database`)."""
+        return self.database_url.get_secret_value() if self.database_url else None
+
+    @property
+    def database(self) -> str:
+        """What the bot stores in, safe to show: the URL without its password, or the file."""
+        url = self.database_url_value()
+        return redact(url) if url else str(self.database_path)
 
     def token(self) -> str | None:
         """The raw token, for `Client.start` only. Never log it."""

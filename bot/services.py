@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import BotConfig
+from bot.dblock import one_process
 from economy.catalog import default_catalog
 from economy.profiles import Profiles
 from economy.rates import default_presets
@@ -25,7 +26,13 @@ class Services:
 
 
 async def open_storage(config: BotConfig) -> Storage:
-    """The configured database, opened and migrated."""
+    """The configured database, opened and migrated: PostgreSQL when DATABASE_URL is set,
+    else the SQLite file."""
+    url = config.database_url_value()
+    if url:
+        from economy.storage.postgres import PostgresStorage  # asyncpg only when it is used
+
+        return await PostgresStorage.open(url)
     return await SqliteStorage.open(config.database_path)
 
 
@@ -36,10 +43,15 @@ def services_on(storage: Storage) -> Services:
 
 @asynccontextmanager
 async def open_services(config: BotConfig) -> AsyncIterator[Services]:
-    """Open the database and build the services on it; closed on the way out."""
-    storage = await open_storage(config)
-    try:
-        yield services_on(storage)
-    finally:
-        await storage.close()
-        log.info("Database closed")
+    """Open the database and build the services on it; closed on the way out. A SQLite file
+    is held by this process alone (`bot.dblock`): a second bot process on it is refused."""
+    async with AsyncExitStack() as stack:
+        if config.database_url is None:
+            stack.enter_context(one_process(config.database_path))
+        storage = await open_storage(config)
+        try:
+            log.info("Storage: %s", config.database)
+            yield services_on(storage)
+        finally:
+            await storage.close()
+            log.info("Database closed")

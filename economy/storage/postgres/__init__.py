@@ -17,19 +17,13 @@ from typing import TYPE_CHECKING, Self
 import asyncpg
 
 from economy.storage.errors import StorageError
-from economy.storage.postgres.connection import (
-    SERVER_SETTINGS,
-    Database,
-    is_postgres_url,
-    redact,
-    scrub,
-    storage_error,
-)
+from economy.storage.postgres.connection import SERVER_SETTINGS, Database, storage_error
 from economy.storage.postgres.groups import PostgresGroups
 from economy.storage.postgres.guild_settings import PostgresGuildSettings
 from economy.storage.postgres.ledger import PostgresLedger, resume_interrupted
 from economy.storage.postgres.maintenance import verify_session
 from economy.storage.postgres.migrations import load_migrations, migrate
+from economy.storage.urls import is_postgres_url, redact, scrub
 
 if TYPE_CHECKING:
     from economy.storage.store import Storage

@@ -20,11 +20,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any, TypeVar
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -41,47 +39,11 @@ Work = Callable[[Connection], Awaitable[T]]
 MAX_ATTEMPTS = 5  # tries of a write that hit a serialization failure or a deadlock
 RETRY_PAUSE = 0.005  # seconds before the second try; doubled for each further one
 SERVER_SETTINGS = {"application_name": "tiktok-gift-bot", "jit": "off", "timezone": "UTC"}
-SCHEMES = ("postgresql", "postgres")
 
 _RETRY = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 _BUSY = {"55P03", "57014", "53300", "57P03", "53200"}  # lock/statement timeout, too many...
 _LOST_CODES = {"57P01", "57P02"}  # admin or crash shutdown: the server went away
 log = logging.getLogger(__name__)
-
-
-def is_postgres_url(url: str) -> bool:
-    """Whether `url` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
-    return urlsplit(url.strip()).scheme.lower() in SCHEMES
-
-
-def redact(url: str) -> str:
-    """The URL without its password (in the user part or a ``password=`` parameter)."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, _, host = netloc.rpartition("@")
-        if ":" in user:
-            user = user.split(":", 1)[0] + ":***"
-        netloc = f"{user}@{host}"
-    query = urlencode(
-        [(k, "***" if k.lower() == "password" else v) for k, v in parse_qsl(parts.query)],
-        safe="/*",
-    )
-    return urlunsplit(SplitResult(parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def _secrets(url: str) -> list[str]:
-    parts = urlsplit(url)
-    found = [parts.password] if parts.password else []
-    found += [v for k, v in parse_qsl(parts.query) if k.lower() == "password" and v]
-    return found
-
-
-def scrub(message: str, url: str) -> str:
-    """`message` with any password of `url` blotted out."""
-    for secret in _secrets(url):
-        message = message.replace(secret, "***")
-    return message
 
 
 def lost(exc: BaseException) -> bool:
@@ -158,31 +120,34 @@ class Database:
         self.url = url
         self._closed = False
 
-    async def _acquire(self, within: float | None) -> Connection:
+    async def _acquire(self) -> Connection:
         try:
-            return await self.pool.acquire(timeout=within)
-        except TimeoutError:
-            raise StorageBusy(
-                "no database connection was free in time; nothing was saved"
-            ) from None
+            return await self.pool.acquire()
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             raise storage_error(exc) from exc
 
     async def write(self, work: Work[T]) -> T:
         """Run `work(connection)` in one committed transaction; see the module docstring."""
+        return await self._write(lambda conn: _attempt(conn, work))
+
+    async def write_one(self, sql: str, params: Sequence[Any]) -> Record:
+        """A write that is ONE statement (atomic by itself: no BEGIN/COMMIT round trips);
+        returns its first row. Same deadline, retries and errors as `write`."""
+
+        async def run(conn: Connection) -> Record:
+            row: Record = await conn.fetchrow(sql, *params)
+            return row
+
+        return await self._write(run)
+
+    async def _write(self, attempt_on: Work[T]) -> T:
         pause = RETRY_PAUSE
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            deadline = write_deadline.get()
-            timeout = None
-            if deadline is not None:
-                timeout = deadline.start_by - time.monotonic()
-                if timeout <= 0:
-                    raise StorageBusy("the database was busy too long; nothing was saved")
-            conn = await self._acquire(timeout)
+            _check_deadline()
+            conn = await self._acquire()  # the wait counts against the deadline:
             try:
-                if deadline is not None and deadline.passed():
-                    raise StorageBusy("the database was busy too long; nothing was saved")
-                return await _attempt(conn, work)
+                _check_deadline()  # checked again once a connection is free
+                return await attempt_on(conn)
             except asyncpg.PostgresError as exc:
                 if exc.sqlstate not in _RETRY or attempt == MAX_ATTEMPTS:
                     raise refusal(exc) from exc
@@ -197,7 +162,7 @@ class Database:
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Session]:
         """Several reads from one committed snapshot (REPEATABLE READ, READ ONLY)."""
-        conn = await self._acquire(None)
+        conn = await self._acquire()
         try:
             transaction = conn.transaction(isolation="repeatable_read", readonly=True)
             await transaction.start()
@@ -232,6 +197,13 @@ class Database:
             await asyncio.wait_for(self.pool.close(), 30)
         except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
             self.pool.terminate()
+
+
+def _check_deadline() -> None:
+    """StorageBusy when the interaction's write start deadline has passed."""
+    deadline = write_deadline.get()
+    if deadline is not None and deadline.passed():
+        raise StorageBusy("the database was busy too long; nothing was saved")
 
 
 async def _attempt(conn: Connection, work: Work[T]) -> T:

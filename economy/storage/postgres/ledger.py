@@ -23,7 +23,6 @@ from economy.storage.queries import (
     GIVEN,
     HISTORY,
     HISTORY_COUNT,
-    INSERT_ENTRY,
     RECEIVED,
     RECIPIENT_TOTAL,
     RESET_PREVIEW,
@@ -53,40 +52,36 @@ from economy.storage.records import (
 )
 
 ARCHIVE_STEP = 2000  # entries archived or restored per transaction
-NOTE_NAMES = (
-    "INSERT INTO member_names (guild_id, user_id, name, avatar, seen_at)"
-    " SELECT $1, s.user_id, s.name, s.avatar, $5"
-    " FROM unnest($2::bigint[], $3::text[], $4::text[]) AS s (user_id, name, avatar)"
-    " ORDER BY s.user_id"
-    " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-    " name = excluded.name, avatar = excluded.avatar, seen_at = excluded.seen_at"
+TALLY_ADD = "SELECT entry_id, recipient_total FROM tally_add({})".format(
+    ", ".join(f"${n}" for n in range(1, 16))
 )
+
+
+def tally_add_params(
+    guild_id: int,
+    recipient_id: int,
+    gifter: Gifter | None,
+    recorder_id: int,
+    gift_name: str | None,
+    counts: tuple[int, int, int],
+    moment: datetime,
+    seen: Sequence[Seen],
+) -> tuple[object, ...]:
+    """The arguments of TALLY_ADD; `counts` is (count, coins, diamonds in thousandths)."""
+    month, week = period_keys(moment)
+    unique = {s.user_id: s for s in seen}
+    return (
+        guild_id, recipient_id, gifter.key if gifter else None,
+        gifter.name[:64] if gifter else None, recorder_id, gift_name, *counts, moment, month,
+        week, list(unique), [s.name[:100] for s in unique.values()],
+        [s.avatar or None for s in unique.values()],
+    )  # fmt: skip
 
 
 async def _summary(session: Session, guild_id: int, user_id: int, key: str) -> UserSummary:
     received = await session.row(numbered(RECEIVED), (guild_id, user_id, key))
     given = await session.row(numbered(GIVEN), (guild_id, member_key(user_id), key))
     return summary_from(received, given)
-
-
-async def _total(conn: Connection, guild_id: int, user_id: int) -> Decimal:
-    milli = await conn.fetchval(numbered(RECIPIENT_TOTAL), guild_id, user_id)
-    return from_milli(milli) if milli is not None else Decimal(0)
-
-
-async def _note_names(conn: Connection, guild_id: int, seen: Sequence[Seen], now: datetime) -> None:
-    """Upsert the names seen at this write (bounded: longer names are cut), in id order."""
-    if not seen:
-        return
-    unique = {s.user_id: s for s in seen}
-    await conn.execute(
-        NOTE_NAMES,
-        guild_id,
-        list(unique),
-        [s.name[:100] for s in unique.values()],
-        [s.avatar or None for s in unique.values()],
-        now,
-    )
 
 
 class PostgresLedger:
@@ -112,20 +107,12 @@ class PostgresLedger:
         """Record a tally line (its totals move in the same statement) and read the total."""
         milli = check_entry(gift_name, count, coins, diamonds)
         moment = as_utc(now)
-        month, week = period_keys(moment)
-        gifter_key = gifter.key if gifter else None
-        gifter_name = gifter.name[:64] if gifter else None
-
-        async def write(conn: Connection) -> tuple[int, Decimal]:
-            entry_id: int = await conn.fetchval(
-                numbered(INSERT_ENTRY),
-                guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name,
-                count, coins, milli, moment, month, week,
-            )  # fmt: skip
-            await _note_names(conn, guild_id, seen, moment)
-            return entry_id, await _total(conn, guild_id, recipient_id)
-
-        entry_id, total = await self._db.write(write)
+        params = tally_add_params(
+            guild_id, recipient_id, gifter, recorder_id, gift_name, (count, coins, milli),
+            moment, seen,
+        )  # fmt: skip
+        entry_id, total_milli = await self._db.write_one(TALLY_ADD, params)
+        total = from_milli(total_milli or 0)
         entry = Entry(
             entry_id, guild_id, recipient_id, gifter, recorder_id, gift_name, count, coins,
             from_milli(milli), moment, False, None,
