@@ -46,9 +46,25 @@ _LOST_CODES = {"57P01", "57P02"}  # admin or crash shutdown: the server went awa
 log = logging.getLogger(__name__)
 
 
-def lost(exc: BaseException) -> bool:
+# What asyncpg (or the socket under it) raises when a statement fails; InternalClientError is
+# what a connection the server has just closed says when it is used again.
+FAILURES: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+    OSError,
+)
+
+
+def lost(exc: BaseException | None) -> bool:
     """Whether the error means the connection to the server is gone."""
-    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.InterfaceError | OSError):
+    broken = (
+        asyncpg.PostgresConnectionError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.InternalClientError,
+        OSError,
+    )
+    if isinstance(exc, broken):
         return True
     return getattr(exc, "sqlstate", None) in _LOST_CODES
 
@@ -120,11 +136,26 @@ class Database:
         self.url = url
         self._closed = False
 
-    async def _acquire(self) -> Connection:
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Connection]:
+        """A pooled connection that is still open: one the server closed while it sat idle
+        (a restart, an administrator) is noticed here and replaced, before anything is sent
+        on it."""
         try:
-            return await self.pool.acquire()
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            conn = await self.pool.acquire()
+            for _ in range(self.pool.get_max_size()):
+                await asyncio.sleep(0)  # let the loop read a pending close from the socket
+                if not conn.is_closed():
+                    break
+                await self.pool.release(conn)
+                conn = await self.pool.acquire()
+        except FAILURES as exc:
             raise storage_error(exc) from exc
+        try:
+            yield conn
+        finally:
+            with suppress(*FAILURES):
+                await self.pool.release(conn)
 
     async def write(self, work: Work[T]) -> T:
         """Run `work(connection)` in one committed transaction; see the module docstring."""
@@ -135,7 +166,12 @@ class Database:
         returns its first row. Same deadline, retries and errors as `write`."""
 
         async def run(conn: Connection) -> Record:
-            row: Record = await conn.fetchrow(sql, *params)
+            try:
+                row: Record = await conn.fetchrow(sql, *params)
+            except FAILURES as exc:
+                if lost(exc):
+                    raise _unknown_outcome(exc) from exc
+                raise
             return row
 
         return await self._write(run)
@@ -144,48 +180,53 @@ class Database:
         pause = RETRY_PAUSE
         for attempt in range(1, MAX_ATTEMPTS + 1):
             _check_deadline()
-            conn = await self._acquire()  # the wait counts against the deadline:
-            try:
+            async with self._connection() as conn:  # the wait counts against the deadline:
                 _check_deadline()  # checked again once a connection is free
-                return await attempt_on(conn)
-            except asyncpg.PostgresError as exc:
-                if exc.sqlstate not in _RETRY or attempt == MAX_ATTEMPTS:
-                    raise refusal(exc) from exc
-            except (asyncpg.InterfaceError, OSError) as exc:
-                raise storage_error(exc) from exc
-            finally:
-                await self.pool.release(conn)
+                try:
+                    return await attempt_on(conn)
+                except asyncpg.PostgresError as exc:
+                    if exc.sqlstate not in _RETRY or attempt == MAX_ATTEMPTS:
+                        raise refusal(exc) from exc
+                except FAILURES as exc:
+                    raise storage_error(exc) from exc
             await asyncio.sleep(pause)
             pause *= 2
         raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Session]:
-        """Several reads from one committed snapshot (REPEATABLE READ, READ ONLY)."""
-        conn = await self._acquire()
-        try:
-            transaction = conn.transaction(isolation="repeatable_read", readonly=True)
-            await transaction.start()
-            try:
-                yield Session(conn)
-            finally:
-                with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-                    await transaction.rollback()  # read only: nothing to commit
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            raise storage_error(exc) from exc
-        finally:
-            await self.pool.release(conn)
+        """Several reads from one committed snapshot (REPEATABLE READ, READ ONLY). A pooled
+        connection found dead when the snapshot starts is replaced once."""
+        for attempt in (1, 2):
+            async with self._connection() as conn:
+                transaction = conn.transaction(isolation="repeatable_read", readonly=True)
+                try:
+                    await transaction.start()
+                except FAILURES as exc:
+                    if not lost(exc) or attempt == 2:
+                        raise storage_error(exc) from exc
+                    log.warning("Lost a PostgreSQL connection; reading again on another one")
+                    continue
+                try:
+                    yield Session(conn)
+                except FAILURES as exc:
+                    raise storage_error(exc) from exc
+                finally:
+                    with suppress(*FAILURES):
+                        await transaction.rollback()  # read only: nothing to commit
+                return
 
     async def read(self, sql: str, params: Sequence[Any] = ()) -> list[Record]:
         """One read statement (committed data); tried again once if the connection was lost."""
         for attempt in (1, 2):
-            try:
-                found: list[Record] = await self.pool.fetch(sql, *params)
-                return found
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-                if not lost(exc) or attempt == 2:
-                    raise storage_error(exc) from exc
-                log.warning("Lost a PostgreSQL connection; reading again on another one")
+            async with self._connection() as conn:
+                try:
+                    found: list[Record] = await conn.fetch(sql, *params)
+                    return found
+                except FAILURES as exc:
+                    if not lost(exc) or attempt == 2:
+                        raise storage_error(exc) from exc
+                    log.warning("Lost a PostgreSQL connection; reading again on another one")
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def close(self) -> None:
@@ -195,7 +236,9 @@ class Database:
         self._closed = True
         try:
             await asyncio.wait_for(self.pool.close(), 30)
-        except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        except TimeoutError:
+            self.pool.terminate()
+        except FAILURES:
             self.pool.terminate()
 
 
@@ -213,17 +256,22 @@ async def _attempt(conn: Connection, work: Work[T]) -> T:
     try:
         result = await work(conn)
     except BaseException:
-        with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        with suppress(*FAILURES):
             await transaction.rollback()
         raise
     try:
         await transaction.commit()
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+    except FAILURES as exc:
         if lost(exc):
-            log.error("Lost the PostgreSQL connection while committing: %s", exc)
-            raise StorageError(
-                "lost the connection to PostgreSQL while committing; the write may or may not "
-                "have been saved"
-            ) from exc
+            raise _unknown_outcome(exc) from exc
         raise
     return result
+
+
+def _unknown_outcome(exc: BaseException) -> StorageError:
+    """The connection died while the server may have been committing: say so, and log it."""
+    log.error("Lost the PostgreSQL connection while committing: %s", exc)
+    return StorageError(
+        "lost the connection to PostgreSQL while committing; the write may or may not have "
+        "been saved"
+    )
