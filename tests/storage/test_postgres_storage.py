@@ -162,11 +162,18 @@ async def test_endless_conflicts_end_as_busy_with_nothing_written(postgres_dsn: 
 
 
 async def kill_connections(dsn: str) -> None:
-    await admin(
-        dsn,
-        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
-        " WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    )
+    """Terminate every other session on the database (as a server restart would) and wait
+    until they are gone."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        others = "datname = current_database() AND pid <> pg_backend_pid()"
+        await conn.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE {others}")
+        for _ in range(500):
+            if not await conn.fetchval(f"SELECT COUNT(*) FROM pg_stat_activity WHERE {others}"):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await conn.close()
 
 
 async def test_a_lost_connection_is_healed_by_the_pool(postgres_dsn: str) -> None:

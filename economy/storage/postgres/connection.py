@@ -111,6 +111,10 @@ def affected(status: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
+class NotSent(Exception):
+    """The connection was found broken before a statement was sent: nothing was written."""
+
+
 class Session:
     """Statements on one connection whose transaction the caller holds (snapshot reads)."""
 
@@ -168,6 +172,8 @@ class Database:
         async def run(conn: Connection) -> Record:
             try:
                 row: Record = await conn.fetchrow(sql, *params)
+            except asyncpg.exceptions.InternalClientError as exc:
+                raise NotSent(exc) from exc
             except FAILURES as exc:
                 if lost(exc):
                     raise _unknown_outcome(exc) from exc
@@ -184,6 +190,10 @@ class Database:
                 _check_deadline()  # checked again once a connection is free
                 try:
                     return await attempt_on(conn)
+                except NotSent as exc:  # the connection died before the write left
+                    if attempt == MAX_ATTEMPTS:
+                        raise storage_error(exc.__cause__ or exc) from exc
+                    log.warning("A PostgreSQL connection had died; writing on another one")
                 except asyncpg.PostgresError as exc:
                     if exc.sqlstate not in _RETRY or attempt == MAX_ATTEMPTS:
                         raise refusal(exc) from exc
