@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from economy.storage.urls import is_postgres_url, redact
+from economy.storage.urls import is_postgres_url, passwords, redact
 
 
 class BotConfig(BaseSettings):
@@ -66,6 +66,11 @@ class BotConfig(BaseSettings):
         """What the bot stores in, safe to show: the URL without its password, or the file."""
         url = self.database_url_value()
         return redact(url) if url else str(self.database_path)
+
+    def secrets(self) -> list[str]:
+        """Everything the logs must mask: the token and the database password."""
+        url = self.database_url_value()
+        return [self.token() or "", url or "", *(passwords(url) if url else [])]
 
     def token(self) -> str | None:
         """The raw token, for `Client.start` only. Never log it."""

@@ -21,5 +21,5 @@ def add(sub: Any) -> None:
 def console_command(args: argparse.Namespace, config: BotConfig) -> int:
     from bot.console import run_console  # the console's imports are only paid when used
 
-    setup_logging("WARNING", [config.token() or ""])
+    setup_logging("WARNING", config.secrets())
     return asyncio.run(run_console(config, getattr(args, "text", None)))

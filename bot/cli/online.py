@@ -61,7 +61,7 @@ def add(sub: Any) -> None:
 def with_token(work: Callable[[], Coroutine[Any, Any, int]], config: BotConfig) -> int:
     """Run the coroutine `work` makes, which needs the token; the token's known failures
     become messages."""
-    setup_logging(config.log_level, [config.token() or ""])
+    setup_logging(config.log_level, config.secrets())
     if config.token() is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2

@@ -28,7 +28,8 @@ def redact(url: str) -> str:
     return urlunsplit(SplitResult(parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def _secrets(url: str) -> list[str]:
+def passwords(url: str) -> list[str]:
+    """The passwords written in `url` (to mask them wherever they could show)."""
     parts = urlsplit(url)
     found = [parts.password] if parts.password else []
     found += [v for k, v in parse_qsl(parts.query) if k.lower() == "password" and v]
@@ -37,6 +38,6 @@ def _secrets(url: str) -> list[str]:
 
 def scrub(message: str, url: str) -> str:
     """`message` with any password of `url` blotted out."""
-    for secret in _secrets(url):
+    for secret in passwords(url):
         message = message.replace(secret, "***")
     return message
