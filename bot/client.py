@@ -7,10 +7,11 @@ import importlib
 import logging
 import pkgutil
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import discord
-from discord.ext.commands import Bot, when_mentioned
+from discord.ext.commands import AutoShardedBot, Bot, when_mentioned
 
 from bot.config import BotConfig
 from bot.errors import reply_ephemeral
@@ -69,13 +70,14 @@ class LiveViews:
 class GiftBot(Bot):
     """The Discord client; its services (storage, profiles, limits) are injected."""
 
-    def __init__(self, config: BotConfig, services: Services) -> None:
+    def __init__(self, config: BotConfig, services: Services, **options: Any) -> None:
         super().__init__(
             command_prefix=when_mentioned,
             intents=minimal_intents(),
             tree_cls=GiftTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.config = config
         self.services = services
@@ -117,6 +119,30 @@ class GiftBot(Bot):
         if custom_id.startswith(PERSISTENT_PREFIX):
             return False
         return not self.live_views.answers(custom_id)
+
+
+class ShardedGiftBot(GiftBot, AutoShardedBot):
+    """The bot owning some shards of a bot split over processes (`run --shards`).
+
+    Every cache of the bot (server profiles, the per-person write budget) is per server and a
+    server's interactions always arrive on its own shard, so these caches stay right with
+    any number of processes; see docs/architecture.md.
+    """
+
+
+def make_bot(
+    config: BotConfig,
+    services: Services,
+    *,
+    shard_count: int | None = None,
+    shard_ids: Sequence[int] | None = None,
+) -> GiftBot:
+    """The bot: one process for every server, or (with a shard count) the shards given."""
+    if shard_count is None:
+        return GiftBot(config, services)
+    return ShardedGiftBot(
+        config, services, shard_count=shard_count, shard_ids=list(shard_ids or range(shard_count))
+    )
 
 
 async def answer_expired(interaction: discord.Interaction[GiftBot]) -> None:

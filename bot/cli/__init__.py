@@ -14,12 +14,12 @@ from types import ModuleType
 
 from pydantic import ValidationError
 
-from bot.cli import backup, database, offline, online
+from bot.cli import backup, cluster, database, offline, online
 from bot.config import BotConfig
 from economy.storage import StorageError
 
 Handler = Callable[[argparse.Namespace, BotConfig], int]
-ACTIONS: tuple[ModuleType, ...] = (online, offline, backup, database)
+ACTIONS: tuple[ModuleType, ...] = (online, cluster, offline, backup, database)
 USAGE = (
     "python -m bot [run [--shard-count N --shards IDS] | cluster --processes P"
     " | sync [--guild ID] | console | ask TEXT | backup PATH | db copy SQLITE_PATH [URL]]"
