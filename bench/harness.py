@@ -38,14 +38,15 @@ class TrackingAdapter(CapturingAdapter):
         return answer
 
 
-def bench_config(path: Path) -> BotConfig:
-    return BotConfig(discord_token=None, database_path=path, _env_file=None)
+def bench_config(path: Path, url: str | None = None) -> BotConfig:
+    return BotConfig(discord_token=None, database_path=path, database_url=url, _env_file=None)
 
 
 @asynccontextmanager
-async def bench_bot(path: Path) -> AsyncIterator[OfflineDiscord]:
-    """A started bot on the SQLite file `path`, closed afterwards."""
-    config = bench_config(path)
+async def bench_bot(path: Path, url: str | None = None) -> AsyncIterator[OfflineDiscord]:
+    """A started bot on the SQLite file `path` (or the PostgreSQL database `url`), closed
+    afterwards."""
+    config = bench_config(path, url)
     async with open_services(config) as services:
         driver = OfflineDiscord(GiftBot(config, services))
         driver.adapter = TrackingAdapter(driver.bot_user)
