@@ -82,10 +82,13 @@ async def timed_send(driver: OfflineDiscord, raw: str, check: Check = answered_o
 
     Payloads are kept as JSON text until their turn: a real bot decodes each one as it
     arrives, and thousands of prebuilt dicts would only make the garbage collector slower.
+    The interaction's id (its creation time) is made now, as Discord makes it when it sends
+    the event: a payload built seconds earlier would otherwise be refused as too old.
     """
     adapter: TrackingAdapter = driver.adapter  # type: ignore[assignment]
     start = time.perf_counter()
     payload = json.loads(raw)
+    payload["id"] = str(driver.new_snowflake())
     await driver.send(payload)
     elapsed = time.perf_counter() - start
     check(adapter.take(payload["token"]))
