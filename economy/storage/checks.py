@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from economy.errors import InvalidValue, OutOfRange
+from economy.errors import AlreadyExists, InvalidValue, LimitReached, LooksLike, OutOfRange
 from economy.limits import MAX_AMOUNT, MAX_COUNT, MAX_PAGE
-from economy.names import clean_name, name_key
+from economy.names import clean_name, look_key, name_key
 from economy.storage.ledger import to_milli
 
 
@@ -38,3 +39,19 @@ def check_entry(gift_name: str | None, count: int, coins: int, diamonds: Decimal
 def group_key(name: str) -> str:
     """The lookup key of a typed group name; BadName when no group could be called that."""
     return name_key(clean_name(name, "group name"))
+
+
+def check_new_name(
+    existing: Sequence[Sequence[str]], clean: str, what: str, limit: tuple[str, int]
+) -> None:
+    """Refuse a new name (already cleaned) among the server's (name, name_key) rows:
+    AlreadyExists when taken, LooksLike when it only looks the same, LimitReached when the
+    server has `limit` = (what, how many) already. Call it inside the write that adds it."""
+    key, looks = name_key(clean), look_key(clean)
+    for name, existing_key in existing:
+        if existing_key == key:
+            raise AlreadyExists(what, clean)
+        if look_key(name) == looks:
+            raise LooksLike(what, clean, name)
+    if len(existing) >= limit[1]:
+        raise LimitReached(*limit)

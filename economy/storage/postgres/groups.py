@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from economy.errors import AlreadyExists, LimitReached, LooksLike, NotFound, Person
+from economy.errors import AlreadyExists, LimitReached, NotFound, Person
 from economy.limits import (
     AUTOCOMPLETE_CHOICES,
     MAX_GROUP_MEMBERS,
@@ -17,8 +17,8 @@ from economy.limits import (
     MAX_GROUPS_PER_CREATOR,
     MAX_JOIN_REQUESTS,
 )
-from economy.names import clean_name, look_key, name_key
-from economy.storage.checks import check_page, group_key
+from economy.names import clean_name, name_key
+from economy.storage.checks import check_new_name, check_page, group_key
 from economy.storage.groups import Decision, JoinRequest
 from economy.storage.ledger import from_milli
 from economy.storage.periods import Period, as_utc, period_key
@@ -75,7 +75,7 @@ class PostgresGroups:
     ) -> Group:
         """Create a group; refused when taken, look-alike, or past a cap."""
         clean = clean_name(name, "group name")
-        key, looks = name_key(clean), look_key(clean)
+        key = name_key(clean)
         moment = as_utc(now)
 
         async def write(conn: Connection) -> int:
@@ -83,13 +83,7 @@ class PostgresGroups:
             names = await conn.fetch(
                 "SELECT name, name_key FROM tally_groups WHERE guild_id = $1", guild_id
             )
-            for existing, existing_key in names:
-                if existing_key == key:
-                    raise AlreadyExists("group", clean)
-                if look_key(existing) == looks:
-                    raise LooksLike("group", clean, existing)
-            if len(names) >= MAX_GROUPS:
-                raise LimitReached("groups", MAX_GROUPS)
+            check_new_name(names, clean, "group", ("groups", MAX_GROUPS))
             mine = await conn.fetchval(
                 "SELECT COUNT(*) FROM tally_groups WHERE guild_id = $1 AND creator_id = $2",
                 guild_id,

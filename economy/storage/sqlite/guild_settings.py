@@ -6,10 +6,10 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 
-from economy.errors import AlreadyExists, LimitReached, LooksLike, NotFound
+from economy.errors import NotFound
 from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
-from economy.names import clean_name, look_key, name_key
-from economy.storage.checks import check_page, check_range
+from economy.names import clean_name, name_key
+from economy.storage.checks import check_new_name, check_page, check_range
 from economy.storage.keys import check_config, custom_gift_key
 from economy.storage.periods import as_utc
 from economy.storage.queries import (
@@ -118,20 +118,14 @@ class SqliteGuildSettings:
         """Add a server-only gift and audit it; refused when taken, look-alike or past the cap."""
         clean = clean_name(name, "gift name")
         check_range("coins", coins, 1, MAX_GIFT_COINS)
-        key, looks = name_key(clean), look_key(clean)
+        key = name_key(clean)
         moment = as_utc(now)
 
         def write(db: sqlite3.Connection) -> None:
             names = db.execute(
                 "SELECT name, name_key FROM custom_gifts WHERE guild_id = ?", (guild_id,)
             ).fetchall()
-            for existing, existing_key in names:
-                if existing_key == key:
-                    raise AlreadyExists("custom gift", clean)
-                if look_key(existing) == looks:
-                    raise LooksLike("custom gift", clean, existing)
-            if len(names) >= MAX_CUSTOM_GIFTS:
-                raise LimitReached("custom gifts", MAX_CUSTOM_GIFTS)
+            check_new_name(names, clean, "custom gift", ("custom gifts", MAX_CUSTOM_GIFTS))
             db.execute(
                 "INSERT INTO custom_gifts (guild_id, name_key, name, coins, creator_id,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
