@@ -27,6 +27,7 @@ because few people are ranked yet.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 import time
@@ -244,8 +245,23 @@ class Loader:
                 await conn.copy_records_to_table(f"load_{table}", records=records)
                 await conn.execute(PG_TOTALS_UPSERT[table])
             await conn.execute("ALTER TABLE ledger ENABLE TRIGGER ledger_count_new")
-        await conn.execute("VACUUM ANALYZE ledger, received_totals, gifter_totals, gift_totals")
+        await vacuum_until_visible(conn)
         return time.perf_counter() - begin
+
+
+async def vacuum_until_visible(conn: Any, tries: int = 20) -> None:
+    """VACUUM ANALYZE the ledger's tables until their pages are marked all-visible, as
+    autovacuum leaves a settled database (index-only scans then skip the table). Right after
+    a load the transaction is not yet old enough for that, so it is tried again shortly."""
+    for _ in range(tries):
+        await conn.execute("VACUUM ANALYZE ledger, received_totals, gifter_totals, gift_totals")
+        visible = await conn.fetchval(
+            "SELECT bool_and(relallvisible >= relpages) FROM pg_class"
+            " WHERE relname IN ('received_totals', 'gifter_totals')"
+        )
+        if visible:
+            return
+        await asyncio.sleep(0.25)
 
 
 async def fill_ledger(

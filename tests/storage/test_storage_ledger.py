@@ -480,12 +480,8 @@ async def test_failed_write_rolls_back_completely(storage: Storage, backend: Bac
     before = await storage.ledger.user_summary(G1, 1)
     # fail AFTER the ledger row and the user totals were written
     await backend.plant_failure("boom", "gift_totals", "INSERT", "NEW.gift_name = 'Boom'")
-    await backend.plant_failure(
-        "boom2",
-        "ledger",
-        "UPDATE OF archived",
-        f"NEW.archived IS NOT NULL AND OLD.id = {second.id}",
-    )
+    archived = f"NEW.archived IS NOT NULL AND OLD.id = {second.id}"
+    await backend.plant_failure("boom2", "ledger", "UPDATE OF archived", archived)
     with pytest.raises(StorageError):
         await add(storage, 1, 2, 50, gift="Boom")
     with pytest.raises(StorageError):

@@ -261,6 +261,8 @@ async def copy_sqlite_to_postgres(path: str | Path, url: str) -> CopyReport:
                 raise StorageError(
                     f"the copy failed, nothing was kept: {storage_error(exc)}"
                 ) from exc
+            async with storage.pool.acquire() as conn:
+                await conn.execute("ANALYZE")  # the planner's statistics for the copied rows
             problems = await storage.verify()
         finally:
             await storage.close()
