@@ -13,6 +13,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from economy.limits import AUTOCOMPLETE_CHOICES
+from economy.names import name_key
 from economy.storage.keys import (
     FX_PREFIX,
     KEY_CURRENCY,
@@ -296,3 +298,18 @@ def set_on_from(rows: Iterable[Row]) -> MappingProxyType[str, datetime]:
     for key, created_at in rows:
         set_on.setdefault(key, moment(created_at))
     return MappingProxyType(set_on)
+
+
+def autocomplete_terms(typed: str, limit: int) -> tuple[str, str, int]:
+    """(name key, LIKE pattern for "contains", bounded limit) of a group name being typed."""
+    key = name_key(typed[:100])
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return key, f"%{pattern}%", max(1, min(limit, AUTOCOMPLETE_CHOICES))
+
+
+def unique_names(rows: Iterable[Row], limit: int) -> list[str]:
+    """The first column of `rows`, each name once, in order, at most `limit`."""
+    seen: dict[str, None] = {}
+    for (name,) in rows:
+        seen.setdefault(name)
+    return list(seen)[:limit]

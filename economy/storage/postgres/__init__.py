@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 import asyncpg
@@ -23,6 +22,7 @@ from economy.storage.postgres.guild_settings import PostgresGuildSettings
 from economy.storage.postgres.ledger import PostgresLedger, resume_interrupted
 from economy.storage.postgres.maintenance import verify_session
 from economy.storage.postgres.migrations import load_migrations, migrate
+from economy.storage.store import ClosesOnExit
 from economy.storage.urls import is_postgres_url, redact, scrub
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def cannot_open(url: str, exc: BaseException) -> StorageError:
     return StorageError(f"cannot open the PostgreSQL database {redact(url)}: {why}")
 
 
-class PostgresStorage:
+class PostgresStorage(ClosesOnExit):
     """Tallies, groups and settings in one PostgreSQL database.
     ``await PostgresStorage.open("postgresql://user:password@host/dbname")``."""
 
@@ -118,17 +118,6 @@ class PostgresStorage:
     async def close(self) -> None:
         """Finish the writes under way and close the pool (idempotent)."""
         await self._db.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def verify(self) -> list[str]:
         """Every total recomputed from the active ledger, in one snapshot; returns problems

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from economy.errors import AlreadyExists, LimitReached, NotFound, Person
 from economy.limits import (
-    AUTOCOMPLETE_CHOICES,
     MAX_GROUP_MEMBERS,
     MAX_GROUPS,
     MAX_GROUPS_PER_CREATOR,
@@ -23,7 +22,14 @@ from economy.storage.groups import Decision, JoinRequest
 from economy.storage.ledger import from_milli
 from economy.storage.periods import Period, as_utc, period_key
 from economy.storage.postgres.connection import Connection, Database, affected, lock
-from economy.storage.queries import GROUP_COLUMNS, GROUP_MEMBERS, group_from, numbered
+from economy.storage.queries import (
+    GROUP_COLUMNS,
+    GROUP_MEMBERS,
+    autocomplete_terms,
+    group_from,
+    numbered,
+    unique_names,
+)
 from economy.storage.records import Group, MemberTotal
 
 _BY_KEY = f"SELECT {GROUP_COLUMNS} FROM tally_groups g WHERE g.guild_id = $1 AND g.name_key = $2"
@@ -144,9 +150,7 @@ class PostgresGroups:
 
     async def group_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: names starting with `typed` (index range), then containing it."""
-        limit = max(1, min(limit, AUTOCOMPLETE_CHOICES))
-        key = name_key(typed[:100])
-        pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        key, contains, limit = autocomplete_terms(typed, limit)
         rows = await self._db.read(
             "SELECT name FROM (SELECT name, name_key, 0 AS later FROM tally_groups"
             "  WHERE guild_id = $1 AND name_key >= $2 AND name_key < $2 || chr(1114111)"
@@ -154,12 +158,9 @@ class PostgresGroups:
             "  WHERE guild_id = $1 AND name_key LIKE $3 ESCAPE '\\'"
             "  AND NOT starts_with(name_key, $2)) AS found"
             " ORDER BY later, name_key LIMIT $4",
-            (guild_id, key, f"%{pattern}%", limit),
+            (guild_id, key, contains, limit),
         )
-        seen: dict[str, None] = {}
-        for (name,) in rows:
-            seen.setdefault(name)
-        return list(seen)[:limit]
+        return unique_names(rows, limit)
 
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None

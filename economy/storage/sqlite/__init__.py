@@ -12,7 +12,6 @@ import os
 import sqlite3
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from economy.storage.errors import StorageError, StorageMissing
@@ -31,6 +30,7 @@ from economy.storage.sqlite.guild_settings import SqliteGuildSettings
 from economy.storage.sqlite.ledger import SqliteLedger, resume_interrupted
 from economy.storage.sqlite.maintenance import backup_database, verify_session
 from economy.storage.sqlite.migrations import Migration, load_migrations, migrate
+from economy.storage.store import ClosesOnExit
 
 if TYPE_CHECKING:
     from economy.storage.store import Storage
@@ -70,7 +70,7 @@ def _prepare(
     return FileIdentity.of(file)
 
 
-class SqliteStorage:
+class SqliteStorage(ClosesOnExit):
     """Tallies, groups and settings in one SQLite file. ``await SqliteStorage.open(path)``."""
 
     def __init__(self, db: Database) -> None:
@@ -127,17 +127,6 @@ class SqliteStorage:
     async def close(self) -> None:
         """Finish queued writes and close both connections (idempotent)."""
         await self._db.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def verify(self) -> list[str]:
         """Check the whole file; returns problems (empty = healthy). Scans everything: slow.

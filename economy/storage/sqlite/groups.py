@@ -11,7 +11,6 @@ from datetime import datetime
 
 from economy.errors import AlreadyExists, LimitReached, NotFound, Person
 from economy.limits import (
-    AUTOCOMPLETE_CHOICES,
     MAX_GROUP_MEMBERS,
     MAX_GROUPS,
     MAX_GROUPS_PER_CREATOR,
@@ -23,7 +22,7 @@ from economy.storage.groups import Decision, JoinRequest
 from economy.storage.ledger import from_milli
 from economy.storage.periods import Period, as_utc, period_key
 from economy.storage.queries import GROUP_COLUMNS as _GROUP_COLUMNS
-from economy.storage.queries import GROUP_MEMBERS
+from economy.storage.queries import GROUP_MEMBERS, autocomplete_terms, unique_names
 from economy.storage.queries import group_from as _group
 from economy.storage.records import Group, MemberTotal
 from economy.storage.sqlite.connection import Database
@@ -147,9 +146,7 @@ class SqliteGroups:
 
     async def group_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: names starting with `typed` (index range), then containing it."""
-        limit = max(1, min(limit, AUTOCOMPLETE_CHOICES))
-        key = name_key(typed[:100])
-        pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        key, contains, limit = autocomplete_terms(typed, limit)
         rows = await self._db.read(
             "SELECT name FROM (SELECT name, name_key, 0 AS later FROM tally_groups"
             "  WHERE guild_id = ? AND name_key >= ? AND name_key < ? || char(1114111)"
@@ -157,12 +154,9 @@ class SqliteGroups:
             "  WHERE guild_id = ? AND name_key LIKE ? ESCAPE '\\'"
             "  AND substr(name_key, 1, length(?)) != ?)"
             " ORDER BY later, name_key LIMIT ?",
-            (guild_id, key, key, guild_id, f"%{pattern}%", key, key, limit),
+            (guild_id, key, key, guild_id, contains, key, key, limit),
         )
-        seen: dict[str, None] = {}
-        for (name,) in rows:
-            seen.setdefault(name)
-        return list(seen)[:limit]
+        return unique_names(rows, limit)
 
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
