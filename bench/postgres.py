@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -151,24 +152,40 @@ async def _processes(url: str, count: int, n: int) -> Result:
         line = await child.stdout.readline()
         if line.strip() != b"ready":
             raise AssertionError(f"a benchmark process failed to start: {line!r}")
+    before, started = _cpu_seconds(), time.perf_counter()
     for child in children:
         assert child.stdin is not None
         child.stdin.write(b"go\n")
         await child.stdin.drain()
     outputs = [json.loads((await child.communicate())[0]) for child in children]
+    busy, window = _cpu_seconds() - before, time.perf_counter() - started
     latencies = [x for out in outputs for x in out["latencies"]]
     seconds = max(out["seconds"] for out in outputs)
     name = f"/tally add, {count} bot process{'es' if count > 1 else ''}, one PostgreSQL"
-    return Result(name, sum(out["n"] for out in outputs), seconds, latencies, 32 * count)
+    result = Result(name, sum(out["n"] for out in outputs), seconds, latencies, 32 * count)
+    # the machine's busy share from "go" to exit (the processes' close included)
+    result.extra["machine_cpu_busy"] = round(busy / window / (os.cpu_count() or 1), 2)
+    return result
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (every process, PostgreSQL's included)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / (os.sysconf("SC_CLK_TCK") or 100)
 
 
 async def pg_process_benchmarks(server: Server, n: int) -> list[Result]:
     one = await _processes(await fresh_database(server), 1, n)
     two = await _processes(await fresh_database(server), 2, n)
-    one.note = "32 in flight, its own server"
+    one.note = f"32 in flight, its own server; CPU {one.extra['machine_cpu_busy']:.0%} busy"
     if one.per_second and two.per_second:
         two.extra["speedup_vs_one"] = round(two.per_second / one.per_second, 2)
-        two.note = f"each its own server; {two.extra['speedup_vs_one']:.2f}x one process"
+        two.note = (
+            f"each its own server; {two.extra['speedup_vs_one']:.2f}x one process; "
+            f"CPU {two.extra['machine_cpu_busy']:.0%} busy"
+        )
     return [one, two]
 
 
