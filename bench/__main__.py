@@ -12,6 +12,9 @@ Measured in this process through the bot's full interaction path (no network):
 * card pictures (`bench/cards.py`): render time by size, the event loop's lag meanwhile;
 * the event loop's lag and memory during `/tally export` of 1M rows and `/tally reset` of a
   200k-entry member while another server records gifts (`bench/lag.py`).
+* PostgreSQL (`bench/postgres.py`, when a server is available): storage writes against a raw
+  asyncpg loop, `/tally add` with one and two bot processes on one database, and leaderboard
+  and show in one server with 100k members and 1M entries, on SQLite and on PostgreSQL.
 
 The full run takes about a minute and a half here (a third of it filling the 1M-row
 ledger) and writes bench/results.json; it exits 1 when a target is missed. `--quick` uses
@@ -46,6 +49,14 @@ from bench.harness import (
 )
 from bench.lag import lag_benchmarks, lag_targets
 from bench.machine import machine_info, memory_mib
+from bench.postgres import (
+    bench_server,
+    big_server_reads,
+    pg_process_benchmarks,
+    pg_write_benchmarks,
+    postgres_version,
+)
+from bench.report import check_targets, postgres_targets, table
 from bench.scenarios import (
     autocomplete_inputs,
     autocomplete_payloads,
@@ -65,13 +76,6 @@ QUICK_OUTPUT = DEFAULT_OUTPUT.with_name("results-quick.json")
 IN_FLIGHT = 100
 READ_ROUNDS = 4
 
-# Targets (issue 6).
-WRITE_RATIO_MIN = 3.0  # group-committed FULL writes vs the raw NORMAL loop, 100 in flight
-READ_P99_MAX_MS = 20.0
-READ_FLATNESS_MAX = 2.0  # p99 at the largest size / p99 at the smallest ...
-READ_FLATNESS_SLACK_MS = 1.0  # ... or this much more: sub-ms p99s jitter on shared machines
-AUTOCOMPLETE_P99_MAX_MS = 5.0
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -86,10 +90,17 @@ class Plan:
     members: int
     reads: int
     cold_starts: int
+    process_adds: int  # /tally add per bot process in the PostgreSQL process runs
+    big_server: tuple[int, int]  # (ledger rows, members) of the one-big-server reads
 
 
-FULL = Plan("full", 2000, 5000, 2, 1000, 6000, 3, (10_000, 100_000, 1_000_000), 5000, 1000, 3)
-QUICK = Plan("quick", 150, 300, 0.25, 100, 500, 1, (1_000, 10_000), 500, 60, 1)
+FULL = Plan(
+    "full", 2000, 5000, 2, 1000, 6000, 3, (10_000, 100_000, 1_000_000), 5000, 1000, 3, 3000,
+    (1_000_000, 100_000),
+)  # fmt: skip
+QUICK = Plan(
+    "quick", 150, 300, 0.25, 100, 500, 1, (1_000, 10_000), 500, 60, 1, 200, (10_000, 2_000)
+)
 
 
 class ErrorCounter(logging.Handler):
@@ -334,102 +345,13 @@ async def storage_reads(driver: Any, plan: Plan, n: int, seed: int) -> list[Resu
     ]
 
 
-def check_targets(results: list[Result]) -> list[dict[str, Any]]:
-    """Each target with the measured value and whether it was met."""
-    targets: list[dict[str, Any]] = []
-
-    def add(name: str, target: str, value: float | None, ok: bool | None) -> None:
-        targets.append(
-            {
-                "target": name,
-                "wanted": target,
-                "value": None if value is None else round(value, 3),
-                "met": ok,
-            }
-        )
-
-    storage = next((r for r in results if r.name.startswith("tally writes: storage")), None)
-    ratio = storage.extra.get("ratio_vs_raw_normal") if storage else None
-    add(
-        "storage / raw writes/s",
-        f">= {WRITE_RATIO_MIN}",
-        ratio,
-        None if ratio is None else ratio >= WRITE_RATIO_MIN,
-    )
-    for command in ("leaderboard", "show"):
-        everything = [
-            r for r in results if r.name.startswith(f"/tally {command} @") and r.latencies
-        ]
-        sized = [r for r in everything if not r.name.endswith("(new bot process)")]
-        if not sized:
-            add(f"/tally {command} p99 at largest size", f"< {READ_P99_MAX_MS} ms", None, None)
-            continue
-        last, first = sized[-1], sized[0]
-        largest = [r for r in everything if r.extra.get("ledger_rows") == last.extra["ledger_rows"]]
-        p99 = max(r.ms(0.99) or 0.0 for r in largest)
-        add(
-            f"/tally {command} p99 @ {last.extra['ledger_rows']:,} rows",
-            f"< {READ_P99_MAX_MS} ms",
-            p99,
-            p99 < READ_P99_MAX_MS,
-        )
-        small, large = first.ms(0.99) or 1e-9, last.ms(0.99) or 0.0
-        add(
-            f"/tally {command} p99 growth ({first.extra['ledger_rows']:,} -> "
-            f"{last.extra['ledger_rows']:,} rows, same process)",
-            f"<= {READ_FLATNESS_MAX}x (or +{READ_FLATNESS_SLACK_MS} ms)",
-            large / small,
-            large <= max(READ_FLATNESS_MAX * small, small + READ_FLATNESS_SLACK_MS),
-        )
-    auto = next((r for r in results if r.name.startswith("autocomplete")), None)
-    auto_p99 = auto.ms(0.99) if auto else None
-    add(
-        "autocomplete p99",
-        f"< {AUTOCOMPLETE_P99_MAX_MS} ms",
-        auto_p99,
-        None if auto_p99 is None else auto_p99 < AUTOCOMPLETE_P99_MAX_MS,
-    )
-    return targets
-
-
-def _fmt(value: float | None, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
-
-
-def table(results: list[Result]) -> str:
-    header = ("scenario", "n", "in flight", "per s", "p50 ms", "p99 ms", "note")
-    rows = [
-        (
-            r.name,
-            str(r.n) if r.n else "-",
-            str(r.concurrency),
-            _fmt(r.per_second, 0),
-            _fmt(r.ms(0.5)),
-            _fmt(r.ms(0.99)),
-            r.note,
-        )
-        for r in results
-        if r.name != "warm-up"
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)).rstrip()]
-    lines.append("-|-".join("-" * w for w in widths))
-    for row in rows:
-        lines.append(
-            " | ".join(
-                cell.rjust(widths[i]) if 0 < i < 6 else cell.ljust(widths[i])
-                for i, cell in enumerate(row)
-            ).rstrip()
-        )
-    return "\n".join(lines)
-
-
 async def run(plan: Plan) -> dict[str, Any]:
     results: list[Result] = []
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
     logging.getLogger().setLevel(logging.WARNING)
     started = time.perf_counter()
+    postgres: str | None = None
     with tempfile.TemporaryDirectory(prefix="tiktok-gift-bot-bench-") as tmp:
         folder = Path(tmp)
         say("start-up")
@@ -446,19 +368,34 @@ async def run(plan: Plan) -> dict[str, Any]:
         results += await card_benchmarks(quick=plan.mode == "quick")
         say("event loop lag: a big export and a big reset")
         results += await lag_benchmarks(folder, quick=plan.mode == "quick")
+        say("PostgreSQL")
+        async with bench_server(say) as server:
+            if server is not None:
+                postgres = await postgres_version(server)
+                say("  tally writes: storage vs raw asyncpg")
+                results += await pg_write_benchmarks(server, plan.writes, plan.write_rounds)
+                say("  /tally add with 1 and 2 bot processes")
+                results += await pg_process_benchmarks(server, plan.process_adds)
+            rows, members = plan.big_server
+            results += await big_server_reads(folder, server, rows, members, plan.reads, say)
     logging.getLogger().removeHandler(errors)
+    machine = machine_info()
+    machine["postgresql"] = postgres
     if errors.records:
         raise AssertionError(
             f"errors logged during the benchmark: {errors.records[0].getMessage()}"
         )
     return {
         "mode": plan.mode,
-        "machine": machine_info(),
+        "machine": machine,
         "seconds": round(time.perf_counter() - started, 1),
         "startup": startup,
         "bulk_load": loads,
         "results": [r.as_json() for r in results if r.name != "warm-up"],
-        "targets": check_targets(results) + card_targets(results) + lag_targets(results),
+        "targets": check_targets(results)
+        + card_targets(results)
+        + lag_targets(results)
+        + postgres_targets(results),
         "_table": table(results),
     }
 
@@ -471,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tiktok-gift-bot benchmark ({report['mode']}), {machine['date']}")
     print(
         f"{machine['cpu']}, {machine['cores']} cores; Python {machine['python']}, "
-        f"SQLite {machine['sqlite']}, discord.py {machine['discord.py']}"
+        f"SQLite {machine['sqlite']}, PostgreSQL {machine.get('postgresql') or '-'}, "
+        f"discord.py {machine['discord.py']}"
     )
     print()
     print(text)

@@ -12,9 +12,11 @@ transaction on its own sqlite3 connection:
    additive upserts so it can be run again to grow the ledger,
 4. recreates the trigger from its own stored SQL, and commits (then checkpoints the WAL).
 
-A crash anywhere rolls all of it back, trigger included. The benchmark then compares the
-totals with the ledger (`SqliteStorage.verify` up to 100k rows, `spot_check` of members'
-sums above that).
+A crash anywhere rolls all of it back, trigger included. On PostgreSQL (`add_postgres`) the
+same rows go in by COPY with the totals trigger disabled inside the transaction, the totals
+by COPY into temporary tables and one additive upsert each, then VACUUM ANALYZE. The
+benchmark then compares the totals with the ledger (`verify` up to 100k rows, `spot_check`
+of members' sums above that). `fill_ledger(storage, ...)` picks the way for the storage.
 
 The very first rows give every member one entry today, received and given, so the all-time,
 month and week leaderboards rank the whole membership at every size. The reads' work grows
@@ -25,6 +27,7 @@ because few people are ranked yet.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 import time
@@ -32,11 +35,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from economy.catalog import default_catalog
 from economy.conversions import diamonds_for
 from economy.rates import default_presets
-from economy.storage import period_keys
+from economy.storage import SqliteStorage, Storage, period_keys
+from economy.storage.queries import numbered
 
 Key = tuple[int, str, str]  # (user, month key, week key)
 GiftTotals = dict[tuple[int, str], list[int]]  # (recipient, gift) -> [count, diamonds]
@@ -61,6 +66,25 @@ GIFTER_UPSERT = (
     " diamonds_milli = diamonds_milli + excluded.diamonds_milli,"
     " entries = entries + excluded.entries"
 )
+PG_TOTALS_UPSERT = {  # additive upserts from the COPY-filled temporary tables
+    "received_totals": "INSERT INTO received_totals AS t SELECT * FROM load_received_totals"
+    " ON CONFLICT (guild_id, user_id, period_key) DO UPDATE SET"
+    " diamonds_milli = t.diamonds_milli + excluded.diamonds_milli,"
+    " coins = t.coins + excluded.coins, entries = t.entries + excluded.entries",
+    "gifter_totals": "INSERT INTO gifter_totals AS t SELECT * FROM load_gifter_totals"
+    " ON CONFLICT (guild_id, gifter_key, period_key) DO UPDATE SET"
+    " coins = t.coins + excluded.coins,"
+    " diamonds_milli = t.diamonds_milli + excluded.diamonds_milli,"
+    " entries = t.entries + excluded.entries",
+    "gift_totals": "INSERT INTO gift_totals AS t SELECT * FROM load_gift_totals"
+    " ON CONFLICT (guild_id, recipient_id, gift_name) DO UPDATE SET"
+    " count = t.count + excluded.count,"
+    " diamonds_milli = t.diamonds_milli + excluded.diamonds_milli",
+}
+LEDGER_COLUMNS = (
+    "guild_id", "recipient_id", "gifter_key", "gifter_name", "recorder_id", "gift_name",
+    "count", "coins", "diamonds_milli", "created_at", "month_key", "week_key",
+)  # fmt: skip
 GIFT_TOTALS_UPSERT = (
     "INSERT INTO gift_totals (guild_id, recipient_id, gift_name, count, diamonds_milli)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, recipient_id, gift_name) DO UPDATE SET"
@@ -195,29 +219,111 @@ class Loader:
             db.close()
         return time.perf_counter() - begin
 
+    async def add_postgres(self, conn: Any, n: int) -> float:
+        """The same rows and totals on PostgreSQL (an asyncpg connection), by COPY."""
+        begin = time.perf_counter()
+        received: dict[Key, list[int]] = {}
+        sent: dict[Key, list[int]] = {}
+        gifts: GiftTotals = {}
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            for row in self._rows(n, received, sent, gifts):
+                yield (*row[:9], datetime.fromisoformat(str(row[9])), *row[10:])
+
+        async with conn.transaction():
+            await conn.execute("ALTER TABLE ledger DISABLE TRIGGER ledger_count_new")
+            await conn.copy_records_to_table("ledger", records=rows(), columns=LEDGER_COLUMNS)
+            totals = {
+                "received_totals": self._received_totals(received),
+                "gifter_totals": self._gifter_totals(sent),
+                "gift_totals": (
+                    (self.guild_id, user, name, c, d) for (user, name), (c, d) in gifts.items()
+                ),
+            }
+            for table, records in totals.items():
+                await conn.execute(f"CREATE TEMP TABLE load_{table} (LIKE {table}) ON COMMIT DROP")
+                await conn.copy_records_to_table(f"load_{table}", records=records)
+                await conn.execute(PG_TOTALS_UPSERT[table])
+            await conn.execute("ALTER TABLE ledger ENABLE TRIGGER ledger_count_new")
+        await vacuum_until_visible(conn)
+        return time.perf_counter() - begin
+
+
+async def vacuum_until_visible(conn: Any, tries: int = 20) -> None:
+    """VACUUM ANALYZE the ledger's tables until their pages are marked all-visible, as
+    autovacuum leaves a settled database (index-only scans then skip the table). Right after
+    a load the transaction is not yet old enough for that, so it is tried again shortly."""
+    for _ in range(tries):
+        await conn.execute("VACUUM ANALYZE ledger, received_totals, gifter_totals, gift_totals")
+        visible = await conn.fetchval(
+            "SELECT bool_and(relallvisible >= relpages) FROM pg_class"
+            " WHERE relname IN ('received_totals', 'gifter_totals')"
+        )
+        if visible:
+            return
+        await asyncio.sleep(0.25)
+
+
+async def fill_ledger(
+    storage: Storage, guild_id: int, members: int, n: int, seed: int = 6
+) -> float:
+    """Add `n` rows (and their totals) to the ledger of whichever backend `storage` is on."""
+    loader = Loader(Path(), guild_id, members, seed)
+    if isinstance(storage, SqliteStorage):
+        loader.path = storage.path
+        return loader.add(n)
+    pool: Any = getattr(storage, "pool")  # noqa: B009  (PostgresStorage)
+    async with pool.acquire() as conn:
+        return await loader.add_postgres(conn, n)
+
+
+async def spot_check_storage(storage: Storage, guild_id: int, users: list[int]) -> list[str]:
+    """`spot_check` on whichever backend `storage` is on."""
+    if isinstance(storage, SqliteStorage):
+        return spot_check(storage.path, guild_id, users)
+    pool: Any = getattr(storage, "pool")  # noqa: B009  (PostgresStorage)
+    problems: list[str] = []
+    async with pool.acquire() as conn:
+        for user in users:
+            for side, (expected_sql, stored_sql), key in _sides(user):
+                expected = await conn.fetchrow(numbered(expected_sql), guild_id, key)
+                stored = await conn.fetchrow(numbered(stored_sql), guild_id, key)
+                if tuple(expected) != (tuple(stored) if stored else (0, 0, 0)):
+                    problems.append(f"user {user} {side}: ledger {expected} != totals {stored}")
+    return problems
+
+
+def _sides(user: int) -> list[tuple[str, tuple[str, str], object]]:
+    """For one member: (side, (ledger sums SQL, stored totals SQL), key) received and given."""
+    sides = (
+        ("received", "recipient_id = ?", "received_totals", "user_id = ?", user_key(user)),
+        ("given", "gifter_key = ?", "gifter_totals", "gifter_key = ?", gifter_key(user)),
+    )
+    return [
+        (
+            side,
+            (
+                f"SELECT COALESCE(SUM(diamonds_milli), 0), COALESCE(SUM(coins), 0), COUNT(*)"
+                f" FROM ledger WHERE guild_id = ? AND {ledger_where}"
+                f" AND undone = 0 AND archived IS NULL",
+                f"SELECT diamonds_milli, coins, entries FROM {table}"
+                f" WHERE guild_id = ? AND {where} AND period_key = 'all'",
+            ),
+            key,
+        )
+        for side, ledger_where, table, where, key in sides
+    ]
+
 
 def spot_check(path: Path, guild_id: int, users: list[int]) -> list[str]:
     """Each user's all-time totals against sums over their active ledger rows."""
     problems: list[str] = []
     db = sqlite3.connect(path)
     try:
-        sides = (
-            ("received", "recipient_id = ?", "received_totals", "user_id = ?", user_key),
-            ("given", "gifter_key = ?", "gifter_totals", "gifter_key = ?", gifter_key),
-        )
         for user in users:
-            for side, ledger_where, table, where, key in sides:
-                expected = db.execute(
-                    f"SELECT COALESCE(SUM(diamonds_milli), 0), COALESCE(SUM(coins), 0), COUNT(*)"
-                    f" FROM ledger WHERE guild_id = ? AND {ledger_where}"
-                    f" AND undone = 0 AND archived IS NULL",
-                    (guild_id, key(user)),
-                ).fetchone()
-                stored = db.execute(
-                    f"SELECT diamonds_milli, coins, entries FROM {table}"
-                    f" WHERE guild_id = ? AND {where} AND period_key = 'all'",
-                    (guild_id, key(user)),
-                ).fetchone() or (0, 0, 0)
+            for side, (expected_sql, stored_sql), key in _sides(user):
+                expected = db.execute(expected_sql, (guild_id, key)).fetchone()
+                stored = db.execute(stored_sql, (guild_id, key)).fetchone() or (0, 0, 0)
                 if tuple(expected) != tuple(stored):
                     problems.append(f"user {user} {side}: ledger {expected} != totals {stored}")
     finally:

@@ -157,7 +157,7 @@ def card_targets(results: list[Result]) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    from bench.__main__ import table  # the same table as the full benchmark
+    from bench.report import table  # the same table as the full benchmark
 
     parser = argparse.ArgumentParser(prog="python -m bench.cards", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="few renders: a smoke test")

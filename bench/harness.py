@@ -39,19 +39,21 @@ class TrackingAdapter(CapturingAdapter):
         return answer
 
 
-def bench_config(path: Path) -> BotConfig:
+def bench_config(path: Path, url: str | None = None) -> BotConfig:
     return BotConfig(
         discord_token=None,
         database_path=path,
+        database_url=url,
         state_dir=path.parent / "state",  # the bench's databases are not the user's
         _env_file=None,
     )
 
 
 @asynccontextmanager
-async def bench_bot(path: Path) -> AsyncIterator[OfflineDiscord]:
-    """A started bot on the SQLite file `path`, closed afterwards."""
-    config = bench_config(path)
+async def bench_bot(path: Path, url: str | None = None) -> AsyncIterator[OfflineDiscord]:
+    """A started bot on the SQLite file `path` (or the PostgreSQL database `url`), closed
+    afterwards."""
+    config = bench_config(path, url)
     async with open_services(config) as services:
         bot = GiftBot(config, services, freeze_heap=True)  # as `run` does
         # One asker sends thousands of interactions: the per-person limits would measure
@@ -91,10 +93,13 @@ async def timed_send(driver: OfflineDiscord, raw: str, check: Check = answered_o
 
     Payloads are kept as JSON text until their turn: a real bot decodes each one as it
     arrives, and thousands of prebuilt dicts would only make the garbage collector slower.
+    The interaction's id (its creation time) is made now, as Discord makes it when it sends
+    the event: a payload built seconds earlier would otherwise be refused as too old.
     """
     adapter: TrackingAdapter = driver.adapter  # type: ignore[assignment]
     start = time.perf_counter()
     payload = json.loads(raw)
+    payload["id"] = str(driver.new_snowflake())
     await driver.send(payload, settle=False)  # a picture added later is not the answer
     elapsed = time.perf_counter() - start
     check(adapter.take(payload["token"]))

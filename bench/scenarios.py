@@ -7,7 +7,7 @@ from typing import Any
 
 from bench.bulk import MEMBER_BASE
 from bench.harness import BENCH_GUILD
-from bot.offline import ALL_PERMISSIONS, MEMBER_PERMISSIONS, FakeUser, OfflineDiscord
+from bot.offline import ALL_PERMISSIONS, MEMBER_PERMISSIONS, FakeGuild, FakeUser, OfflineDiscord
 from economy.catalog import default_catalog
 
 Payload = dict[str, Any]
@@ -100,7 +100,7 @@ def autocomplete_payloads(driver: OfflineDiscord, inputs: list[str]) -> list[Pay
 
 
 def tally_add_payloads(
-    driver: OfflineDiscord, n: int, senders: int, seed: int = 3
+    driver: OfflineDiscord, n: int, senders: int, seed: int = 3, guild: FakeGuild = BENCH_GUILD
 ) -> list[Payload]:
     """`/tally add` from `senders` distinct members, each recording gifts for themselves."""
     rng = random.Random(seed)
@@ -111,9 +111,7 @@ def tally_add_payloads(
         if rng.random() < 0.5:
             options["count"] = rng.randint(1, 20)
         sender = member(50_000 + i % senders)
-        payloads.append(
-            driver.command_payload("tally add", options, user=sender, guild=BENCH_GUILD)
-        )
+        payloads.append(driver.command_payload("tally add", options, user=sender, guild=guild))
     return payloads
 
 

@@ -8,11 +8,11 @@ import importlib
 import logging
 import pkgutil
 import weakref
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
 import discord
-from discord.ext.commands import Bot, when_mentioned
+from discord.ext.commands import AutoShardedBot, Bot, when_mentioned
 
 from bot.avatar_fetch import AvatarFetcher
 from bot.cards import CardWorkerError, warm_up
@@ -75,7 +75,9 @@ class LiveViews:
 class GiftBot(Bot):
     """The Discord client; its services (storage, profiles, limits) are injected."""
 
-    def __init__(self, config: BotConfig, services: Services, *, freeze_heap: bool = False) -> None:
+    def __init__(
+        self, config: BotConfig, services: Services, *, freeze_heap: bool = False, **options: Any
+    ) -> None:
         """`freeze_heap`: after start-up, move everything loaded so far out of the garbage
         collector's sight (`gc.freeze`), so a full collection no longer scans the catalog,
         the commands and the locales: it paused the event loop for about 100 ms during long
@@ -86,6 +88,7 @@ class GiftBot(Bot):
             tree_cls=GiftTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.config = config
         self.services = services
@@ -176,6 +179,35 @@ class GiftBot(Bot):
         if custom_id.startswith(PERSISTENT_PREFIX):
             return False
         return not self.live_views.answers(custom_id)
+
+
+class ShardedGiftBot(GiftBot, AutoShardedBot):
+    """The bot owning some shards of a bot split over processes (`run --shards`).
+
+    Every cache of the bot (server profiles, the per-person write budget) is per server and a
+    server's interactions always arrive on its own shard, so these caches stay right with
+    any number of processes; see docs/architecture.md.
+    """
+
+
+def make_bot(
+    config: BotConfig,
+    services: Services,
+    *,
+    shard_count: int | None = None,
+    shard_ids: Sequence[int] | None = None,
+    freeze_heap: bool = False,
+) -> GiftBot:
+    """The bot: one process for every server, or (with a shard count) the shards given."""
+    if shard_count is None:
+        return GiftBot(config, services, freeze_heap=freeze_heap)
+    return ShardedGiftBot(
+        config,
+        services,
+        freeze_heap=freeze_heap,
+        shard_count=shard_count,
+        shard_ids=list(shard_ids or range(shard_count)),
+    )
 
 
 async def answer_expired(interaction: discord.Interaction[GiftBot]) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import BotConfig
+from bot.dblock import one_process
 from bot.known_databases import KnownDatabases
 from economy.catalog import default_catalog
 from economy.profiles import Profiles
@@ -33,18 +34,37 @@ MISSING = (
 )
 
 
-async def open_storage(config: BotConfig, *, new_database: bool = False) -> Storage:
-    """The configured database, opened and migrated. A missing file is created only the first
-    time (or with `new_database`); one the bot created before is refused as gone."""
+def refuse_vanished(config: BotConfig, *, new_database: bool = False) -> None:
+    """StorageMissing when the SQLite file the bot created on an earlier run is gone: a
+    missing file is created only the first time (or with `new_database`)."""
     path = config.database_path
-    known = KnownDatabases(config.state_dir)
-    if not path.exists() and known.knows(path) and not new_database:
+    if config.database_url is not None or new_database or path.exists():
+        return
+    if KnownDatabases(config.state_dir).knows(path):
         raise StorageMissing(MISSING.format(path=path.resolve()))
-    storage = await SqliteStorage.open(path)
+
+
+def remember(config: BotConfig) -> None:
+    """Note the SQLite file as one this bot created (see `refuse_vanished`)."""
+    if config.database_url is not None:
+        return
     try:
-        known.remember(path)
+        KnownDatabases(config.state_dir).remember(config.database_path)
     except OSError as error:
         log.warning("Could not note the database in %s: %s", config.state_dir, error)
+
+
+async def open_storage(config: BotConfig, *, new_database: bool = False) -> Storage:
+    """The configured database, opened and migrated: PostgreSQL when DATABASE_URL is set,
+    else the SQLite file (refused when it vanished since an earlier run)."""
+    url = config.database_url_value()
+    if url:
+        from economy.storage.postgres import PostgresStorage  # asyncpg only when it is used
+
+        return await PostgresStorage.open(url)
+    refuse_vanished(config, new_database=new_database)
+    storage = await SqliteStorage.open(config.database_path)
+    remember(config)
     return storage
 
 
@@ -64,10 +84,16 @@ def services_on(storage: Storage) -> Services:
 async def open_services(
     config: BotConfig, *, new_database: bool = False
 ) -> AsyncIterator[Services]:
-    """Open the database and build the services on it; closed on the way out."""
-    storage = await open_storage(config, new_database=new_database)
-    try:
-        yield services_on(storage)
-    finally:
-        await storage.close()
-        log.info("Database closed")
+    """Open the database and build the services on it; closed on the way out. A SQLite file
+    is held by this process alone (`bot.dblock`): a second bot process on it is refused."""
+    async with AsyncExitStack() as stack:
+        if config.database_url is None:
+            refuse_vanished(config, new_database=new_database)  # before the lock makes a folder
+            stack.enter_context(one_process(config.database_path))
+        storage = await open_storage(config, new_database=new_database)
+        try:
+            log.info("Storage: %s", config.database)
+            yield services_on(storage)
+        finally:
+            await storage.close()
+            log.info("Database closed")

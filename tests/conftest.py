@@ -3,17 +3,21 @@ PostgreSQL databases for the tests that need one."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from bot.config import BotConfig
 from bot.offline import FakeUser, OfflineDiscord
-from tests.support.bots import config_for, offline_bot
+from economy.storage.postgres import PostgresStorage
+from tests.support.backends import BACKENDS, Backend
+from tests.support.bots import offline_bot
 from tests.support.people import MEMBERS
 from tests.support.postgres import SKIPPED as POSTGRES_SKIPPED
 from tests.support.postgres import (
@@ -25,6 +29,20 @@ from tests.support.postgres import (
     open_server,
 )
 
+T = TypeVar("T")
+
+
+def _on_both_backends(definition: pytest.Function | Any) -> bool:
+    """Storage and command tests run on every backend, unless marked `sqlite_only`."""
+    parts = Path(str(definition.path)).parts
+    in_scope = "tests" in parts and parts[parts.index("tests") + 1] in ("storage", "commands")
+    return in_scope and definition.get_closest_marker("sqlite_only") is None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and _on_both_backends(metafunc.definition):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """The bot remembers the databases it created in a state folder: for the tests (and the
@@ -33,8 +51,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> BotConfig:
-    return config_for(tmp_path)
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    """Where the test's data lives: a SQLite file (the default), or, for tests/storage and
+    tests/commands, also a PostgreSQL database cloned from the migrated template."""
+    file = tmp_path / "bot.sqlite3"
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield Backend("sqlite", file)
+        return
+    server: Server = request.getfixturevalue("postgres_server")
+    template: str = request.getfixturevalue("postgres_template")
+    name = await create_database(server, template=template)
+    try:
+        yield Backend("postgres", file, server.dsn_for(name))
+    finally:
+        await drop_database(server, name)
+
+
+@pytest.fixture
+def config(backend: Backend) -> BotConfig:
+    return backend.config()
 
 
 @pytest.fixture
@@ -58,7 +93,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests using the PostgreSQL fixtures carry the `postgres` marker (for `-m`)."""
     for item in items:
         uses = {"postgres_dsn", "postgres_server"} & set(getattr(item, "fixturenames", ()))
-        if uses and item.get_closest_marker("postgres") is None:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgres"
+        if (uses or on_postgres) and item.get_closest_marker("postgres") is None:
             item.add_marker(pytest.mark.postgres)
 
 
@@ -78,6 +115,28 @@ def postgres_server(request: pytest.FixtureRequest) -> Iterator[Server]:
         pytest.fail(f"REQUIRE_POSTGRES=1 but {missing}", pytrace=False)
     request.config.stash[_POSTGRES_SKIPPED] = True
     pytest.skip("no PostgreSQL server")
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: Server) -> Iterator[str]:
+    """A database migrated once per session; each test's database is a copy of it."""
+    name = _in_own_loop(_migrated_template(postgres_server))
+    yield name
+    _in_own_loop(drop_database(postgres_server, name))
+
+
+def _in_own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` to the end on a fresh event loop in a thread (a session fixture may be set
+    up from inside a test's running loop)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
+async def _migrated_template(server: Server) -> str:
+    name = await create_database(server)
+    storage = await PostgresStorage.open(server.dsn_for(name), max_connections=1)
+    await storage.close()
+    return name
 
 
 @pytest.fixture

@@ -14,14 +14,15 @@ from types import ModuleType
 
 from pydantic import ValidationError
 
-from bot.cli import backup, fx, offline, online
+from bot.cli import backup, cluster, database, fx, offline, online
 from bot.config import BotConfig
 from economy.storage import StorageError
 
 Handler = Callable[[argparse.Namespace, BotConfig], int]
-ACTIONS: tuple[ModuleType, ...] = (online, offline, backup, fx)
+ACTIONS: tuple[ModuleType, ...] = (online, cluster, offline, backup, database, fx)
 USAGE = (
-    "python -m bot [run | sync [--guild ID] | console | ask TEXT | backup PATH"
+    "python -m bot [run [--shard-count N --shards IDS] | cluster --processes P"
+    " | sync [--guild ID] | console | ask TEXT | backup PATH | db copy SQLITE_PATH [URL]"
     " | fx update FILE [--day DAY] | fx show]"
 )
 

@@ -19,7 +19,14 @@ def add(sub: Any) -> None:
 
 
 def backup_command(args: argparse.Namespace, config: BotConfig) -> int:
-    setup_logging(config.log_level, [config.token() or ""])
+    setup_logging(config.log_level, config.secrets())
+    if config.database_url is not None:
+        print(
+            f"DATABASE_URL is set: the data is in PostgreSQL ({config.database}). Back it up "
+            "with PostgreSQL's own tools (pg_dump); this command copies SQLite files.",
+            file=sys.stderr,
+        )
+        return 2
     return asyncio.run(backup(config, args.path))
 
 

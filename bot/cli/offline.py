@@ -29,7 +29,8 @@ def add(sub: Any) -> None:
 def console_command(args: argparse.Namespace, config: BotConfig) -> int:
     from bot.console import run_console  # the console's imports are only paid when used
 
-    setup_logging("WARNING", [config.token() or ""])
+    setup_logging("WARNING", config.secrets())
     database = args.database or config.console_database_path
-    offline = config.model_copy(update={"database_path": database})
+    # its own SQLite file, never the bot's database (nor its PostgreSQL) unless asked
+    offline = config.model_copy(update={"database_path": database, "database_url": None})
     return asyncio.run(run_console(offline, getattr(args, "text", None)))

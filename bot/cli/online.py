@@ -13,10 +13,11 @@ from typing import Any
 
 import discord
 
-from bot.client import GiftBot
+from bot.client import GiftBot, make_bot
 from bot.config import BotConfig
 from bot.logs import setup_logging
 from bot.services import open_services
+from bot.shards import ShardSpecError, check_shard_count, format_shard_spec, parse_shard_spec
 
 log = logging.getLogger("bot")
 
@@ -49,6 +50,14 @@ def add(sub: Any) -> None:
         action="store_true",
         help="start with an empty database even though the bot had one at DATABASE_PATH before",
     )
+    run_parser.add_argument(
+        "--shard-count", type=int, help="how many shards the whole bot has (with --shards)"
+    )
+    run_parser.add_argument(
+        "--shards",
+        help="the shards this process owns, e.g. 0-3 or 0,2,5 (needs --shard-count; several "
+        "processes need DATABASE_URL)",
+    )
     run_parser.set_defaults(handler=run_command)
     sync_parser = sub.add_parser("sync", help="publish the slash commands to Discord")
     where = sync_parser.add_mutually_exclusive_group()
@@ -66,7 +75,7 @@ def add(sub: Any) -> None:
 def with_token(work: Callable[[], Coroutine[Any, Any, int]], config: BotConfig) -> int:
     """Run the coroutine `work` makes, which needs the token; the token's known failures
     become messages."""
-    setup_logging(config.log_level, [config.token() or ""])
+    setup_logging(config.log_level, config.secrets())
     if config.token() is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -80,9 +89,26 @@ def with_token(work: Callable[[], Coroutine[Any, Any, int]], config: BotConfig) 
         return 2
 
 
+def shard_plan(args: argparse.Namespace) -> tuple[int, tuple[int, ...]] | None:
+    """(shard count, shard ids) from `run`'s options; None to run unsharded.
+    ShardSpecError when they do not fit together."""
+    count, spec = getattr(args, "shard_count", None), getattr(args, "shards", None)
+    if count is None and spec is None:
+        return None
+    if count is None:
+        raise ShardSpecError("--shards needs --shard-count: how many shards the bot has in all.")
+    check_shard_count(count)
+    return count, parse_shard_spec(spec, count) if spec else tuple(range(count))
+
+
 def run_command(args: argparse.Namespace, config: BotConfig) -> int:
+    try:
+        plan = shard_plan(args)
+    except ShardSpecError as error:
+        print(error, file=sys.stderr)
+        return 2
     new_database = bool(getattr(args, "new_database", False))
-    return with_token(lambda: run(config, new_database=new_database), config)
+    return with_token(lambda: run(config, plan, new_database=new_database), config)
 
 
 def sync_command(args: argparse.Namespace, config: BotConfig) -> int:
@@ -90,23 +116,49 @@ def sync_command(args: argparse.Namespace, config: BotConfig) -> int:
     return with_token(lambda: sync(config, guild), config)
 
 
-async def run(config: BotConfig, *, new_database: bool = False) -> int:
-    """Connect and serve until SIGINT or SIGTERM; the database is closed on the way out."""
+def stop_on_signals(runner: asyncio.Task[Any]) -> None:
+    """SIGINT/SIGTERM cancel `runner` once; a second signal while it cleans up (closing the
+    database) is only logged, so the cleanup is never cut short."""
+    loop = asyncio.get_running_loop()
+    stopping = False
+
+    def stop(signum: signal.Signals) -> None:
+        nonlocal stopping
+        if stopping:
+            log.info("Already shutting down (%s again); finishing the cleanup", signum.name)
+            return
+        stopping = True
+        log.info("Shutting down (%s)", signum.name)
+        runner.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop, signum)
+
+
+async def run(
+    config: BotConfig,
+    shards: tuple[int, tuple[int, ...]] | None = None,
+    *,
+    new_database: bool = False,
+) -> int:
+    """Connect and serve until SIGINT or SIGTERM; the database is closed on the way out.
+    With `shards` (count, ids) this process is an AutoShardedBot owning those shards."""
     runner = asyncio.current_task()
     if runner is None:
         raise RuntimeError("run() must be awaited inside a task (asyncio.run does that)")
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, runner.cancel)
+    stop_on_signals(runner)
+    count, ids = shards if shards else (None, None)
+    if shards:
+        log.info("Running shards %s of %d", format_shard_spec(ids or ()), count)
     try:
         async with (
             open_services(config, new_database=new_database) as services,
-            GiftBot(config, services, freeze_heap=True) as bot,
+            make_bot(config, services, shard_count=count, shard_ids=ids, freeze_heap=True) as bot,
         ):
             await bot.start(config.token() or "")
     except asyncio.CancelledError:
-        log.info("Shutting down")
+        log.info("Stopped")
     return 0
 
 

@@ -1,8 +1,10 @@
 """Storage of tallies, groups and per-server settings, keyed by plain int Discord ids.
 
 Protocols per aggregate (`ledger`, `groups`, `guild_settings`, `community`,
-`reference_rates`) behind one `Storage` handle (`store`); records, periods, errors and setting
-keys shared by every backend; `SqliteStorage` is the embedded backend.
+`reference_rates`) behind one `Storage` handle (`store`); records, periods, errors, setting
+keys and shared statements (`queries`) for every backend. `SqliteStorage` is the embedded
+backend; `PostgresStorage` (`economy.storage.postgres`, imported on its own so asyncpg loads
+only when it is used) is the one several bot processes share.
 """
 
 from economy.storage.community import (

@@ -217,3 +217,33 @@ def test_children_stop_when_the_supervisor_is_killed(tmp_path: Path) -> None:
             if not lines(tmp_path / f"{pids.index(pid)}.stopped"):
                 os.kill(pid, signal.SIGKILL)  # do not leave it behind when the test fails
     assert [lines(path) for path in stopped] == [[str(pid), "SIGTERM"] for pid in pids]
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def cluster_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "cluster", *args],
+        cwd=tmp_path,
+        env=child_env(DISCORD_TOKEN=SECRET, DATABASE_PATH=str(tmp_path / "bot.sqlite3"), **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_cluster_on_one_sqlite_file_is_refused(tmp_path: Path) -> None:
+    done = cluster_cli(tmp_path, "--processes", "2", "--shard-count", "4", DATABASE_URL="")
+    assert done.returncode == 2
+    assert "Several processes cannot share the SQLite file" in done.stderr
+    assert "python -m bot db copy" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_more_processes_than_shards_is_refused(tmp_path: Path) -> None:
+    done = cluster_cli(
+        tmp_path, "--processes", "3", "--shard-count", "2",
+        DATABASE_URL="postgresql://bot:pw@127.0.0.1:1/tally",
+    )  # fmt: skip
+    assert done.returncode == 2 and "3 processes for 2 shards" in done.stderr
+    assert "Traceback" not in done.stderr and SECRET not in done.stdout + done.stderr

@@ -95,6 +95,7 @@ async def test_bot_loads_every_cog_without_connecting(config) -> None:
         bot = offline.bot
         assert not bot.intents.presences
         assert set(bot.extensions) == set(extension_names())
-        assert config.database_path.exists()
+        assert config.database_url is not None or config.database_path.exists()
+        assert await bot.storage.verify() == []  # opened and migrated
         assert bot.is_ready() is False
     assert bot.is_closed()

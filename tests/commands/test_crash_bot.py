@@ -25,7 +25,9 @@ from tests.support.disk import cap_file_size, free_space
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
-pytestmark = pytest.mark.slow  # child processes
+# child processes; SQLite only: its file, write lock and disk-full paths (PostgreSQL's are in
+# tests/storage/test_postgres_storage.py)
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 REPO = Path(__file__).resolve().parents[2]
 BUSY = "database is busy right now"

@@ -11,6 +11,9 @@ later is fuzzed without touching this file. For every interaction:
 * a button on the answer, pressed by the caller or someone else, is answered exactly once,
   and a refused press changes nothing.
 
+SQLite only: "unchanged" is read straight from the database file, and the commands are the
+same on every backend (tests/commands runs them all on PostgreSQL too).
+
 Autocomplete gets the same treatment: one result, at most 25 well-formed choices.
 """
 
@@ -48,6 +51,8 @@ EXAMPLES_PER_COMMAND = 60
 AUTOCOMPLETE_EXAMPLES = 20
 SEEDED_GROUP = "Squad"
 OptionType = discord.AppCommandOptionType
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def _leaf_commands() -> list[app_commands.Command[Any, ..., Any]]:

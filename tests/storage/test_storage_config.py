@@ -1,4 +1,4 @@
-"""Per-server settings, their audit trail and custom gifts in SqliteStorage (real files)."""
+"""Per-server settings, their audit trail and custom gifts, on every storage backend."""
 
 from __future__ import annotations
 
@@ -13,18 +13,20 @@ from economy.errors import AlreadyExists, InvalidValue, NotFound, OutOfRange
 from economy.storage import (
     GuildSettings,
     SqliteStorage,
+    Storage,
     StorageError,
     custom_gift_key,
     fx_key,
     override_key,
 )
+from tests.support.backends import Backend
 
 G1, G2 = 7001, 7002
 ADMIN, OTHER = 11, 12
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 
 
-async def test_defaults_when_nothing_is_set(storage: SqliteStorage) -> None:
+async def test_defaults_when_nothing_is_set(storage: Storage) -> None:
     config = await storage.guild_settings.get_settings(G1)
     assert config == GuildSettings()
     assert (config.preset, config.currency, config.tally_others) == (None, None, "managers")
@@ -33,7 +35,7 @@ async def test_defaults_when_nothing_is_set(storage: SqliteStorage) -> None:
     assert await storage.guild_settings.settings_history(G1) == []
 
 
-async def test_settings_round_trip(storage: SqliteStorage) -> None:
+async def test_settings_round_trip(storage: Storage) -> None:
     for key, value in [
         ("preset", "tiktok"),
         ("currency", "BRL"),
@@ -53,7 +55,7 @@ async def test_settings_round_trip(storage: SqliteStorage) -> None:
         config.overrides["usd_per_diamond"] = "1"  # type: ignore[index]
 
 
-async def test_every_change_is_audited_in_order(storage: SqliteStorage) -> None:
+async def test_every_change_is_audited_in_order(storage: Storage) -> None:
     (first,) = await storage.guild_settings.change_settings(
         G1, {"currency": "USD"}, actor_id=ADMIN, now=NOW
     )
@@ -74,7 +76,7 @@ async def test_every_change_is_audited_in_order(storage: SqliteStorage) -> None:
     assert len(await storage.guild_settings.settings_history(G1, limit=2)) == 2
 
 
-async def test_bad_settings_are_refused_without_audit(storage: SqliteStorage) -> None:
+async def test_bad_settings_are_refused_without_audit(storage: Storage) -> None:
     for key, value in [
         ("no_such_setting", "1"),
         ("tally_others", "admins"),
@@ -94,16 +96,9 @@ async def test_bad_settings_are_refused_without_audit(storage: SqliteStorage) ->
     assert await storage.guild_settings.get_settings(G1) == GuildSettings()
 
 
-async def test_setting_and_audit_are_one_transaction(
-    storage: SqliteStorage, tmp_path: Path
-) -> None:
+async def test_setting_and_audit_are_one_transaction(storage: Storage, backend: Backend) -> None:
     await storage.guild_settings.change_settings(G1, {"currency": "USD"}, actor_id=ADMIN)
-    with sqlite3.connect(tmp_path / "bot.sqlite") as db:
-        db.execute(
-            "CREATE TRIGGER no_audit BEFORE INSERT ON config_audit"
-            " BEGIN SELECT RAISE(ABORT, 'audit failed'); END"
-        )
-    db.close()
+    await backend.plant_failure("no_audit", "config_audit", "INSERT")
     with pytest.raises(StorageError):
         await storage.guild_settings.change_settings(G1, {"currency": "GBP"}, actor_id=ADMIN)
     with pytest.raises(StorageError):
@@ -113,7 +108,7 @@ async def test_setting_and_audit_are_one_transaction(
     assert len(await storage.guild_settings.settings_history(G1)) == 1
 
 
-async def test_custom_gifts_are_audited(storage: SqliteStorage) -> None:
+async def test_custom_gifts_are_audited(storage: Storage) -> None:
     gift = await storage.guild_settings.add_custom_gift(
         G1, "  Golden Mic ", 250, actor_id=ADMIN, now=NOW
     )
@@ -146,7 +141,7 @@ async def test_custom_gifts_are_audited(storage: SqliteStorage) -> None:
     assert profiles.custom_gift_key("Golden Mic") == custom_gift_key("Golden Mic")  # no drift
 
 
-async def test_settings_are_per_guild(storage: SqliteStorage) -> None:
+async def test_settings_are_per_guild(storage: Storage) -> None:
     await storage.guild_settings.change_settings(G1, {"preset": "guides"}, actor_id=ADMIN)
     await storage.guild_settings.change_settings(
         G1, {override_key("usd_per_diamond"): "0.01"}, actor_id=ADMIN
@@ -165,7 +160,7 @@ async def test_settings_are_per_guild(storage: SqliteStorage) -> None:
     assert (await storage.guild_settings.get_settings(G1)).preset == "guides"
 
 
-async def test_several_settings_change_together_or_not_at_all(storage: SqliteStorage) -> None:
+async def test_several_settings_change_together_or_not_at_all(storage: Storage) -> None:
     await storage.guild_settings.change_settings(
         G1, {override_key("cashout_cut"): "0.3"}, ADMIN, now=NOW
     )

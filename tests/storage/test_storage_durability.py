@@ -23,6 +23,8 @@ from economy.storage import (
 from economy.storage.sqlite.migrations import load_migrations, split_statements
 from tests.support.disk import cap_file_size
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's files, PRAGMAs and writer thread
+
 REPO = Path(__file__).resolve().parents[2]
 G = 5
 

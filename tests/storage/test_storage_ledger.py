@@ -1,14 +1,12 @@
-"""Ledger, totals, leaderboards, archives and guild isolation of SqliteStorage (real files)."""
+"""Ledger, totals, leaderboards, archives and guild isolation, on every storage backend."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -17,12 +15,13 @@ from economy.limits import MAX_AMOUNT, MAX_COUNT
 from economy.storage import (
     Entry,
     Gifter,
-    SqliteStorage,
+    Storage,
     StorageError,
     UserSummary,
     period_key,
     period_keys,
 )
+from tests.support.backends import Backend
 
 G1, G2 = 111, 222
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday, ISO week 47
@@ -33,7 +32,7 @@ def member(user_id: int) -> Gifter:
 
 
 async def add(
-    store: SqliteStorage,
+    store: Storage,
     recipient: int,
     gifter: int,
     diamonds: Decimal | int,
@@ -59,7 +58,7 @@ async def add(
     return recorded.entry
 
 
-async def archive(store: SqliteStorage, user_id: int, actor_id: int, guild: int = G1) -> int:
+async def archive(store: Storage, user_id: int, actor_id: int, guild: int = G1) -> int:
     """Archive everything the member received, as a confirmed /tally reset does."""
     preview = await store.ledger.reset_preview(guild, user_id)
     return await store.ledger.archive_member(guild, user_id, actor_id, preview.up_to_id)
@@ -71,7 +70,7 @@ def board(rows: object) -> list[tuple[int, int | None, object]]:
 
 
 async def viewer_rank(
-    store: SqliteStorage, user_id: int, by: str, period: str = "all", now: datetime = NOW
+    store: Storage, user_id: int, by: str, period: str = "all", now: datetime = NOW
 ) -> tuple[int, int | None, object] | None:
     standings = await store.ledger.standings(G1, user_id, by, period, now=now)  # type: ignore[arg-type]
     row = standings.viewer
@@ -81,9 +80,7 @@ async def viewer_rank(
 Sums = tuple[Decimal, int, int, int, int]
 
 
-async def expected_summaries(
-    store: SqliteStorage, guild: int, period: str = "all"
-) -> dict[int, Sums]:
+async def expected_summaries(store: Storage, guild: int, period: str = "all") -> dict[int, Sums]:
     """Per member (diamonds received, coins received, entries received, coins given, entries
     given), summed in Python over the exported ledger (active entries) for the period of NOW."""
     key = period_key(period, NOW)  # type: ignore[arg-type]
@@ -102,7 +99,7 @@ async def expected_summaries(
     return {user: tuple(values) for user, values in sums.items()}  # type: ignore[misc]
 
 
-async def assert_totals_match_ledger(store: SqliteStorage, guild: int) -> None:
+async def assert_totals_match_ledger(store: Storage, guild: int) -> None:
     """Every member's summary (all periods) equals the ledger sums; verify() finds nothing."""
     for period in ("all", "month", "week"):
         expected = await expected_summaries(store, guild, period)
@@ -121,7 +118,7 @@ async def assert_totals_match_ledger(store: SqliteStorage, guild: int) -> None:
 # -- entries and undo ------------------------------------------------------------------------
 
 
-async def test_add_entry_returns_entry_and_updates_totals(storage: SqliteStorage) -> None:
+async def test_add_entry_returns_entry_and_updates_totals(storage: Storage) -> None:
     entry = await add(storage, 1, 2, 100, count=5, gift="Lion", coins=500)
     assert entry == Entry(
         entry.id, G1, 1, member(2), 2, "Lion", 5, 500, Decimal(100), NOW, False, None
@@ -132,7 +129,7 @@ async def test_add_entry_returns_entry_and_updates_totals(storage: SqliteStorage
     assert await storage.ledger.user_summary(G1, 3) == UserSummary()
 
 
-async def test_half_diamonds_add_up_exactly(storage: SqliteStorage) -> None:
+async def test_half_diamonds_add_up_exactly(storage: Storage) -> None:
     """Two single Roses at half a diamond each make one diamond: nothing is lost."""
     for _ in range(2):
         await add(storage, 1, 2, Decimal("0.5"), coins=1)
@@ -142,7 +139,7 @@ async def test_half_diamonds_add_up_exactly(storage: SqliteStorage) -> None:
         await add(storage, 1, 2, Decimal("0.0005"), coins=1)  # finer than stored: a bug
 
 
-async def test_recorder_gifter_and_recipient_are_three_people(storage: SqliteStorage) -> None:
+async def test_recorder_gifter_and_recipient_are_three_people(storage: Storage) -> None:
     recorded = await storage.ledger.add_entry(
         G1, 1, 3, gifter=Gifter.tiktok("@Big Spender"), gift_name="Lion", count=1,
         coins=29_999, diamonds=Decimal(29_999), now=NOW,
@@ -161,13 +158,13 @@ async def test_recorder_gifter_and_recipient_are_three_people(storage: SqliteSto
     assert (await storage.ledger.user_summary(G1, 3)).coins_given == 0  # only recorded
 
 
-async def test_raw_diamonds_have_no_gift(storage: SqliteStorage) -> None:
+async def test_raw_diamonds_have_no_gift(storage: Storage) -> None:
     await add(storage, 1, 2, 70, gift=None, coins=0)
     assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 70
     assert await storage.ledger.top_gifts(G1, 1) == []
 
 
-async def test_undo_last_takes_back_the_recorders_latest_entry(storage: SqliteStorage) -> None:
+async def test_undo_last_takes_back_the_recorders_latest_entry(storage: Storage) -> None:
     first = await add(storage, 1, 2, 10)
     await add(storage, 1, 3, 20)  # someone else's entry is not the sender's to undo
     second = await add(storage, 4, 2, 30)
@@ -182,7 +179,7 @@ async def test_undo_last_takes_back_the_recorders_latest_entry(storage: SqliteSt
 
 
 async def test_random_adds_and_undos_keep_totals_equal_to_ledger(
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     rnd = random.Random(7)
     for _ in range(300):
@@ -196,7 +193,7 @@ async def test_random_adds_and_undos_keep_totals_equal_to_ledger(
     await assert_totals_match_ledger(storage, G1)
 
 
-async def test_invalid_amounts_are_refused_and_write_nothing(storage: SqliteStorage) -> None:
+async def test_invalid_amounts_are_refused_and_write_nothing(storage: Storage) -> None:
     with pytest.raises(OutOfRange):
         await add(storage, 1, 2, 10, count=0)
     with pytest.raises(OutOfRange):
@@ -208,7 +205,7 @@ async def test_invalid_amounts_are_refused_and_write_nothing(storage: SqliteStor
     assert [e async for e in storage.ledger.export_rows(G1)] == []
 
 
-async def test_bounds_are_inclusive(storage: SqliteStorage) -> None:
+async def test_bounds_are_inclusive(storage: Storage) -> None:
     """The largest entry the commands accept is stored; one more of anything is refused."""
     most: dict[str, int] = {"count": MAX_COUNT, "coins": MAX_AMOUNT, "diamonds": MAX_AMOUNT}
     entry = (
@@ -228,7 +225,7 @@ async def test_bounds_are_inclusive(storage: SqliteStorage) -> None:
     assert [e.id async for e in storage.ledger.export_rows(G1)] == [entry.id]
 
 
-async def test_top_gifts_orders_by_diamonds_and_follows_undo(storage: SqliteStorage) -> None:
+async def test_top_gifts_orders_by_diamonds_and_follows_undo(storage: Storage) -> None:
     await add(storage, 1, 2, 5, gift="Rose", count=5)
     await add(storage, 1, 2, 300, gift="Lion", count=1)
     await add(storage, 1, 2, 5, gift="Rose", count=5)
@@ -246,7 +243,7 @@ async def test_top_gifts_orders_by_diamonds_and_follows_undo(storage: SqliteStor
 # -- leaderboards ----------------------------------------------------------------------------
 
 
-async def test_leaderboard_received_and_gifted_with_shared_ranks(storage: SqliteStorage) -> None:
+async def test_leaderboard_received_and_gifted_with_shared_ranks(storage: Storage) -> None:
     await add(storage, 10, 1, 500, coins=50)
     await add(storage, 30, 2, 300, coins=300)
     await add(storage, 20, 2, 300, coins=300)
@@ -270,7 +267,7 @@ async def test_leaderboard_received_and_gifted_with_shared_ranks(storage: Sqlite
     ]
 
 
-async def test_rank_outside_the_top_ten(storage: SqliteStorage) -> None:
+async def test_rank_outside_the_top_ten(storage: Storage) -> None:
     for user in range(1, 26):
         await add(storage, user, 999, user * 10)  # user 25 is first, user 1 last
     top = await storage.ledger.leaderboard(G1, "received", "all")
@@ -284,7 +281,7 @@ async def test_rank_outside_the_top_ten(storage: SqliteStorage) -> None:
     assert await viewer_rank(storage, 12345, "received") is None
 
 
-async def test_week_and_month_leaderboards_use_utc_periods(storage: SqliteStorage) -> None:
+async def test_week_and_month_leaderboards_use_utc_periods(storage: Storage) -> None:
     monday = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)  # start of ISO week 47
     await add(storage, 1, 9, 100, now=monday)
     await add(storage, 2, 9, 50, now=monday - timedelta(seconds=1))  # Sunday: week 46
@@ -327,7 +324,7 @@ def test_period_keys_follow_iso_weeks_and_utc() -> None:
         period_key("year", NOW)  # type: ignore[arg-type]
 
 
-async def test_bad_leaderboard_arguments_are_programming_errors(storage: SqliteStorage) -> None:
+async def test_bad_leaderboard_arguments_are_programming_errors(storage: Storage) -> None:
     with pytest.raises(ValueError):
         await storage.ledger.leaderboard(G1, "sent", "all")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
@@ -341,7 +338,7 @@ async def test_bad_leaderboard_arguments_are_programming_errors(storage: SqliteS
 # -- history, archive, export ----------------------------------------------------------------
 
 
-async def test_history_lists_received_entries_newest_first(storage: SqliteStorage) -> None:
+async def test_history_lists_received_entries_newest_first(storage: Storage) -> None:
     ids = [(await add(storage, 1, 2 + i % 2, 10 + i)).id for i in range(7)]
     await add(storage, 2, 1, 5)  # given by user 1: not in their history
     await storage.ledger.undo_last(G1, 2)  # undoes ids[6]
@@ -353,7 +350,7 @@ async def test_history_lists_received_entries_newest_first(storage: SqliteStorag
     assert await storage.ledger.history(G1, 42) == ([], 0)
 
 
-async def test_archive_and_restore_round_trip(storage: SqliteStorage) -> None:
+async def test_archive_and_restore_round_trip(storage: Storage) -> None:
     for i in range(6):
         await add(storage, 1, 10 + i % 2, 100, gift="Lion")
     await add(storage, 2, 10, 50)
@@ -385,7 +382,7 @@ async def test_archive_and_restore_round_trip(storage: SqliteStorage) -> None:
     await assert_totals_match_ledger(storage, G1)
 
 
-async def test_restore_brings_back_the_latest_archive_first(storage: SqliteStorage) -> None:
+async def test_restore_brings_back_the_latest_archive_first(storage: Storage) -> None:
     await add(storage, 1, 2, 10)
     await archive(storage, 1, actor_id=5)
     await add(storage, 1, 2, 20)
@@ -397,7 +394,7 @@ async def test_restore_brings_back_the_latest_archive_first(storage: SqliteStora
     assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 60
 
 
-async def test_export_rows_include_flags_in_id_order(storage: SqliteStorage) -> None:
+async def test_export_rows_include_flags_in_id_order(storage: Storage) -> None:
     a = await add(storage, 1, 2, 10)
     b = await add(storage, 3, 2, 20)
     c = await add(storage, 3, 4, 30, gift=None, coins=0)
@@ -413,7 +410,7 @@ async def test_export_rows_include_flags_in_id_order(storage: SqliteStorage) -> 
 # -- isolation and concurrency ---------------------------------------------------------------
 
 
-async def test_guilds_cannot_see_or_change_each_other(storage: SqliteStorage) -> None:
+async def test_guilds_cannot_see_or_change_each_other(storage: Storage) -> None:
     await add(storage, 1, 2, 100, guild=G1)
     await add(storage, 1, 2, 7, guild=G2, gift="Heart")
     assert (await storage.ledger.user_summary(G2, 1)).diamonds_received == 7
@@ -433,7 +430,7 @@ async def test_guilds_cannot_see_or_change_each_other(storage: SqliteStorage) ->
     assert await storage.ledger.leaderboard(G2, "received", "all") == []
 
 
-async def test_concurrent_writes_keep_every_total_exact(storage: SqliteStorage) -> None:
+async def test_concurrent_writes_keep_every_total_exact(storage: Storage) -> None:
     rnd = random.Random(3)
     jobs = [
         add(storage, rnd.randrange(500), rnd.randrange(500), rnd.randrange(1, 1000),
@@ -458,17 +455,14 @@ async def test_concurrent_writes_keep_every_total_exact(storage: SqliteStorage) 
     assert await storage.verify() == []
 
 
-async def test_reads_never_see_uncommitted_writes(storage: SqliteStorage, tmp_path: Path) -> None:
+async def test_reads_never_see_uncommitted_writes(storage: Storage, backend: Backend) -> None:
     """A restore that re-adds totals and then fails is never visible to concurrent readers."""
-    for i in range(300):
-        await add(storage, 1, 2 + i % 5, 1)
+    ids = [(await add(storage, 1, 2 + i % 5, 1)).id for i in range(300)]
     assert await archive(storage, 1, actor_id=1) == 300
-    with sqlite3.connect(tmp_path / "bot.sqlite") as outside:  # fail the restore's last step
-        outside.execute(
-            "CREATE TRIGGER boom BEFORE UPDATE OF restored_at ON resets"
-            " BEGIN SELECT RAISE(ABORT, 'boom'); END"
-        )
-    outside.close()
+    # fail the restore's transaction at its last row, after it has re-added the other totals
+    await backend.plant_failure(
+        "boom", "ledger", "UPDATE OF archived", f"NEW.archived IS NULL AND OLD.id = {ids[-1]}"
+    )
     seen: list[int] = []
     for _ in range(3):
         restore = asyncio.create_task(storage.ledger.restore_member(G1, 1))
@@ -480,21 +474,14 @@ async def test_reads_never_see_uncommitted_writes(storage: SqliteStorage, tmp_pa
     assert (await storage.ledger.user_summary(G1, 1)).diamonds_received == 0
 
 
-async def test_failed_write_rolls_back_completely(storage: SqliteStorage, tmp_path: Path) -> None:
+async def test_failed_write_rolls_back_completely(storage: Storage, backend: Backend) -> None:
     first = await add(storage, 1, 2, 10, gift="Lion")
     second = await add(storage, 1, 3, 20, gift="Lion")
     before = await storage.ledger.user_summary(G1, 1)
-    outside = sqlite3.connect(tmp_path / "bot.sqlite")
-    with outside:  # fail AFTER the ledger row and the user totals were written
-        outside.execute(
-            "CREATE TRIGGER boom BEFORE INSERT ON gift_totals WHEN NEW.gift_name = 'Boom'"
-            " BEGIN SELECT RAISE(ABORT, 'boom'); END"
-        )
-        outside.execute(
-            f"CREATE TRIGGER boom2 BEFORE UPDATE OF archived ON ledger"
-            f" WHEN NEW.archived IS NOT NULL AND OLD.id = {second.id}"
-            f" BEGIN SELECT RAISE(ABORT, 'boom'); END"
-        )
+    # fail AFTER the ledger row and the user totals were written
+    await backend.plant_failure("boom", "gift_totals", "INSERT", "NEW.gift_name = 'Boom'")
+    archived = f"NEW.archived IS NOT NULL AND OLD.id = {second.id}"
+    await backend.plant_failure("boom2", "ledger", "UPDATE OF archived", archived)
     with pytest.raises(StorageError):
         await add(storage, 1, 2, 50, gift="Boom")
     with pytest.raises(StorageError):
@@ -502,11 +489,9 @@ async def test_failed_write_rolls_back_completely(storage: SqliteStorage, tmp_pa
     assert await storage.ledger.user_summary(G1, 1) == before
     assert [e.id async for e in storage.ledger.export_rows(G1)] == [first.id, second.id]
     assert [e.archived async for e in storage.ledger.export_rows(G1)] == [None, None]
-    assert outside.execute("SELECT COUNT(*) FROM resets").fetchone() == (0,)
+    assert await backend.scalar("SELECT COUNT(*) FROM resets") == 0
     assert await storage.ledger.restore_member(G1, 1) == (0, before.diamonds_received)
-    with outside:
-        outside.execute("DROP TRIGGER boom")
-        outside.execute("DROP TRIGGER boom2")
-    outside.close()
+    await backend.remove_failure("boom", "gift_totals")
+    await backend.remove_failure("boom2", "ledger")
     assert await archive(storage, 1, actor_id=4) == 2
     assert await storage.verify() == []

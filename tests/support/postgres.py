@@ -51,6 +51,7 @@ class ClusterSettings:
     synchronous_commit: str = "off"
     max_connections: int = 100
     shared_buffers: str = "16MB"
+    durable: bool = False  # fsync on and the folder on disk (benchmarks), not in memory
 
     def __post_init__(self) -> None:
         if self.synchronous_commit not in SYNCHRONOUS_COMMIT:
@@ -65,9 +66,9 @@ class ClusterSettings:
                 "unix_socket_permissions = 0777",
                 f"max_connections = {self.max_connections}",
                 f"shared_buffers = '{self.shared_buffers}'",
-                "fsync = off",
+                f"fsync = {'on' if self.durable else 'off'}",
                 f"synchronous_commit = {self.synchronous_commit}",
-                "full_page_writes = off",
+                f"full_page_writes = {'on' if self.durable else 'off'}",
                 "wal_level = minimal",
                 "max_wal_senders = 0",
                 "checkpoint_timeout = '1h'",
@@ -194,7 +195,9 @@ class LocalCluster:
         """initdb + `pg_ctl start -w`; stopped and removed at exit if `close()` is never called."""
         reap_abandoned_clusters(bindir)
         run_as, account = _as_postgres_user()
-        root = Path(tempfile.mkdtemp(prefix=CLUSTER_PREFIX, dir=cluster_parents()[0]))
+        on_disk = settings is not None and settings.durable
+        parent = Path(tempfile.gettempdir()) if on_disk else cluster_parents()[0]
+        root = Path(tempfile.mkdtemp(prefix=CLUSTER_PREFIX, dir=parent))
         (root / "owner.pid").write_text(str(os.getpid()))
         cluster = cls(bindir, root, run_as)
         atexit.register(cluster.close)

@@ -12,7 +12,6 @@ import os
 import sqlite3
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from economy.storage.errors import StorageMissing, StorageReadOnly
@@ -38,6 +37,7 @@ from economy.storage.sqlite.migrations import (
     migrate,
 )
 from economy.storage.sqlite.reference_rates import SqliteReferenceRates
+from economy.storage.store import ClosesOnExit
 
 if TYPE_CHECKING:
     from economy.storage.store import Storage
@@ -78,7 +78,7 @@ def _prepare(
     return FileIdentity.of(file)
 
 
-class SqliteStorage:
+class SqliteStorage(ClosesOnExit):
     """Tallies, groups and settings in one SQLite file. ``await SqliteStorage.open(path)``."""
 
     def __init__(self, db: Database) -> None:
@@ -145,17 +145,6 @@ class SqliteStorage:
     async def close(self) -> None:
         """Finish queued writes and close both connections (idempotent)."""
         await self._db.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def verify(self) -> list[str]:
         """Check the whole file; returns problems (empty = healthy). Scans everything: slow.

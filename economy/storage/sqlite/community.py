@@ -39,10 +39,8 @@ from economy.storage.periods import (
     period_end,
     previous_period_key,
 )
+from economy.storage.queries import ACTIVE
 from economy.storage.sqlite.connection import Database, Row, Session
-from economy.storage.sqlite.ledger import (
-    ACTIVE,
-)
 from economy.storage.sqlite.period_report import read_report
 
 SCHEDULE_COLUMNS = (

@@ -9,36 +9,23 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from economy.errors import AlreadyExists, LimitReached, LooksLike, NotFound, Person
+from economy.errors import AlreadyExists, LimitReached, NotFound, Person
 from economy.limits import (
-    AUTOCOMPLETE_CHOICES,
     MAX_GROUP_MEMBERS,
     MAX_GROUPS,
     MAX_GROUPS_PER_CREATOR,
     MAX_JOIN_REQUESTS,
 )
-from economy.names import clean_name, look_key, name_key
-from economy.storage.checks import check_page
+from economy.names import clean_name, name_key
+from economy.storage.checks import check_new_name, check_page, group_key
 from economy.storage.groups import Decision, JoinRequest
 from economy.storage.ledger import from_milli
 from economy.storage.periods import Period, as_utc, period_key
+from economy.storage.queries import GROUP_COLUMNS as _GROUP_COLUMNS
+from economy.storage.queries import GROUP_MEMBERS, autocomplete_terms, unique_names
+from economy.storage.queries import group_from as _group
 from economy.storage.records import Group, MemberTotal
-from economy.storage.sqlite.connection import Database, Row
-
-_GROUP_COLUMNS = (
-    "g.id, g.guild_id, g.name, g.creator_id, g.created_at,"
-    " (SELECT COUNT(*) FROM tally_group_members m WHERE m.group_id = g.id)"
-)
-
-
-def _group(row: Row) -> Group:
-    """A Group from (id, guild_id, name, creator_id, created_at, member_count)."""
-    return Group(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]), row[5])
-
-
-def group_key(name: str) -> str:
-    """The lookup key of a typed group name; BadName when no group could be called that."""
-    return name_key(clean_name(name, "group name"))
+from economy.storage.sqlite.connection import Database
 
 
 def _find(db: sqlite3.Connection, guild_id: int, name: str) -> Group:
@@ -98,20 +85,14 @@ class SqliteGroups:
     ) -> Group:
         """Create a group; refused when taken, look-alike, or past a cap."""
         clean = clean_name(name, "group name")
-        key, looks = name_key(clean), look_key(clean)
+        key = name_key(clean)
         moment = as_utc(now)
 
         def write(db: sqlite3.Connection) -> int:
             names = db.execute(
                 "SELECT name, name_key FROM tally_groups WHERE guild_id = ?", (guild_id,)
             ).fetchall()
-            for existing, existing_key in names:
-                if existing_key == key:
-                    raise AlreadyExists("group", clean)
-                if look_key(existing) == looks:
-                    raise LooksLike("group", clean, existing)
-            if len(names) >= MAX_GROUPS:
-                raise LimitReached("groups", MAX_GROUPS)
+            check_new_name(names, clean, "group", ("groups", MAX_GROUPS))
             mine = _count(
                 db,
                 "SELECT COUNT(*) FROM tally_groups WHERE guild_id = ? AND creator_id = ?",
@@ -177,16 +158,11 @@ class SqliteGroups:
 
     async def group_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
         """Autocomplete: names starting with `typed` (index range), then containing it."""
-        limit = max(1, min(limit, AUTOCOMPLETE_CHOICES))
-        key = name_key(typed[:100])
-        pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        key, contains, limit = autocomplete_terms(typed, limit)
         rows = await self._db.read(
-            GROUP_NAMES, (guild_id, key, key, guild_id, f"%{pattern}%", key, key, limit)
+            GROUP_NAMES, (guild_id, key, key, guild_id, contains, key, key, limit)
         )
-        seen: dict[str, None] = {}
-        for (name,) in rows:
-            seen.setdefault(name)
-        return list(seen)[:limit]
+        return unique_names(rows, limit)
 
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
@@ -284,11 +260,6 @@ class SqliteGroups:
                 raise NotFound("group", name.strip())
             group = _group(row)
             members = await session.rows(
-                "SELECT m.user_id, COALESCE(t.diamonds_milli, 0) AS diamonds"
-                " FROM tally_group_members m"
-                " LEFT JOIN received_totals t ON t.guild_id = ? AND t.user_id = m.user_id"
-                "  AND t.period_key = ?"
-                " WHERE m.group_id = ? ORDER BY diamonds DESC, m.user_id",
-                (guild_id, period_key(period, now), group.id),
+                GROUP_MEMBERS, (guild_id, period_key(period, now), group.id)
             )
         return group, [MemberTotal(user_id, from_milli(milli)) for user_id, milli in members]

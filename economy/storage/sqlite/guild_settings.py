@@ -3,64 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
 
-from economy.errors import AlreadyExists, LimitReached, LooksLike, NotFound
+from economy.errors import NotFound
 from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
-from economy.names import clean_name, look_key, name_key
-from economy.storage.checks import check_page, check_range
-from economy.storage.keys import (
-    FX_PREFIX,
-    KEY_CURRENCY,
-    KEY_LEADERBOARD_ENABLED,
-    KEY_PRESET,
-    KEY_TALLY_OTHERS,
-    OVERRIDE_PREFIX,
-    check_config,
-    custom_gift_key,
-)
+from economy.names import clean_name, name_key
+from economy.storage.checks import check_new_name, check_page, check_range
+from economy.storage.keys import check_config, custom_gift_key
 from economy.storage.periods import as_utc
-from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
-from economy.storage.sqlite.connection import Database, Row
-
-_AUDIT_COLUMNS = "id, guild_id, actor_id, key, old_value, new_value, created_at"
-_CUSTOM_GIFTS = (
-    "SELECT name, coins, creator_id, created_at FROM custom_gifts"
-    " WHERE guild_id = ? ORDER BY name_key"
+from economy.storage.queries import (
+    AUDIT_COLUMNS,
+    CUSTOM_GIFTS,
+    RECENT_CHANGES,
+    SETTINGS,
+    set_on_from,
+    settings_from,
 )
+from economy.storage.queries import audit_from as _audit
+from economy.storage.queries import custom_gift_from as _custom_gift
+from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
+from economy.storage.sqlite.connection import Database
 
-
-def _audit(row: Row) -> AuditRow:
-    """An AuditRow from a config_audit row."""
-    return AuditRow(row[0], row[1], row[2], row[3], row[4], row[5], datetime.fromisoformat(row[6]))
-
-
-def _custom_gift(row: Row) -> CustomGift:
-    return CustomGift(row[0], row[1], row[2], datetime.fromisoformat(row[3]))
-
-
-def settings_from(rows: Iterable[Row]) -> GuildSettings:
-    """Build GuildSettings from (key, value) rows."""
-    plain: dict[str, str] = {}
-    overrides: dict[str, str] = {}
-    fx: dict[str, str] = {}
-    for key, value in rows:
-        if key.startswith(OVERRIDE_PREFIX):
-            overrides[key.removeprefix(OVERRIDE_PREFIX)] = value
-        elif key.startswith(FX_PREFIX):
-            fx[key.removeprefix(FX_PREFIX)] = value
-        else:
-            plain[key] = value
-    return GuildSettings(
-        preset=plain.get(KEY_PRESET),
-        overrides=MappingProxyType(overrides),
-        currency=plain.get(KEY_CURRENCY),
-        fx_overrides=MappingProxyType(fx),
-        tally_others="everyone" if plain.get(KEY_TALLY_OTHERS) == "everyone" else "managers",
-        leaderboard_enabled=plain.get(KEY_LEADERBOARD_ENABLED, "true") == "true",
-    )
+__all__ = ["SqliteGuildSettings", "settings_from"]
 
 
 def _append_audit(
@@ -90,29 +55,17 @@ class SqliteGuildSettings:
 
     async def get_settings(self, guild_id: int) -> GuildSettings:
         """The server's settings (defaults where unset)."""
-        rows = await self._db.read(
-            "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        )
-        return settings_from(rows)
+        return settings_from(await self._db.read(SETTINGS, (guild_id,)))
 
     async def stored_settings(self, guild_id: int, dated: int = 100) -> StoredSettings:
         """Settings, custom gifts and the newest change of each recently changed key."""
         check_page(0, dated)
         async with self._db.snapshot() as session:
-            rows = await session.rows(
-                "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
-            )
-            gifts = await session.rows(_CUSTOM_GIFTS, (guild_id,))
-            changes = await session.rows(
-                "SELECT key, created_at FROM config_audit WHERE guild_id = ?"
-                " ORDER BY id DESC LIMIT ?",
-                (guild_id, dated),
-            )
-        set_on: dict[str, datetime] = {}
-        for key, created_at in changes:
-            set_on.setdefault(key, datetime.fromisoformat(created_at))
+            rows = await session.rows(SETTINGS, (guild_id,))
+            gifts = await session.rows(CUSTOM_GIFTS, (guild_id,))
+            changes = await session.rows(RECENT_CHANGES, (guild_id, dated))
         return StoredSettings(
-            settings_from(rows), tuple(_custom_gift(g) for g in gifts), MappingProxyType(set_on)
+            settings_from(rows), tuple(_custom_gift(g) for g in gifts), set_on_from(changes)
         )
 
     async def change_settings(
@@ -154,8 +107,7 @@ class SqliteGuildSettings:
         """Latest audit rows of the server, newest first."""
         check_page(0, limit)
         rows = await self._db.read(
-            f"SELECT {_AUDIT_COLUMNS} FROM config_audit WHERE guild_id = ?"
-            " ORDER BY id DESC LIMIT ?",
+            f"SELECT {AUDIT_COLUMNS} FROM config_audit WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
             (guild_id, limit),
         )
         return [_audit(row) for row in rows]
@@ -166,20 +118,14 @@ class SqliteGuildSettings:
         """Add a server-only gift and audit it; refused when taken, look-alike or past the cap."""
         clean = clean_name(name, "gift name")
         check_range("coins", coins, 1, MAX_GIFT_COINS)
-        key, looks = name_key(clean), look_key(clean)
+        key = name_key(clean)
         moment = as_utc(now)
 
         def write(db: sqlite3.Connection) -> None:
             names = db.execute(
                 "SELECT name, name_key FROM custom_gifts WHERE guild_id = ?", (guild_id,)
             ).fetchall()
-            for existing, existing_key in names:
-                if existing_key == key:
-                    raise AlreadyExists("custom gift", clean)
-                if look_key(existing) == looks:
-                    raise LooksLike("custom gift", clean, existing)
-            if len(names) >= MAX_CUSTOM_GIFTS:
-                raise LimitReached("custom gifts", MAX_CUSTOM_GIFTS)
+            check_new_name(names, clean, "custom gift", ("custom gifts", MAX_CUSTOM_GIFTS))
             db.execute(
                 "INSERT INTO custom_gifts (guild_id, name_key, name, coins, creator_id,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -211,5 +157,5 @@ class SqliteGuildSettings:
 
     async def list_custom_gifts(self, guild_id: int) -> list[CustomGift]:
         """The server's custom gifts, by name."""
-        rows = await self._db.read(_CUSTOM_GIFTS, (guild_id,))
+        rows = await self._db.read(CUSTOM_GIFTS, (guild_id,))
         return [_custom_gift(row) for row in rows]

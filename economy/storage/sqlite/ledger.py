@@ -12,17 +12,36 @@ import sqlite3
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from economy.errors import InvalidValue, OutOfRange
-from economy.limits import MAX_AMOUNT, MAX_COUNT
-from economy.storage.checks import check_page, check_range
+from economy.storage.checks import check_entry, check_page
 from economy.storage.deadlines import no_deadline
-from economy.storage.ledger import ResetPreview, from_milli, to_milli
+from economy.storage.ledger import ResetPreview, from_milli
 from economy.storage.periods import Period, as_utc, period_keys, resolve_period_key
+from economy.storage.queries import (
+    ACTIVE,
+    ENTRY_COLUMNS,
+    EXPORT,
+    EXPORT_CHUNK,
+    GIVEN,
+    HISTORY,
+    HISTORY_COUNT,
+    INSERT_ENTRY,
+    RECEIVED,
+    RECIPIENT_TOTAL,
+    RESET_PREVIEW,
+    TOP_GIFTS,
+    board_params,
+    entries_from,
+    entry_from,
+    gift_counts,
+    leaderboard_row,
+    leaderboard_sql,
+    member_key,
+    rank_sql,
+    summary_from,
+    viewer_key,
+)
 from economy.storage.records import (
-    BY_VALUES,
-    MEMBER_PREFIX,
     By,
     Entry,
     GiftCount,
@@ -36,132 +55,15 @@ from economy.storage.records import (
 )
 from economy.storage.sqlite.connection import Database, Row, Session
 
-EXPORT_CHUNK = 5000
+__all__ = ["ACTIVE", "INSERT_ENTRY", "RECIPIENT_TOTAL", "SqliteLedger"]
+
 ARCHIVE_STEP = 2000  # entries archived or restored per transaction
-
-ENTRY_COLUMNS = (
-    "id, guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name, count, "
-    "coins, diamonds_milli, created_at, undone, archived"
-)
-ACTIVE = "undone = 0 AND archived IS NULL"
-_RECEIVED = (
-    "SELECT r.diamonds_milli, r.coins, r.entries,"
-    " CASE WHEN r.diamonds_milli > 0 THEN 1 + (SELECT COUNT(*) FROM received_totals o"
-    "  WHERE o.guild_id = r.guild_id AND o.period_key = r.period_key"
-    "  AND o.diamonds_milli > r.diamonds_milli) END"
-    " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
-)
-_GIVEN = (
-    "SELECT coins, entries FROM gifter_totals"
-    " WHERE guild_id = ? AND gifter_key = ? AND period_key = ?"
-)
-_TOP_GIFTS = (
-    "SELECT gift_name, count, diamonds_milli FROM gift_totals"
-    " WHERE guild_id = ? AND recipient_id = ? AND count > 0"
-    " ORDER BY diamonds_milli DESC, count DESC, gift_name LIMIT ?"
-)
-INSERT_ENTRY = (
-    "INSERT INTO ledger (guild_id, recipient_id, gifter_key, gifter_name, recorder_id,"
-    " gift_name, count, coins, diamonds_milli, created_at, month_key, week_key)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
-)
-RECIPIENT_TOTAL = (
-    "SELECT diamonds_milli FROM received_totals"
-    " WHERE guild_id = ? AND user_id = ? AND period_key = 'all'"
-)
-# Leaderboards: (table, key column, value column); the value is what rows are ranked by.
-_BOARDS: dict[str, tuple[str, str, str]] = {
-    "received": ("received_totals", "user_id", "diamonds_milli"),
-    "gifted": ("gifter_totals", "gifter_key", "coins"),
-}
-
-
-def entry_from(row: Row) -> Entry:
-    """An Entry from a row selected with ENTRY_COLUMNS."""
-    gifter = Gifter.stored(row[3], row[4]) if row[3] is not None else None
-    return Entry(
-        id=row[0],
-        guild_id=row[1],
-        recipient_id=row[2],
-        gifter=gifter,
-        recorder_id=row[5],
-        gift_name=row[6],
-        count=row[7],
-        coins=row[8],
-        diamonds=from_milli(row[9]),
-        created_at=datetime.fromisoformat(row[10]),
-        undone=bool(row[11]),
-        archived=row[12],
-    )
-
-
-def entries_from(rows: list[Row]) -> list[Entry]:
-    return [entry_from(row) for row in rows]
-
-
-def member_key(user_id: int) -> str:
-    return f"{MEMBER_PREFIX}{user_id}"
-
-
-def _board(by: By) -> tuple[str, str, str]:
-    if by not in BY_VALUES:
-        raise ValueError(f"by must be one of {BY_VALUES}, got {by!r}")
-    return _BOARDS[by]
-
-
-def leaderboard_sql(by: By) -> str:
-    table, key, value = _board(by)
-    name = "n.name" if by == "received" else "page.name"
-    seen = (
-        " LEFT JOIN member_names n ON n.guild_id = page.guild_id AND n.user_id = page.key"
-        if by == "received"
-        else ""
-    )
-    gifter_name = ", name" if by == "gifted" else ""
-    return (
-        f"WITH page AS (SELECT guild_id, {key} AS key, {value} AS value{gifter_name}"
-        f"  FROM {table} WHERE guild_id = ? AND period_key = ? AND {value} > 0"
-        f"  ORDER BY {value} DESC, {key} LIMIT ? OFFSET ?)"
-        f" SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = page.guild_id"
-        f"  AND o.period_key = ? AND o.{value} > page.value), page.key, page.value, {name}"
-        f" FROM page{seen} ORDER BY page.value DESC, page.key"
-    )
-
-
-def _rank_sql(by: By) -> str:
-    table, key, value = _board(by)
-    return (
-        f"SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = t.guild_id"
-        f"  AND o.period_key = t.period_key AND o.{value} > t.{value}), t.{key}, t.{value}"
-        f" FROM {table} t WHERE t.guild_id = ? AND t.{key} = ? AND t.period_key = ?"
-        f" AND t.{value} > 0"
-    )
-
-
-def board_params(guild_id: int, key: str, limit: int, offset: int) -> tuple[Any, ...]:
-    return (guild_id, key, limit, offset, key)
-
-
-def board_row(by: By, row: Row) -> LeaderboardRow:
-    """A leaderboard row from (rank, key, value, name)."""
-    rank, key, value, name = row
-    if by == "received":
-        user_id = int(key)
-        return LeaderboardRow(rank, member_key(user_id), user_id, name, from_milli(value))
-    gifter = Gifter.stored(str(key), name)
-    return LeaderboardRow(rank, gifter.key, gifter.user_id, name, int(value))
-
-
-def _viewer_key(by: By, viewer_id: int) -> int | str:
-    return viewer_id if by == "received" else member_key(viewer_id)
 
 
 async def _summary(session: Session, guild_id: int, user_id: int, key: str) -> UserSummary:
-    received = await session.row(_RECEIVED, (guild_id, user_id, key))
-    given = await session.row(_GIVEN, (guild_id, member_key(user_id), key))
-    diamonds, coins, entries, rank = received if received else (0, 0, 0, None)
-    coins_given, entries_given = given if given else (0, 0)
-    return UserSummary(from_milli(diamonds), coins, entries, rank, coins_given, entries_given)
+    received = await session.row(RECEIVED, (guild_id, user_id, key))
+    given = await session.row(GIVEN, (guild_id, member_key(user_id), key))
+    return summary_from(received, given)
 
 
 def _total(db: sqlite3.Connection, guild_id: int, user_id: int) -> Decimal:
@@ -200,13 +102,7 @@ class SqliteLedger:
         now: datetime | None = None,
     ) -> Recorded:
         """Record a tally line (its totals move in the same statement) and read the total."""
-        if gift_name is not None and not gift_name.strip():
-            raise InvalidValue("gift name", "must not be empty")
-        check_range("count", count, 1, MAX_COUNT)
-        check_range("coins", coins, 0, MAX_AMOUNT)
-        if not 0 <= diamonds <= MAX_AMOUNT:
-            raise OutOfRange("diamonds", diamonds, 0, MAX_AMOUNT)
-        milli = to_milli(diamonds)
+        milli = check_entry(gift_name, count, coins, diamonds)
         moment = as_utc(now)
         month, week = period_keys(moment)
         stamp = moment.isoformat()
@@ -278,15 +174,13 @@ class SqliteLedger:
             all_time = await _summary(session, guild_id, user_id, "all")
             this_month = await _summary(session, guild_id, user_id, month)
             this_week = await _summary(session, guild_id, user_id, week)
-            gifts = await session.rows(_TOP_GIFTS, (guild_id, user_id, top))
-        top_gifts = tuple(GiftCount(g[0], g[1], from_milli(g[2])) for g in gifts)
-        return MemberTally(all_time, this_month, this_week, top_gifts)
+            gifts = await session.rows(TOP_GIFTS, (guild_id, user_id, top))
+        return MemberTally(all_time, this_month, this_week, tuple(gift_counts(gifts)))
 
     async def top_gifts(self, guild_id: int, user_id: int, limit: int = 5) -> list[GiftCount]:
         """Gifts received (active, all time) by diamonds, then count, then name."""
         check_page(0, limit)
-        rows = await self._db.read(_TOP_GIFTS, (guild_id, user_id, limit))
-        return [GiftCount(g[0], g[1], from_milli(g[2])) for g in rows]
+        return gift_counts(await self._db.read(TOP_GIFTS, (guild_id, user_id, limit)))
 
     async def leaderboard(
         self,
@@ -302,7 +196,7 @@ class SqliteLedger:
         check_page(offset, limit)
         key = resolve_period_key(period, now)
         rows = await self._db.read(leaderboard_sql(by), board_params(guild_id, key, limit, offset))
-        return [board_row(by, row) for row in rows]
+        return [leaderboard_row(by, row) for row in rows]
 
     async def standings(
         self,
@@ -318,9 +212,9 @@ class SqliteLedger:
         key = resolve_period_key(period, now)
         async with self._db.snapshot() as session:
             rows = await session.rows(leaderboard_sql(by), board_params(guild_id, key, limit, 0))
-            mine = await session.row(_rank_sql(by), (guild_id, _viewer_key(by, viewer_id), key))
-        viewer = board_row(by, (*mine, None)) if mine else None
-        return Standings(tuple(board_row(by, row) for row in rows), viewer)
+            mine = await session.row(rank_sql(by), (guild_id, viewer_key(by, viewer_id), key))
+        viewer = leaderboard_row(by, (*mine, None)) if mine else None
+        return Standings(tuple(leaderboard_row(by, row) for row in rows), viewer)
 
     async def history(
         self, guild_id: int, user_id: int, offset: int = 0, limit: int = 10
@@ -328,25 +222,13 @@ class SqliteLedger:
         """Active entries the member RECEIVED, newest first, plus their total count."""
         check_page(offset, limit)
         async with self._db.snapshot() as session:
-            rows = await session.rows(
-                f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE guild_id = ? AND recipient_id = ?"
-                f" AND {ACTIVE} ORDER BY id DESC LIMIT ? OFFSET ?",
-                (guild_id, user_id, limit, offset),
-            )
-            total = await session.row(
-                "SELECT entries FROM received_totals"
-                " WHERE guild_id = ? AND user_id = ? AND period_key = 'all'",
-                (guild_id, user_id),
-            )
+            rows = await session.rows(HISTORY, (guild_id, user_id, limit, offset))
+            total = await session.row(HISTORY_COUNT, (guild_id, user_id))
         return [entry_from(row) for row in rows], total[0] if total else 0
 
     async def reset_preview(self, guild_id: int, user_id: int) -> ResetPreview:
         """The member's active received entries now: how many, their diamonds, the newest id."""
-        rows = await self._db.read(
-            f"SELECT COUNT(*), COALESCE(SUM(diamonds_milli), 0), COALESCE(MAX(id), 0)"
-            f" FROM ledger WHERE guild_id = ? AND recipient_id = ? AND {ACTIVE}",
-            (guild_id, user_id),
-        )
+        rows = await self._db.read(RESET_PREVIEW, (guild_id, user_id))
         count, milli, up_to = rows[0]
         return ResetPreview(count, from_milli(milli), up_to)
 
@@ -408,11 +290,7 @@ class SqliteLedger:
         """Every entry of the server in id order (with flags), read in chunks."""
         after = 0
         while True:
-            rows = await self._db.read(
-                f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE guild_id = ? AND id > ?"
-                f" ORDER BY id LIMIT ?",
-                (guild_id, after, EXPORT_CHUNK),
-            )
+            rows = await self._db.read(EXPORT, (guild_id, after, EXPORT_CHUNK))
             for entry in await asyncio.to_thread(entries_from, rows):  # off the event loop
                 yield entry
             if len(rows) < EXPORT_CHUNK:

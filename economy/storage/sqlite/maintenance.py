@@ -6,46 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from economy.storage.queries import VERIFY_TOTALS as _VERIFY_TOTALS
 from economy.storage.sqlite.connection import Session, storage_error
-from economy.storage.sqlite.ledger import ACTIVE as _ACTIVE
-
-# Totals recomputed from the active ledger, compared both ways with the stored ones.
-_PERIODS = f"""
-    WITH active AS (SELECT * FROM ledger WHERE {_ACTIVE}),
-    keyed AS (
-        SELECT *, 'all' AS period_key FROM active
-        UNION ALL SELECT *, month_key FROM active
-        UNION ALL SELECT *, week_key FROM active)"""
-_VERIFY_TOTALS: dict[str, str] = {
-    "received_totals": f"""{_PERIODS},
-        expected AS (
-            SELECT guild_id, recipient_id, period_key, SUM(diamonds_milli), SUM(coins), COUNT(*)
-            FROM keyed GROUP BY guild_id, recipient_id, period_key),
-        stored AS (
-            SELECT guild_id, user_id, period_key, diamonds_milli, coins, entries
-            FROM received_totals WHERE entries > 0 OR diamonds_milli + coins > 0)
-        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
-             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))""",
-    "gifter_totals": f"""{_PERIODS},
-        expected AS (
-            SELECT guild_id, gifter_key, period_key, SUM(coins), SUM(diamonds_milli), COUNT(*)
-            FROM keyed WHERE gifter_key IS NOT NULL GROUP BY guild_id, gifter_key, period_key),
-        stored AS (
-            SELECT guild_id, gifter_key, period_key, coins, diamonds_milli, entries
-            FROM gifter_totals WHERE entries > 0 OR coins + diamonds_milli > 0)
-        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
-             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))""",
-    "gift_totals": f"""
-        WITH expected AS (
-            SELECT guild_id, recipient_id, gift_name, SUM(count), SUM(diamonds_milli)
-            FROM ledger WHERE {_ACTIVE} AND gift_name IS NOT NULL
-            GROUP BY guild_id, recipient_id, gift_name),
-        stored AS (
-            SELECT guild_id, recipient_id, gift_name, count, diamonds_milli FROM gift_totals
-            WHERE count > 0 OR diamonds_milli > 0)
-        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored))
-             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))""",
-}
 
 
 async def verify_session(session: Session) -> list[str]:

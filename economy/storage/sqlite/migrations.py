@@ -56,6 +56,11 @@ def load_migrations(source: Traversable | Path | None = None) -> list[Migration]
     folder = (
         source if source is not None else resources.files("economy.storage.sqlite") / "migrations"
     )
+    return numbered_files(folder)
+
+
+def numbered_files(folder: Traversable | Path) -> list[Migration]:
+    """The ``V###__name.sql`` files of a folder in order; versions must be 1..N."""
     found: list[Migration] = []
     for item in folder.iterdir():
         match = _MIGRATION_RE.fullmatch(item.name)

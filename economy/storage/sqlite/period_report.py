@@ -11,15 +11,15 @@ from economy.limits import POST_BOARD_SIZE, POST_NEWCOMERS
 from economy.storage.community import PeriodReport, Schedule
 from economy.storage.ledger import from_milli
 from economy.storage.periods import PeriodKind
-from economy.storage.records import By, Gifter, LeaderboardRow
-from economy.storage.sqlite.ledger import (
+from economy.storage.queries import (
     ACTIVE,
     ENTRY_COLUMNS,
     board_params,
-    board_row,
     entry_from,
     leaderboard_sql,
 )
+from economy.storage.queries import leaderboard_row as board_row
+from economy.storage.records import By, Gifter, LeaderboardRow
 
 _TOP_MEMBER_GIFTER = (
     "SELECT 1 + (SELECT COUNT(*) FROM gifter_totals o WHERE o.guild_id = g.guild_id"

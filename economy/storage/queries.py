@@ -1,0 +1,320 @@
+"""SQL and row readers every backend shares, so both list, rank and break ties alike.
+
+Statements are written with ``?`` placeholders (SQLite's); `numbered` turns them into
+PostgreSQL's ``$1, $2, ...``. Rows are plain tuples (or asyncpg records) in the column order
+of the statement; timestamps arrive as ISO text (SQLite) or datetimes (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from economy.limits import AUTOCOMPLETE_CHOICES
+from economy.names import name_key
+from economy.storage.keys import (
+    FX_PREFIX,
+    KEY_CURRENCY,
+    KEY_LEADERBOARD_ENABLED,
+    KEY_PRESET,
+    KEY_TALLY_OTHERS,
+    OVERRIDE_PREFIX,
+)
+from economy.storage.ledger import from_milli
+from economy.storage.records import (
+    BY_VALUES,
+    MEMBER_PREFIX,
+    AuditRow,
+    By,
+    CustomGift,
+    Entry,
+    GiftCount,
+    Gifter,
+    Group,
+    GuildSettings,
+    LeaderboardRow,
+    UserSummary,
+)
+
+Row = Sequence[Any]
+
+ENTRY_COLUMNS = (
+    "id, guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name, count, "
+    "coins, diamonds_milli, created_at, undone, archived"
+)
+ACTIVE = "undone = 0 AND archived IS NULL"
+RECEIVED = (
+    "SELECT r.diamonds_milli, r.coins, r.entries,"
+    " CASE WHEN r.diamonds_milli > 0 THEN 1 + (SELECT COUNT(*) FROM received_totals o"
+    "  WHERE o.guild_id = r.guild_id AND o.period_key = r.period_key"
+    "  AND o.diamonds_milli > r.diamonds_milli) END"
+    " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
+)
+GIVEN = (
+    "SELECT coins, entries FROM gifter_totals"
+    " WHERE guild_id = ? AND gifter_key = ? AND period_key = ?"
+)
+TOP_GIFTS = (
+    "SELECT gift_name, count, diamonds_milli FROM gift_totals"
+    " WHERE guild_id = ? AND recipient_id = ? AND count > 0"
+    " ORDER BY diamonds_milli DESC, count DESC, gift_name LIMIT ?"
+)
+INSERT_ENTRY = (
+    "INSERT INTO ledger (guild_id, recipient_id, gifter_key, gifter_name, recorder_id,"
+    " gift_name, count, coins, diamonds_milli, created_at, month_key, week_key)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+RECIPIENT_TOTAL = (
+    "SELECT diamonds_milli FROM received_totals"
+    " WHERE guild_id = ? AND user_id = ? AND period_key = 'all'"
+)
+HISTORY = (
+    f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE guild_id = ? AND recipient_id = ?"
+    f" AND {ACTIVE} ORDER BY id DESC LIMIT ? OFFSET ?"
+)
+HISTORY_COUNT = (
+    "SELECT entries FROM received_totals WHERE guild_id = ? AND user_id = ? AND period_key = 'all'"
+)
+RESET_PREVIEW = (
+    f"SELECT COUNT(*), COALESCE(SUM(diamonds_milli), 0), COALESCE(MAX(id), 0)"
+    f" FROM ledger WHERE guild_id = ? AND recipient_id = ? AND {ACTIVE}"
+)
+EXPORT_CHUNK = 5000
+EXPORT = f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE guild_id = ? AND id > ? ORDER BY id LIMIT ?"
+GROUP_COLUMNS = (
+    "g.id, g.guild_id, g.name, g.creator_id, g.created_at,"
+    " (SELECT COUNT(*) FROM tally_group_members m WHERE m.group_id = g.id)"
+)
+GROUP_MEMBERS = (
+    "SELECT m.user_id, COALESCE(t.diamonds_milli, 0) AS diamonds"
+    " FROM tally_group_members m"
+    " LEFT JOIN received_totals t ON t.guild_id = ? AND t.user_id = m.user_id"
+    "  AND t.period_key = ?"
+    " WHERE m.group_id = ? ORDER BY diamonds DESC, m.user_id"
+)
+AUDIT_COLUMNS = "id, guild_id, actor_id, key, old_value, new_value, created_at"
+CUSTOM_GIFTS = (
+    "SELECT name, coins, creator_id, created_at FROM custom_gifts"
+    " WHERE guild_id = ? ORDER BY name_key"
+)
+SETTINGS = "SELECT key, value FROM guild_settings WHERE guild_id = ?"
+RECENT_CHANGES = (
+    "SELECT key, created_at FROM config_audit WHERE guild_id = ? ORDER BY id DESC LIMIT ?"
+)
+# Totals recomputed from the active ledger, compared both ways with the stored ones.
+_PERIODS = f"""
+    WITH active AS (SELECT * FROM ledger WHERE {ACTIVE}),
+    keyed AS (
+        SELECT *, 'all' AS period_key FROM active
+        UNION ALL SELECT *, month_key FROM active
+        UNION ALL SELECT *, week_key FROM active)"""
+VERIFY_TOTALS: dict[str, str] = {
+    "received_totals": f"""{_PERIODS},
+        expected AS (
+            SELECT guild_id, recipient_id, period_key, SUM(diamonds_milli), SUM(coins), COUNT(*)
+            FROM keyed GROUP BY guild_id, recipient_id, period_key),
+        stored AS (
+            SELECT guild_id, user_id, period_key, diamonds_milli, coins, entries
+            FROM received_totals WHERE entries > 0 OR diamonds_milli + coins > 0)
+        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) AS m)
+             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) AS x)""",
+    "gifter_totals": f"""{_PERIODS},
+        expected AS (
+            SELECT guild_id, gifter_key, period_key, SUM(coins), SUM(diamonds_milli), COUNT(*)
+            FROM keyed WHERE gifter_key IS NOT NULL GROUP BY guild_id, gifter_key, period_key),
+        stored AS (
+            SELECT guild_id, gifter_key, period_key, coins, diamonds_milli, entries
+            FROM gifter_totals WHERE entries > 0 OR coins + diamonds_milli > 0)
+        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) AS m)
+             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) AS x)""",
+    "gift_totals": f"""
+        WITH expected AS (
+            SELECT guild_id, recipient_id, gift_name, SUM(count), SUM(diamonds_milli)
+            FROM ledger WHERE {ACTIVE} AND gift_name IS NOT NULL
+            GROUP BY guild_id, recipient_id, gift_name),
+        stored AS (
+            SELECT guild_id, recipient_id, gift_name, count, diamonds_milli FROM gift_totals
+            WHERE count > 0 OR diamonds_milli > 0)
+        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) AS m)
+             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) AS x)""",
+}
+# Leaderboards: (table, key column, value column); the value is what rows are ranked by.
+BOARDS: dict[str, tuple[str, str, str]] = {
+    "received": ("received_totals", "user_id", "diamonds_milli"),
+    "gifted": ("gifter_totals", "gifter_key", "coins"),
+}
+
+
+@functools.cache
+def numbered(sql: str) -> str:
+    """`sql` with its ``?`` placeholders as ``$1, $2, ...`` (none may sit inside a string)."""
+    parts = sql.split("?")
+    if any(part.count("'") % 2 for part in parts[:-1]):
+        raise ValueError(f"a '?' inside a string literal: {sql[:80]!r}")
+    out = [parts[0]]
+    for index, part in enumerate(parts[1:], start=1):
+        out.append(f"${index}{part}")
+    return "".join(out)
+
+
+def moment(value: datetime | str) -> datetime:
+    """A stored timestamp as a datetime (PostgreSQL hands them over, SQLite keeps ISO text)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def entry_from(row: Row) -> Entry:
+    """An Entry from a row selected with ENTRY_COLUMNS."""
+    gifter = Gifter.stored(row[3], row[4]) if row[3] is not None else None
+    return Entry(
+        id=row[0],
+        guild_id=row[1],
+        recipient_id=row[2],
+        gifter=gifter,
+        recorder_id=row[5],
+        gift_name=row[6],
+        count=row[7],
+        coins=row[8],
+        diamonds=from_milli(row[9]),
+        created_at=moment(row[10]),
+        undone=bool(row[11]),
+        archived=row[12],
+    )
+
+
+def entries_from(rows: Iterable[Row]) -> list[Entry]:
+    """Entries from rows selected with ENTRY_COLUMNS (a chunk, converted in a worker thread)."""
+    return [entry_from(row) for row in rows]
+
+
+def member_key(user_id: int) -> str:
+    return f"{MEMBER_PREFIX}{user_id}"
+
+
+def _board(by: By) -> tuple[str, str, str]:
+    if by not in BY_VALUES:
+        raise ValueError(f"by must be one of {BY_VALUES}, got {by!r}")
+    return BOARDS[by]
+
+
+def leaderboard_sql(by: By) -> str:
+    """One page of a board with competition ranks; params from `board_params`."""
+    table, key, value = _board(by)
+    name = "n.name" if by == "received" else "page.name"
+    seen = (
+        " LEFT JOIN member_names n ON n.guild_id = page.guild_id AND n.user_id = page.key"
+        if by == "received"
+        else ""
+    )
+    gifter_name = ", name" if by == "gifted" else ""
+    return (
+        f"WITH page AS (SELECT guild_id, {key} AS key, {value} AS value{gifter_name}"
+        f"  FROM {table} WHERE guild_id = ? AND period_key = ? AND {value} > 0"
+        f"  ORDER BY {value} DESC, {key} LIMIT ? OFFSET ?)"
+        f" SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = page.guild_id"
+        f"  AND o.period_key = ? AND o.{value} > page.value), page.key, page.value, {name}"
+        f" FROM page{seen} ORDER BY page.value DESC, page.key"
+    )
+
+
+def rank_sql(by: By) -> str:
+    """One person's (rank, key, value) on a board; params (guild, viewer key, period key)."""
+    table, key, value = _board(by)
+    return (
+        f"SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = t.guild_id"
+        f"  AND o.period_key = t.period_key AND o.{value} > t.{value}), t.{key}, t.{value}"
+        f" FROM {table} t WHERE t.guild_id = ? AND t.{key} = ? AND t.period_key = ?"
+        f" AND t.{value} > 0"
+    )
+
+
+def board_params(guild_id: int, key: str, limit: int, offset: int) -> tuple[Any, ...]:
+    return (guild_id, key, limit, offset, key)
+
+
+def leaderboard_row(by: By, row: Row) -> LeaderboardRow:
+    """A leaderboard row from (rank, key, value, name)."""
+    rank, key, value, name = row
+    if by == "received":
+        user_id = int(key)
+        return LeaderboardRow(rank, member_key(user_id), user_id, name, from_milli(value))
+    gifter = Gifter.stored(str(key), name)
+    return LeaderboardRow(rank, gifter.key, gifter.user_id, name, int(value))
+
+
+def viewer_key(by: By, viewer_id: int) -> int | str:
+    return viewer_id if by == "received" else member_key(viewer_id)
+
+
+def summary_from(received: Row | None, given: Row | None) -> UserSummary:
+    """A UserSummary from a RECEIVED row and a GIVEN row (None: nothing there)."""
+    diamonds, coins, entries, rank = received if received else (0, 0, 0, None)
+    coins_given, entries_given = given if given else (0, 0)
+    return UserSummary(from_milli(diamonds), coins, entries, rank, coins_given, entries_given)
+
+
+def gift_counts(rows: Iterable[Row]) -> list[GiftCount]:
+    """GiftCounts from TOP_GIFTS rows."""
+    return [GiftCount(g[0], g[1], from_milli(g[2])) for g in rows]
+
+
+def group_from(row: Row) -> Group:
+    """A Group from GROUP_COLUMNS (id, guild_id, name, creator_id, created_at, member_count)."""
+    return Group(row[0], row[1], row[2], row[3], moment(row[4]), row[5])
+
+
+def audit_from(row: Row) -> AuditRow:
+    """An AuditRow from AUDIT_COLUMNS."""
+    return AuditRow(row[0], row[1], row[2], row[3], row[4], row[5], moment(row[6]))
+
+
+def custom_gift_from(row: Row) -> CustomGift:
+    """A CustomGift from (name, coins, creator_id, created_at)."""
+    return CustomGift(row[0], row[1], row[2], moment(row[3]))
+
+
+def settings_from(rows: Iterable[Row]) -> GuildSettings:
+    """Build GuildSettings from (key, value) rows."""
+    plain: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    fx: dict[str, str] = {}
+    for key, value in rows:
+        if key.startswith(OVERRIDE_PREFIX):
+            overrides[key.removeprefix(OVERRIDE_PREFIX)] = value
+        elif key.startswith(FX_PREFIX):
+            fx[key.removeprefix(FX_PREFIX)] = value
+        else:
+            plain[key] = value
+    return GuildSettings(
+        preset=plain.get(KEY_PRESET),
+        overrides=MappingProxyType(overrides),
+        currency=plain.get(KEY_CURRENCY),
+        fx_overrides=MappingProxyType(fx),
+        tally_others="everyone" if plain.get(KEY_TALLY_OTHERS) == "everyone" else "managers",
+        leaderboard_enabled=plain.get(KEY_LEADERBOARD_ENABLED, "true") == "true",
+    )
+
+
+def set_on_from(rows: Iterable[Row]) -> MappingProxyType[str, datetime]:
+    """Setting key -> its newest change, from RECENT_CHANGES rows (newest first)."""
+    set_on: dict[str, datetime] = {}
+    for key, created_at in rows:
+        set_on.setdefault(key, moment(created_at))
+    return MappingProxyType(set_on)
+
+
+def autocomplete_terms(typed: str, limit: int) -> tuple[str, str, int]:
+    """(name key, LIKE pattern for "contains", bounded limit) of a group name being typed."""
+    key = name_key(typed[:100])
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return key, f"%{pattern}%", max(1, min(limit, AUTOCOMPLETE_CHOICES))
+
+
+def unique_names(rows: Iterable[Row], limit: int) -> list[str]:
+    """The first column of `rows`, each name once, in order, at most `limit`."""
+    seen: dict[str, None] = {}
+    for (name,) in rows:
+        seen.setdefault(name)
+    return list(seen)[:limit]
