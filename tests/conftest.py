@@ -86,7 +86,7 @@ def members() -> dict[int, FakeUser]:
 
 # PostgreSQL: one throwaway cluster per session (or TEST_DATABASE_URL's server), started on
 # first use; each test that asks for `postgres_dsn` gets its own empty database.
-_POSTGRES_SKIPPED = pytest.StashKey[bool]()
+NO_SERVER = "no PostgreSQL server"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -113,8 +113,7 @@ def postgres_server(request: pytest.FixtureRequest) -> Iterator[Server]:
         return
     if os.environ.get("REQUIRE_POSTGRES") == "1":
         pytest.fail(f"REQUIRE_POSTGRES=1 but {missing}", pytrace=False)
-    request.config.stash[_POSTGRES_SKIPPED] = True
-    pytest.skip("no PostgreSQL server")
+    pytest.skip(NO_SERVER)
 
 
 @pytest.fixture(scope="session")
@@ -167,5 +166,8 @@ def _postgres_for_marked_tests(request: pytest.FixtureRequest) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    if config.stash.get(_POSTGRES_SKIPPED, False):
+    """One line when the PostgreSQL half was skipped (read from the skip reports, so it also
+    works when xdist workers ran the tests)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any(NO_SERVER in str(getattr(report, "longrepr", "")) for report in skipped):
         terminalreporter.write_line(POSTGRES_SKIPPED)

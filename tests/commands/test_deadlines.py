@@ -17,7 +17,9 @@ from bot.ratelimit import WriteLimiter
 from tests.support.people import GUILD, MANAGER, MEMBERS, OTHER_GUILD
 from tests.support.replies import embed_of, only_reply
 
-pytestmark = pytest.mark.slow  # seconds of held locks, a 200k-row ledger
+# Seconds of held locks, a 200k-row ledger. SQLite's: its write lock held by another process
+# and a ledger filled in its file (PostgreSQL's deadlines: tests/storage/test_postgres_storage.py).
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 DISCORD_DEADLINE_S = 3.0
 HOLD_THE_WRITE_LOCK = """
