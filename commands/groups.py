@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import GiftBot
-from bot.context import ask_for
+from bot.context import Ask, ask_for
 from bot.errors import UserError
 from bot.pager import Pager
 from bot.permissions import is_manager, require_guild, require_member
@@ -35,7 +35,7 @@ from commands._tally_cards import (
     wants_card,
 )
 from commands._tally_render import add_page_field, mention, period_label
-from economy.group_payout import agency_fraction, split_payout
+from economy.group_payout import GroupParts, agency_fraction, split_payout
 from economy.limits import MAX_NAME_LENGTH
 from economy.paging import page_count
 from economy.quotes import exchange_used, payout_quote
@@ -321,16 +321,17 @@ class Groups(
                 exchange=exchange_used(split),
             )
             embed.add_field(name=ask.t("group.payout.diamonds"), value=ask.number(split.diamonds))
-            embed.add_field(name=ask.t("group.payout.gross"), value=ask.shown(split.gross))
+            gross, platform, agency, net = group_amounts(ask, split.parts)
+            embed.add_field(name=ask.t("group.payout.gross"), value=gross)
             embed.add_field(
                 name=ask.t("group.payout.platform", cut=ask.percent(split.platform_fraction)),
-                value=ask.shown(split.platform_cut),
+                value=platform,
             )
             embed.add_field(
                 name=ask.t("group.payout.agency", cut=ask.percent(split.agency_fraction)),
-                value=ask.shown(split.agency_cut),
+                value=agency,
             )
-            embed.add_field(name=ask.t("group.payout.net"), value=ask.shown(split.net))
+            embed.add_field(name=ask.t("group.payout.net"), value=net)
             embed.add_field(
                 name=ask.t("group.payout.how"), value=ask.t("group.payout.how_value"), inline=False
             )
@@ -352,6 +353,16 @@ class Groups(
         self, interaction: discord.Interaction[GiftBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return await group_choices(interaction, current)
+
+
+def group_amounts(ask: Ask, parts: GroupParts) -> list[str]:
+    """Gross, the two cuts and the net in the server's currency, USD beside: each column adds
+    up as shown."""
+    local = [ask.shown_part(part, parts.currency) for part in parts.local]
+    if parts.usd is None:
+        return local
+    beside = [ask.shown_part(part, "USD") for part in parts.usd]
+    return [f"{text} (≈ {usd})" for text, usd in zip(local, beside, strict=True)]
 
 
 async def setup(bot: GiftBot) -> None:

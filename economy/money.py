@@ -6,6 +6,7 @@ locales; an unknown locale falls back to English.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -147,42 +148,49 @@ def for_display(amount: Decimal | int, currency: str) -> Shown:
 def breakdown(
     gross: Decimal | int, cut: Decimal | int, net: Decimal | int, currency: str
 ) -> Breakdown:
-    """Display values of gross = cut + net that still add up once rounded.
+    """Display values of gross = cut + net that still add up once rounded (`split_for_display`,
+    a tie going to net)."""
+    total, (shown_cut, shown_net) = split_for_display(gross, (cut, net), currency)
+    return Breakdown(currency.upper(), total, shown_cut, shown_net)
+
+
+def split_for_display(
+    total: Decimal | int, parts: Sequence[Decimal | int], currency: str, *, to_unit: bool = False
+) -> tuple[Shown, tuple[Shown, ...]]:
+    """Display values of total = sum(parts) that still add up once rounded.
 
     Rounding: to the currency's digits, or, when those would keep fewer than
     `SMALL_AMOUNT_DIGITS` significant digits of a non-zero amount (under ten cents, ten
     rupiah), to enough decimals that it keeps that many (fewer when it is exact with fewer:
-    USD 0.005 shows as $0.005, USD 0.015 as $0.015), at most `MAX_EXTRA_DIGITS` more. Gross
-    is rounded half-up; cut and net are each rounded down and the units left over go to the
-    larger remainder (a tie to net), so the rounded cut and net add up to the rounded gross
-    exactly. Amounts must be 0 or more, with gross = cut + net
-    (to a relative 1e-20, so amounts converted at 28 significant digits pass).
+    USD 0.005 shows as $0.005, USD 0.015 as $0.015), at most `MAX_EXTRA_DIGITS` more. The
+    total is rounded half-up; each part is rounded down and the units left over go to the
+    largest remainders (a tie to the later part), so the rounded parts add up to the rounded
+    total exactly. Amounts must be 0 or more, with total = sum(parts) (to a relative 1e-20,
+    so amounts converted at 28 significant digits pass). `to_unit`: always to the currency's
+    digits (amounts to pay out: no fraction of a cent).
     """
     code = currency.upper()
-    amounts = [Decimal(gross), Decimal(cut), Decimal(net)]
-    if not all(a.is_finite() and a >= 0 for a in amounts):
-        raise ValueError("gross, cut and net must be finite amounts of 0 or more")
-    if abs(amounts[0] - amounts[1] - amounts[2]) > Decimal("1e-20") * max(Decimal(1), amounts[0]):
-        raise ValueError("gross must equal cut + net")
+    whole = Decimal(total)
+    pieces = [Decimal(part) for part in parts]
+    if not pieces or not all(a.is_finite() and a >= 0 for a in [whole, *pieces]):
+        raise ValueError("the total and its parts must be finite amounts of 0 or more")
+    if abs(whole - sum(pieces, Decimal(0))) > Decimal("1e-20") * max(Decimal(1), whole):
+        raise ValueError("the total must equal the sum of its parts")
     digits = currency_digits(code)
     decimals = digits
-    for amount in amounts:
+    for amount in [] if to_unit else [whole, *pieces]:
         if 0 < amount < Decimal(1).scaleb(1 - digits):
             decimals = max(decimals, _decimals_to_show(amount))
     step = Decimal(1).scaleb(-min(decimals, digits + MAX_EXTRA_DIGITS))
-    total = amounts[0].quantize(step, rounding=ROUND_HALF_UP)
-    parts = [amount.quantize(step, rounding=ROUND_FLOOR) for amount in amounts[1:]]
-    left = (total - parts[0] - parts[1]) / step  # 0, 1 or 2 units
-    order = sorted(
-        (1, 0), key=lambda i: amounts[1 + i] - parts[i], reverse=True
-    )  # net first on a tie
-    for index in order[: max(0, min(2, int(left)))]:
-        parts[index] += step
-    if parts[0] + parts[1] != total:  # only if gross was not cut + net to begin with
-        parts[1] = total - parts[0]
-    return Breakdown(
-        code, _shown(total, digits), _shown(parts[0], digits), _shown(parts[1], digits)
-    )
+    rounded = whole.quantize(step, rounding=ROUND_HALF_UP)
+    floors = [piece.quantize(step, rounding=ROUND_FLOOR) for piece in pieces]
+    left = int((rounded - sum(floors, Decimal(0))) / step)  # 0 .. len(parts)
+    later_first = sorted(range(len(pieces)), reverse=True)
+    by_remainder = sorted(later_first, key=lambda i: pieces[i] - floors[i], reverse=True)
+    for index in by_remainder[: max(0, min(len(pieces), left))]:
+        floors[index] += step
+    floors[-1] = rounded - sum(floors[:-1], Decimal(0))  # only moves if the sum was off
+    return _shown(rounded, digits), tuple(_shown(part, digits) for part in floors)
 
 
 def exactly(value: Decimal, currency: str) -> Shown:

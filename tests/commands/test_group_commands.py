@@ -365,6 +365,15 @@ async def test_payout_in_the_servers_currency_splits_whole_rupiah(offline) -> No
     split = shares(embed)
     assert all(share == share.to_integral_value() for share in split.values())
     assert sum(split.values()) == amount(net_text)
+    parts = [field(embed, name) for name in ("Gross", "Platform cut", "Agency cut", "Net")]
+    for column in (amount, beside):  # rupiah, and dollars beside: each adds up as shown
+        gross, platform, agency, net = (column(text) for text in parts)
+        assert gross == platform + agency + net, (column.__name__, parts)
+
+
+def beside(text: str) -> Decimal:
+    """The USD amount shown beside a local one: `Rp1.234 (≈ $0.07)`."""
+    return amount(text.split("≈", 1)[1])
 
 
 @pytest.mark.parametrize("cut", [-1, 100.5, 1e9])

@@ -20,6 +20,7 @@ from economy.money import (
     format_percent,
     region_for_currency,
     round_money,
+    split_for_display,
 )
 
 NBSP = "\xa0"
@@ -182,7 +183,19 @@ def test_breakdowns_always_add_up(gross: Decimal, share: Fraction, currency: str
 
 
 def test_inconsistent_breakdowns_are_refused() -> None:
-    with pytest.raises(ValueError, match="cut \\+ net"):
+    with pytest.raises(ValueError, match="sum of its parts"):
         breakdown(Decimal(5), Decimal(1), Decimal(1), "USD")
     with pytest.raises(ValueError, match="0 or more"):
         breakdown(Decimal(-1), Decimal(-1), Decimal(0), "USD")
+
+
+@given(
+    st.lists(st.decimals(0, 10**6, places=6, allow_nan=False), min_size=1, max_size=6),
+    st.sampled_from(["USD", "IDR", "BRL", "JPY"]),
+)
+def test_any_number_of_parts_add_up_as_shown(parts: list[Decimal], currency: str) -> None:
+    total, shown = split_for_display(sum(parts, Decimal(0)), parts, currency)
+    assert sum((part.value for part in shown), Decimal(0)) == total.value
+    unit = Decimal(1).scaleb(-currency_digits(currency))
+    for exact, part in zip(parts, shown, strict=True):
+        assert abs(part.value - exact) <= unit  # each part within one unit of its exact value
