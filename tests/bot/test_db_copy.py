@@ -113,10 +113,10 @@ async def fill_community(storage: Storage) -> None:
     await community.set_goal(G, GoalTarget.group(group.id), Decimal("50.00"), "IDR", None, 10)
     await community.set_goal(G, GoalTarget.member(12), Decimal(7), None, None, 5)
     await community.clear_goal(G, GoalTarget.member(12))  # its id is never given again
-    await storage.ledger.add_entry(
+    await storage.ledger.add_entry(  # towards member 10's goal and the group's
         G, 10, 21, gifter=Gifter.member(21, "m1"), gift_name="Lion", count=1, coins=29_999,
         diamonds=Decimal("14999.5"), now=NOW,
-    )  # fmt: skip  (towards member 10's goal and the group's)
+    )  # fmt: skip
     await community.save_threshold_role(G, 702, 1, 5, now=NOW)  # not given to anyone yet
 
 
