@@ -33,9 +33,11 @@ T = TypeVar("T")
 
 
 def _on_both_backends(definition: pytest.Function | Any) -> bool:
-    """Storage and command tests run on every backend, unless marked `sqlite_only`."""
+    """Storage and command tests (and others marked `both_backends`) run on every backend,
+    unless marked `sqlite_only`."""
     parts = Path(str(definition.path)).parts
     in_scope = "tests" in parts and parts[parts.index("tests") + 1] in ("storage", "commands")
+    in_scope = in_scope or definition.get_closest_marker("both_backends") is not None
     return in_scope and definition.get_closest_marker("sqlite_only") is None
 
 

@@ -36,6 +36,13 @@ def check_entry(gift_name: str | None, count: int, coins: int, diamonds: Decimal
     return to_milli(diamonds)
 
 
+def stored_text(text: str, limit: int | None = None) -> str:
+    """A name from Discord or a caller as both backends keep it: NUL characters dropped
+    (PostgreSQL's text cannot hold one, so SQLite does not keep them either), then cut to
+    `limit` characters."""
+    return text.replace("\x00", "")[:limit]
+
+
 def group_key(name: str) -> str:
     """The lookup key of a typed group name; BadName when no group could be called that."""
     return name_key(clean_name(name, "group name"))

@@ -8,11 +8,14 @@ of the statement; timestamps arrive as ISO text (SQLite) or datetimes (PostgreSQ
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from economy.errors import DataFileError
+from economy.fx import ReferenceRates
 from economy.limits import AUTOCOMPLETE_CHOICES
 from economy.names import name_key
 from economy.storage.keys import (
@@ -38,8 +41,10 @@ from economy.storage.records import (
     LeaderboardRow,
     UserSummary,
 )
+from economy.storage.reference_rates import StoredReferenceRates
 
 Row = Sequence[Any]
+log = logging.getLogger(__name__)
 
 ENTRY_COLUMNS = (
     "id, guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name, count, "
@@ -101,6 +106,12 @@ CUSTOM_GIFTS = (
     " WHERE guild_id = ? ORDER BY name_key"
 )
 SETTINGS = "SELECT key, value FROM guild_settings WHERE guild_id = ?"
+ADD_REFERENCE_RATES = (
+    "INSERT INTO reference_rates (as_of, source, rates, loaded_at) VALUES (?, ?, ?, ?) RETURNING id"
+)
+NEWEST_REFERENCE_RATES = (
+    "SELECT id, rates, loaded_at FROM reference_rates ORDER BY as_of DESC, id DESC LIMIT 20"
+)
 RECENT_CHANGES = (
     "SELECT key, created_at FROM config_audit WHERE guild_id = ? ORDER BY id DESC LIMIT ?"
 )
@@ -318,3 +329,16 @@ def unique_names(rows: Iterable[Row], limit: int) -> list[str]:
     for (name,) in rows:
         seen.setdefault(name)
     return list(seen)[:limit]
+
+
+def newest_valid_rates(rows: Iterable[Row]) -> StoredReferenceRates | None:
+    """The first NEWEST_REFERENCE_RATES row that still reads as valid rates (others are
+    logged and skipped)."""
+    for row_id, text, loaded_at in rows:
+        try:
+            rates = ReferenceRates.from_json(text, f"reference_rates row {row_id}")
+        except DataFileError as error:
+            log.warning("Skipping stored exchange rates: %s", error)
+            continue
+        return StoredReferenceRates(row_id, rates, moment(loaded_at))
+    return None

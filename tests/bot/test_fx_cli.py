@@ -1,6 +1,7 @@
 """`python -m bot fx update FILE`: a newer ECB file is validated, stored and used by the running
 bot in every server (a server's own rate still wins); an older or bad file is refused with one
-line and exit status 2, and nothing is stored."""
+line and exit status 2, and nothing is stored. On both backends: the command stores into the
+database the bot is configured with, SQLite file or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from bot.cli import main
 from bot.config import BotConfig
 from economy import profiles
-from economy.storage import SqliteStorage
+from tests.support.backends import Backend
 from tests.support.bots import offline_bot
 from tests.support.people import ALICE, GUILD, MANAGER
 from tests.support.replies import embed_of, field, only_reply
@@ -25,6 +26,8 @@ NEWER = HERE / "fx" / "eurofxref-daily.xml"  # 2026-10-20, USD 1.1500, IDR 20700
 SHIPPED_DAY = HERE.parent / "economy" / "ecb" / "eurofxref-daily.xml"  # 2026-10-06, verbatim
 HISTORY = HERE.parent / "economy" / "ecb" / "eurofxref-hist.csv"  # newest day 2026-02-20
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 def cli(config: BotConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -32,6 +35,10 @@ def cli(config: BotConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)  # no .env
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.setenv("DATABASE_PATH", str(config.database_path))
+    if config.database_url is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", config.database_url_value() or "")
 
     def run(*argv: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
@@ -42,8 +49,8 @@ def cli(config: BotConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
-async def stored_days(config: BotConfig) -> list[str]:
-    async with await SqliteStorage.open(config.database_path) as storage:
+async def stored_days(backend: Backend) -> list[str]:
+    async with await backend.open() as storage:
         newest = await storage.reference_rates.newest_reference_rates()
     return [] if newest is None else [newest.rates.as_of.isoformat()]
 
@@ -85,7 +92,7 @@ async def test_a_newer_file_is_used_by_the_running_bot(
     assert status == 0 and "rates of 2026-10-20 (eurofxref-daily.xml, loaded " in out
 
 
-async def test_a_zipped_history_file_loads_the_day_asked_for(cli, config: BotConfig, tmp_path):
+async def test_a_zipped_history_file_loads_the_day_asked_for(cli, backend: Backend, tmp_path):
     archive = tmp_path / "eurofxref-hist.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("eurofxref-hist.csv", NEWER_AS_CSV)
@@ -94,7 +101,7 @@ async def test_a_zipped_history_file_loads_the_day_asked_for(cli, config: BotCon
     )
     assert (status, err) == (0, ""), err
     assert "rates of 2026-10-19" in out
-    assert await stored_days(config) == ["2026-10-19"]
+    assert await stored_days(backend) == ["2026-10-19"]
 
 
 NEWER_AS_CSV = (
@@ -117,19 +124,19 @@ NEWER_AS_CSV = (
     ids=["older", "missing", "not ECB", "empty", "negative rate", "no USD"],
 )
 async def test_a_file_that_will_not_do_is_refused_in_one_line(
-    cli, config: BotConfig, tmp_path: Path, make, says: str
+    cli, backend: Backend, tmp_path: Path, make, says: str
 ) -> None:
     status, out, err = await asyncio.to_thread(cli, "fx", "update", str(make(tmp_path)))
     assert status == 2 and out == ""
     assert err.startswith(says) and err.count("\n") == 1, err
     assert "Traceback" not in err and err.rstrip().endswith("Nothing was loaded.")
-    assert await stored_days(config) == []
+    assert await stored_days(backend) == []
 
 
-async def test_the_shipped_day_again_changes_nothing(cli, config: BotConfig) -> None:
+async def test_the_shipped_day_again_changes_nothing(cli, backend: Backend) -> None:
     status, out, _ = await asyncio.to_thread(cli, "fx", "update", str(SHIPPED_DAY))
     assert status == 0 and "already uses the ECB rates of 2026-10-06" in out
-    assert await stored_days(config) == []
+    assert await stored_days(backend) == []
 
 
 def write(path: Path, data: bytes) -> Path:

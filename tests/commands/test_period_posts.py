@@ -14,7 +14,8 @@ from PIL import Image
 from bot.config import BotConfig
 from bot.offline import OfflineDiscord
 from commands._period_post import close_due_periods
-from economy.storage import Gifter, SqliteStorage, as_utc, period_end, period_key, period_start
+from economy.storage import Gifter, as_utc, period_end, period_key, period_start
+from tests.support.backends import Backend
 from tests.support.bots import offline_bot
 from tests.support.community import CANNOT_POST, LAYOUT, POSTS, people, seed
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
@@ -75,13 +76,13 @@ async def test_the_post_fires_once_across_a_restart(config: BotConfig) -> None:
         assert posts_in(second) == []
 
 
-async def test_two_processes_on_one_database_post_once(config: BotConfig) -> None:
+async def test_two_processes_on_one_database_post_once(config: BotConfig, backend: Backend) -> None:
     async with offline_bot(config) as setup:
         setup.cache_server(GUILD, LAYOUT)
         public_notice(await weekly_posts(setup))
         await seed(setup, people(2))
-    first_storage = await SqliteStorage.open(config.database_path)
-    second_storage = await SqliteStorage.open(config.database_path)
+    first_storage = await backend.open()  # each its own connections, as two processes have
+    second_storage = await backend.open()
     try:
         async with (
             offline_bot(config, storage=first_storage) as first,

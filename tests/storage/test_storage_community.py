@@ -1,11 +1,10 @@
-"""Schedules and period claims, rotated and threshold roles, goals (V003), on real files."""
+"""Schedules and period claims, rotated and threshold roles, goals, on both backends."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -14,11 +13,12 @@ from economy.limits import MAX_THRESHOLD_ROLES, POST_NEWCOMERS
 from economy.storage import (
     Gifter,
     GoalTarget,
-    SqliteStorage,
+    Storage,
     period_end,
     period_start,
     previous_period_key,
 )
+from tests.support.backends import Backend
 
 G1, G2 = 111, 222
 CHANNEL, GIFTER_ROLE, RECEIVER_ROLE, MANAGER = 500, 601, 602, 9
@@ -26,7 +26,7 @@ WEEK_47 = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday
 WEEK_48 = datetime(2026, 11, 23, 0, 0, 30, tzinfo=UTC)  # just after week 47 ended
 
 
-async def add(store: SqliteStorage, recipient: int, diamonds: int, *, gifter=None, now=WEEK_47):
+async def add(store: Storage, recipient: int, diamonds: int, *, gifter=None, now=WEEK_47):
     recorded = await store.ledger.add_entry(
         G1, recipient, MANAGER, gifter=gifter, gift_name="Rose", count=1,
         coins=diamonds * 2, diamonds=diamonds, now=now,
@@ -34,7 +34,7 @@ async def add(store: SqliteStorage, recipient: int, diamonds: int, *, gifter=Non
     return recorded.entry
 
 
-async def weekly(store: SqliteStorage, now=WEEK_47, **roles: int | None):
+async def weekly(store: Storage, now=WEEK_47, **roles: int | None):
     return await store.community.save_schedule(
         G1, "week", MANAGER, channel_id=CHANNEL, gifter_role_id=roles.get("gifter"),
         receiver_role_id=roles.get("receiver"), now=now,
@@ -59,7 +59,7 @@ def test_weeks_and_months_begin_and_end_in_utc_across_years() -> None:
 # -- schedules and claims --------------------------------------------------------------------
 
 
-async def test_a_schedule_is_due_once_its_first_period_ends(storage: SqliteStorage) -> None:
+async def test_a_schedule_is_due_once_its_first_period_ends(storage: Storage) -> None:
     with pytest.raises(InvalidValue):
         await storage.community.save_schedule(
             G1, "week", MANAGER, channel_id=None, gifter_role_id=None, receiver_role_id=None
@@ -71,7 +71,7 @@ async def test_a_schedule_is_due_once_its_first_period_ends(storage: SqliteStora
     assert (due.guild_id, due.kind, due.period_key) == (G1, "week", "W2026-47")
 
 
-async def test_after_downtime_only_the_latest_period_is_due(storage: SqliteStorage) -> None:
+async def test_after_downtime_only_the_latest_period_is_due(storage: Storage) -> None:
     await weekly(storage)
     three_weeks_later = WEEK_48 + timedelta(days=17)  # weeks 47, 48 and 49 have ended
     [due] = await storage.community.due_periods(three_weeks_later)
@@ -83,10 +83,9 @@ async def test_after_downtime_only_the_latest_period_is_due(storage: SqliteStora
     assert await storage.community.claim_period(G1, "week", "W2026-49", three_weeks_later) is None
 
 
-async def test_two_processes_racing_for_a_period_one_wins(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"
-    first = await SqliteStorage.open(path)
-    second = await SqliteStorage.open(path)
+async def test_two_processes_racing_for_a_period_one_wins(backend: Backend) -> None:
+    first = await backend.open()  # two storages on one database, as two processes have
+    second = await backend.open()
     try:
         await weekly(first)
         await add(first, 1, 100)
@@ -103,7 +102,7 @@ async def test_two_processes_racing_for_a_period_one_wins(tmp_path: Path) -> Non
 
 
 async def test_a_claim_left_unfinished_is_taken_again_after_its_lease(
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     await weekly(storage)
     assert await storage.community.claim_period(G1, "week", "W2026-47", WEEK_48) is not None
@@ -115,7 +114,7 @@ async def test_a_claim_left_unfinished_is_taken_again_after_its_lease(
 
 
 async def test_a_period_not_over_or_newer_than_the_schedule_is_not_claimed(
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     await weekly(storage, now=WEEK_48)  # set after week 47 ended
     assert await storage.community.claim_period(G1, "week", "W2026-47", WEEK_48) is None
@@ -124,7 +123,7 @@ async def test_a_period_not_over_or_newer_than_the_schedule_is_not_claimed(
         await storage.community.claim_period(G1, "month", "W2026-47", WEEK_48)
 
 
-async def test_the_report_reads_the_period_it_claims(storage: SqliteStorage) -> None:
+async def test_the_report_reads_the_period_it_claims(storage: Storage) -> None:
     await weekly(storage, gifter=GIFTER_ROLE, receiver=RECEIVER_ROLE)
     earlier = WEEK_47 - timedelta(days=7)
     await add(storage, 1, 50, now=earlier, gifter=Gifter.member(20, "Old Fan"))  # not new
@@ -151,7 +150,7 @@ async def test_the_report_reads_the_period_it_claims(storage: SqliteStorage) -> 
     assert report.holders == {GIFTER_ROLE: (), RECEIVER_ROLE: ()}
 
 
-async def test_newcomers_are_counted_all_and_named_up_to_the_cap(storage: SqliteStorage) -> None:
+async def test_newcomers_are_counted_all_and_named_up_to_the_cap(storage: Storage) -> None:
     await weekly(storage)
     for user in range(1, POST_NEWCOMERS + 4):
         await add(storage, user, 10 * user)
@@ -163,7 +162,7 @@ async def test_newcomers_are_counted_all_and_named_up_to_the_cap(storage: Sqlite
 
 
 async def test_finishing_records_holders_and_a_failure_stops_the_schedule(
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     await weekly(storage, gifter=GIFTER_ROLE, receiver=RECEIVER_ROLE)
     await storage.community.claim_period(G1, "week", "W2026-47", WEEK_48)
@@ -192,7 +191,7 @@ async def test_finishing_records_holders_and_a_failure_stops_the_schedule(
 # -- threshold roles -------------------------------------------------------------------------
 
 
-async def test_threshold_roles_are_given_once_when_reached(storage: SqliteStorage) -> None:
+async def test_threshold_roles_are_given_once_when_reached(storage: Storage) -> None:
     community = storage.community
     await community.save_threshold_role(G1, 700, 1000, MANAGER)
     await community.save_threshold_role(G1, 701, 5000, MANAGER)
@@ -208,7 +207,7 @@ async def test_threshold_roles_are_given_once_when_reached(storage: SqliteStorag
 
 
 async def test_a_role_that_could_not_be_given_fails_until_set_again(
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     community = storage.community
     await community.save_threshold_role(G1, 700, 10, MANAGER)
@@ -222,7 +221,7 @@ async def test_a_role_that_could_not_be_given_fails_until_set_again(
     assert [r.role_id for r in await community.claim_threshold_roles(G1, 1)] == [700]
 
 
-async def test_threshold_roles_are_capped_per_server(storage: SqliteStorage) -> None:
+async def test_threshold_roles_are_capped_per_server(storage: Storage) -> None:
     for role in range(MAX_THRESHOLD_ROLES):
         await storage.community.save_threshold_role(G1, 800 + role, 100 + role, MANAGER)
     with pytest.raises(LimitReached):
@@ -235,7 +234,7 @@ async def test_threshold_roles_are_capped_per_server(storage: SqliteStorage) -> 
 # -- goals -----------------------------------------------------------------------------------
 
 
-async def test_a_goal_counts_what_is_received_after_it_is_set(storage: SqliteStorage) -> None:
+async def test_a_goal_counts_what_is_received_after_it_is_set(storage: Storage) -> None:
     community = storage.community
     await add(storage, 1, 400)
     goal = await community.set_goal(
@@ -254,7 +253,7 @@ async def test_a_goal_counts_what_is_received_after_it_is_set(storage: SqliteSto
 
 
 async def test_a_group_goal_sums_its_members_and_goes_with_the_group(
-    storage: SqliteStorage,
+    storage: Storage,
 ) -> None:
     group = await storage.groups.create_group(G1, "Crew", 1)
     for user in (1, 2):
@@ -274,7 +273,7 @@ async def test_a_group_goal_sums_its_members_and_goes_with_the_group(
     assert await storage.community.goal(G1, GoalTarget.group(group.id)) is None
 
 
-async def test_reaching_a_goal_is_claimed_once(storage: SqliteStorage) -> None:
+async def test_reaching_a_goal_is_claimed_once(storage: Storage) -> None:
     community = storage.community
     goal = await community.set_goal(G1, GoalTarget.member(1), Decimal(10), None, None, 1)
     claims = await asyncio.gather(*(community.claim_goal_reached(goal.id) for _ in range(5)))
@@ -287,7 +286,7 @@ async def test_reaching_a_goal_is_claimed_once(storage: SqliteStorage) -> None:
     assert await community.clear_goal(G1, GoalTarget.member(1)) is None
 
 
-async def test_goals_refuse_nonsense(storage: SqliteStorage) -> None:
+async def test_goals_refuse_nonsense(storage: Storage) -> None:
     with pytest.raises(ValueError):
         GoalTarget(user_id=1, group_id=2)
     with pytest.raises(InvalidValue):

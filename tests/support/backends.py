@@ -68,6 +68,17 @@ class Backend:
         db.close()
         return row[0] if row else None
 
+    async def execute(self, sql: str) -> None:
+        """Run one statement outside the storage (committed), e.g. to plant a damaged row."""
+        if self.url is not None:
+            conn = await asyncpg.connect(self.url)
+            try:
+                await conn.execute(sql)
+            finally:
+                await conn.close()
+            return
+        self._sqlite(sql)
+
     async def plant_failure(self, name: str, table: str, event: str, when: str = "true") -> None:
         """A trigger that makes any write doing `event` ("INSERT", "UPDATE OF col") on
         `table` fail when `when` holds (NEW./OLD. columns), in the backend's dialect."""

@@ -1,6 +1,7 @@
 """`PostgresStorage`: the storage protocols on a PostgreSQL server, for several bot processes.
 
-One module per aggregate (`ledger`, `groups`, `guild_settings`) over one `Database`
+One module per aggregate (`ledger`, `groups`, `guild_settings`, `community`,
+`reference_rates`) over one `Database`
 (`connection`: an asyncpg pool, a transaction per write, snapshot reads, advisory locks), with
 numbered `migrations` (a future SQLite migration is ported as one SQL file here plus its
 methods) and `maintenance`. Chosen by ``DATABASE_URL=postgresql://...``.
@@ -16,12 +17,14 @@ from typing import TYPE_CHECKING, Self
 import asyncpg
 
 from economy.storage.errors import StorageError
+from economy.storage.postgres.community import PostgresCommunity
 from economy.storage.postgres.connection import SERVER_SETTINGS, Database, storage_error
 from economy.storage.postgres.groups import PostgresGroups
 from economy.storage.postgres.guild_settings import PostgresGuildSettings
 from economy.storage.postgres.ledger import PostgresLedger, resume_interrupted
 from economy.storage.postgres.maintenance import verify_session
 from economy.storage.postgres.migrations import load_migrations, migrate
+from economy.storage.postgres.reference_rates import PostgresReferenceRates
 from economy.storage.store import ClosesOnExit
 from economy.storage.urls import is_postgres_url, redact, scrub
 
@@ -50,7 +53,7 @@ def cannot_open(url: str, exc: BaseException) -> StorageError:
 
 
 class PostgresStorage(ClosesOnExit):
-    """Tallies, groups and settings in one PostgreSQL database.
+    """Tallies, groups, settings, community plans and exchange rates in one PostgreSQL database.
     ``await PostgresStorage.open("postgresql://user:password@host/dbname")``."""
 
     def __init__(self, db: Database) -> None:
@@ -59,6 +62,8 @@ class PostgresStorage(ClosesOnExit):
         self._ledger = PostgresLedger(db)
         self._groups = PostgresGroups(db)
         self._guild_settings = PostgresGuildSettings(db)
+        self._community = PostgresCommunity(db)
+        self._reference_rates = PostgresReferenceRates(db)
 
     @property
     def ledger(self) -> PostgresLedger:
@@ -71,6 +76,14 @@ class PostgresStorage(ClosesOnExit):
     @property
     def guild_settings(self) -> PostgresGuildSettings:
         return self._guild_settings
+
+    @property
+    def community(self) -> PostgresCommunity:
+        return self._community
+
+    @property
+    def reference_rates(self) -> PostgresReferenceRates:
+        return self._reference_rates
 
     @property
     def pool(self) -> asyncpg.Pool:

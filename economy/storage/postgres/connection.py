@@ -161,9 +161,11 @@ class Database:
             with suppress(*FAILURES):
                 await self.pool.release(conn)
 
-    async def write(self, work: Work[T]) -> T:
-        """Run `work(connection)` in one committed transaction; see the module docstring."""
-        return await self._write(lambda conn: _attempt(conn, work))
+    async def write(self, work: Work[T], *, isolation: str | None = None) -> T:
+        """Run `work(connection)` in one committed transaction; see the module docstring.
+        `isolation` ("repeatable_read": every statement reads one snapshot) overrides the
+        server's level (read committed); a serialization failure is retried like any other."""
+        return await self._write(lambda conn: _attempt(conn, work, isolation))
 
     async def write_one(self, sql: str, params: Sequence[Any]) -> Record:
         """A write that is ONE statement (atomic by itself: no BEGIN/COMMIT round trips);
@@ -259,9 +261,9 @@ def _check_deadline() -> None:
         raise StorageBusy("the database was busy too long; nothing was saved")
 
 
-async def _attempt(conn: Connection, work: Work[T]) -> T:
+async def _attempt(conn: Connection, work: Work[T], isolation: str | None = None) -> T:
     """One transaction: `work`, then the commit. A failure before the commit rolls back."""
-    transaction = conn.transaction()
+    transaction = conn.transaction(isolation=isolation)
     await transaction.start()
     try:
         result = await work(conn)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,38 +27,46 @@ from economy.storage.sqlite.migrations import load_migrations as load_sqlite_mig
 from economy.storage.urls import redact
 
 # The SQLite schema version each PostgreSQL schema version holds exactly the same data as
-# (PostgreSQL's V001 baseline is SQLite's V001 + V002). Porting a SQLite migration adds a line.
-SQLITE_VERSION_OF = {1: 2}
+# (PostgreSQL's V001 baseline is SQLite's V001 + V002, its V002 is SQLite's V003). Porting a
+# SQLite migration adds a line.
+SQLITE_VERSION_OF = {1: 2, 2: 3}
 CHUNK = 5000
 
 
-def _moment(value: str | None) -> datetime | None:
+def _moment(value: str) -> datetime:
     """A stored ISO timestamp as an aware datetime (naive ones are UTC)."""
-    if value is None:
-        return None
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table to copy: its columns, and which of them hold timestamps."""
+    """A table to copy: its columns, and which of them SQLite keeps as text that PostgreSQL
+    types natively (timestamps, days, exact numbers)."""
 
     name: str
     columns: tuple[str, ...]
     times: tuple[str, ...] = ()
     sums: tuple[str, ...] = ()  # totals: columns whose sums must match after the copy
     identity: bool = False  # an id column PostgreSQL numbers (continue after the copied ids)
+    days: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
 
     def convert(self) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-        at = [self.columns.index(c) for c in self.times]
+        kinds: tuple[tuple[tuple[str, ...], Callable[[str], Any]], ...] = (
+            (self.times, _moment),
+            (self.days, date.fromisoformat),
+            (self.numbers, Decimal),
+        )
+        at = [(self.columns.index(c), read) for columns, read in kinds for c in columns]
 
         def row(values: tuple[Any, ...]) -> tuple[Any, ...]:
             if not at:
                 return values
             out = list(values)
-            for i in at:
-                out[i] = _moment(out[i])
+            for i, read in at:
+                if out[i] is not None:
+                    out[i] = read(out[i])
             return tuple(out)
 
         return row
@@ -124,6 +133,38 @@ TABLES = (
         "reference_rates",
         ("id", "as_of", "source", "rates", "loaded_at"),
         times=("loaded_at",),
+        identity=True,
+    ),
+    Table(
+        "period_schedules",
+        ("guild_id", "kind", "channel_id", "gifter_role_id", "receiver_role_id", "manager_id",
+         "locale", "created_at", "status", "failure"),
+        times=("created_at",),
+    ),
+    Table(
+        "period_claims",
+        ("guild_id", "period_key", "claimed_at", "finished_at", "outcome", "message_id"),
+        times=("claimed_at", "finished_at"),
+    ),
+    Table("role_holders", ("guild_id", "role_id", "user_id", "since"), times=("since",)),
+    Table(
+        "threshold_roles",
+        ("guild_id", "role_id", "diamonds_milli", "manager_id", "created_at", "status",
+         "failure"),
+        times=("created_at",),
+    ),
+    Table(
+        "threshold_grants",
+        ("guild_id", "role_id", "user_id", "granted_at"),
+        times=("granted_at",),
+    ),
+    Table(
+        "goals",
+        ("id", "guild_id", "user_id", "group_id", "amount", "currency", "due_on",
+         "after_entry_id", "setter_id", "created_at", "reached_at"),
+        times=("created_at", "reached_at"),
+        days=("due_on",),
+        numbers=("amount",),
         identity=True,
     ),
 )  # fmt: skip
@@ -197,6 +238,16 @@ def _source_rows(db: sqlite3.Connection, table: Table) -> Iterator[tuple[Any, ..
             yield convert(tuple(values))
 
 
+def _highest_id(db: sqlite3.Connection, table: str) -> int:
+    """The highest id SQLite has handed out in `table`: its largest, or for an AUTOINCREMENT
+    table (goals) the one SQLite remembers, deleted rows' too, so no id is ever used twice."""
+    (largest,) = db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+        remembered = db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
+        largest = max([largest, *(int(seq) for (seq,) in remembered)])
+    return int(largest)
+
+
 async def _refuse_non_empty(conn: Connection, target: str) -> None:
     filled = []
     for table in TABLES:
@@ -217,8 +268,8 @@ async def _copy_tables(conn: Connection, db: sqlite3.Connection, source_id: str 
         )
         if table.identity:
             await conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
-                f" COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), $1, false)",
+                _highest_id(db, table.name) + 1,
             )
     await conn.execute(f"ALTER TABLE ledger ENABLE TRIGGER {TOTALS_TRIGGER}")
     if source_id:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from economy.storage.checks import check_entry, check_page
+from economy.storage.checks import check_entry, check_page, stored_text
 from economy.storage.ledger import ResetPreview, from_milli
 from economy.storage.periods import Period, as_utc, period_keys, resolve_period_key
 from economy.storage.postgres.connection import Connection, Database, Session, affected, lock
@@ -73,9 +73,9 @@ def tally_add_params(
     month, week = period_keys(moment)
     unique = {s.user_id: s for s in seen}
     return (
-        guild_id, recipient_id, gifter.key if gifter else None,
-        gifter.name[:64] if gifter else None, recorder_id, gift_name, *counts, moment, month,
-        week, list(unique), [s.name[:100] for s in unique.values()],
+        guild_id, recipient_id, stored_text(gifter.key) if gifter else None,
+        stored_text(gifter.name, 64) if gifter else None, recorder_id, gift_name, *counts,
+        moment, month, week, list(unique), [stored_text(s.name, 100) for s in unique.values()],
         [s.avatar or None for s in unique.values()],
     )  # fmt: skip
 

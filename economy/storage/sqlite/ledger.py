@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from economy.storage.checks import check_entry, check_page
+from economy.storage.checks import check_entry, check_page, stored_text
 from economy.storage.deadlines import no_deadline
 from economy.storage.ledger import ResetPreview, from_milli
 from economy.storage.periods import Period, as_utc, period_keys, resolve_period_key
@@ -77,7 +77,7 @@ def _note_names(db: sqlite3.Connection, guild_id: int, seen: Sequence[Seen], now
         "INSERT INTO member_names (guild_id, user_id, name, avatar, seen_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
         " name = excluded.name, avatar = excluded.avatar, seen_at = excluded.seen_at",
-        [(guild_id, s.user_id, s.name[:100], (s.avatar or None), now) for s in seen],
+        [(guild_id, s.user_id, stored_text(s.name, 100), (s.avatar or None), now) for s in seen],
     )
 
 
@@ -106,8 +106,8 @@ class SqliteLedger:
         moment = as_utc(now)
         month, week = period_keys(moment)
         stamp = moment.isoformat()
-        gifter_key = gifter.key if gifter else None
-        gifter_name = gifter.name[:64] if gifter else None
+        gifter_key = stored_text(gifter.key) if gifter else None
+        gifter_name = stored_text(gifter.name, 64) if gifter else None
 
         def write(db: sqlite3.Connection) -> tuple[int, Decimal]:
             (entry_id,) = db.execute(

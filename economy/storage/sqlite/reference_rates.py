@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from datetime import datetime
 
-from economy.errors import DataFileError
 from economy.fx import ReferenceRates
 from economy.storage.periods import as_utc
+from economy.storage.queries import ADD_REFERENCE_RATES, NEWEST_REFERENCE_RATES, newest_valid_rates
 from economy.storage.reference_rates import StoredReferenceRates
 from economy.storage.sqlite.connection import Database
-
-NEWEST_FIRST = (
-    "SELECT id, rates, loaded_at FROM reference_rates ORDER BY as_of DESC, id DESC LIMIT 20"
-)
-
-log = logging.getLogger(__name__)
 
 
 class SqliteReferenceRates:
@@ -30,25 +23,14 @@ class SqliteReferenceRates:
     ) -> StoredReferenceRates:
         """Keep `rates` as one row (their day, source and JSON text), with the load time."""
         moment = as_utc(now)
-        text = rates.to_json()
+        params = (rates.as_of.isoformat(), rates.source, rates.to_json(), moment.isoformat())
 
         def write(db: sqlite3.Connection) -> int:
-            (row_id,) = db.execute(
-                "INSERT INTO reference_rates (as_of, source, rates, loaded_at)"
-                " VALUES (?, ?, ?, ?) RETURNING id",
-                (rates.as_of.isoformat(), rates.source, text, moment.isoformat()),
-            ).fetchone()
+            (row_id,) = db.execute(ADD_REFERENCE_RATES, params).fetchone()
             return int(row_id)
 
         return StoredReferenceRates(await self._db.write(write), rates, moment)
 
     async def newest_reference_rates(self) -> StoredReferenceRates | None:
         """The newest day's rates that still read as valid."""
-        for row_id, text, loaded_at in await self._db.read(NEWEST_FIRST, ()):
-            try:
-                rates = ReferenceRates.from_json(text, f"reference_rates row {row_id}")
-            except DataFileError as error:
-                log.warning("Skipping stored exchange rates: %s", error)
-                continue
-            return StoredReferenceRates(row_id, rates, datetime.fromisoformat(loaded_at))
-        return None
+        return newest_valid_rates(await self._db.read(NEWEST_REFERENCE_RATES, ()))

@@ -1,0 +1,217 @@
+"""SQL and row readers of the community aggregate that both backends share (see `queries`).
+
+Schedules, period claims, threshold roles and goals are read and written with these
+statements on SQLite and, numbered, on PostgreSQL, so orders, ties and every "once" are the
+same. Parameters differ only in type: SQLite takes timestamps and dates as ISO text,
+PostgreSQL as datetimes and dates; rows come back either way and the readers take both.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from economy.errors import InvalidValue
+from economy.storage.community import Goal, GoalTarget, Schedule, ThresholdRole
+from economy.storage.ledger import from_milli
+from economy.storage.periods import PERIOD_KINDS, PeriodKind, as_utc
+from economy.storage.queries import ACTIVE, Row, moment
+
+SCHEDULE_COLUMNS = (
+    "guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id, locale,"
+    " created_at, status, failure"
+)
+THRESHOLD_COLUMNS = "guild_id, role_id, diamonds_milli, manager_id, created_at, status, failure"
+GOAL_COLUMNS = (
+    "id, guild_id, user_id, group_id, amount, currency, due_on, after_entry_id, setter_id,"
+    " created_at, reached_at"
+)
+
+# -- schedules and claims ----------------------------------------------------------------------
+
+SCHEDULES = f"SELECT {SCHEDULE_COLUMNS} FROM period_schedules WHERE guild_id = ? ORDER BY kind DESC"
+SCHEDULE = f"SELECT {SCHEDULE_COLUMNS} FROM period_schedules WHERE guild_id = ? AND kind = ?"
+SAVE_SCHEDULE = (
+    f"INSERT INTO period_schedules (guild_id, kind, channel_id, gifter_role_id,"
+    f" receiver_role_id, manager_id, locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    f" ON CONFLICT (guild_id, kind) DO UPDATE SET channel_id = excluded.channel_id,"
+    f" gifter_role_id = excluded.gifter_role_id,"
+    f" receiver_role_id = excluded.receiver_role_id,"
+    f" manager_id = excluded.manager_id, locale = excluded.locale,"
+    f" created_at = excluded.created_at, status = 'active', failure = NULL"
+    f" RETURNING {SCHEDULE_COLUMNS}"
+)
+REMOVE_SCHEDULE = (
+    f"DELETE FROM period_schedules WHERE guild_id = ? AND kind = ? RETURNING {SCHEDULE_COLUMNS}"
+)
+# Params: (week's end, month's end, week key, month key, lease cutoff, limit). Each moment is
+# compared with created_at directly (inside the CASE), so PostgreSQL knows its type.
+DUE = (
+    "SELECT s.guild_id, s.kind FROM period_schedules s WHERE s.status = 'active'"
+    " AND CASE s.kind WHEN 'week' THEN s.created_at < ? ELSE s.created_at < ? END"
+    " AND NOT EXISTS (SELECT 1 FROM period_claims c WHERE c.guild_id = s.guild_id"
+    "  AND c.period_key = CASE s.kind WHEN 'week' THEN ? ELSE ? END"
+    "  AND (c.finished_at IS NOT NULL OR c.claimed_at >= ?))"
+    " ORDER BY s.guild_id, s.kind LIMIT ?"
+)
+# The claim: a new (server, period) row, or one whose claimer left it unfinished past its
+# lease (params: guild, key, now, lease cutoff). No row back: someone else holds it.
+CLAIM = (
+    "INSERT INTO period_claims (guild_id, period_key, claimed_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (guild_id, period_key) DO UPDATE SET claimed_at = excluded.claimed_at"
+    " WHERE period_claims.finished_at IS NULL AND period_claims.claimed_at < ?"
+    " RETURNING claimed_at"
+)
+FINISH_CLAIM = (
+    "UPDATE period_claims SET finished_at = ?, outcome = ?, message_id = ?"
+    " WHERE guild_id = ? AND period_key = ?"
+)
+DROP_HOLDERS = "DELETE FROM role_holders WHERE guild_id = ? AND role_id = ?"
+ADD_HOLDER = "INSERT INTO role_holders (guild_id, role_id, user_id, since) VALUES (?, ?, ?, ?)"
+FAIL_SCHEDULE = (
+    "UPDATE period_schedules SET status = 'failed', failure = ? WHERE guild_id = ? AND kind = ?"
+)
+
+# -- threshold roles ---------------------------------------------------------------------------
+
+THRESHOLDS = (
+    f"SELECT {THRESHOLD_COLUMNS} FROM threshold_roles WHERE guild_id = ?"
+    f" ORDER BY diamonds_milli, role_id"
+)
+OTHER_THRESHOLDS = "SELECT COUNT(*) FROM threshold_roles WHERE guild_id = ? AND role_id <> ?"
+SAVE_THRESHOLD = (
+    f"INSERT INTO threshold_roles (guild_id, role_id, diamonds_milli, manager_id, created_at)"
+    f" VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, role_id) DO UPDATE"
+    f" SET diamonds_milli = excluded.diamonds_milli, manager_id = excluded.manager_id,"
+    f" created_at = excluded.created_at, status = 'active', failure = NULL"
+    f" RETURNING {THRESHOLD_COLUMNS}"
+)
+REMOVE_THRESHOLD = (
+    f"DELETE FROM threshold_roles WHERE guild_id = ? AND role_id = ? RETURNING {THRESHOLD_COLUMNS}"
+)
+ANY_ACTIVE_THRESHOLD = (
+    "SELECT 1 FROM threshold_roles WHERE guild_id = ? AND status = 'active' LIMIT 1"
+)
+# The grants the member's all-time diamonds now reach (params: user, now, guild, guild, user);
+# a grant already made is a conflict, so each role is given once.
+CLAIM_THRESHOLDS = (
+    "INSERT INTO threshold_grants (guild_id, role_id, user_id, granted_at)"
+    " SELECT t.guild_id, t.role_id, ?, ? FROM threshold_roles t"
+    " WHERE t.guild_id = ? AND t.status = 'active' AND t.diamonds_milli <= COALESCE("
+    "  (SELECT diamonds_milli FROM received_totals WHERE guild_id = ? AND user_id = ?"
+    "   AND period_key = 'all'), 0)"
+    " ON CONFLICT DO NOTHING RETURNING role_id"
+)
+DROP_GRANT = "DELETE FROM threshold_grants WHERE guild_id = ? AND role_id = ? AND user_id = ?"
+FAIL_THRESHOLD = (
+    "UPDATE threshold_roles SET status = 'failed', failure = ? WHERE guild_id = ? AND role_id = ?"
+)
+
+# -- goals -------------------------------------------------------------------------------------
+
+GROUP_OF_GUILD = "SELECT 1 FROM tally_groups WHERE id = ? AND guild_id = ?"
+COUNT_GOALS = "SELECT COUNT(*) FROM goals WHERE guild_id = ?"
+NEWEST_ENTRY = "SELECT COALESCE(MAX(id), 0) FROM ledger WHERE guild_id = ?"
+INSERT_GOAL = (
+    f"INSERT INTO goals (guild_id, user_id, group_id, amount, currency, due_on,"
+    f" after_entry_id, setter_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f" RETURNING {GOAL_COLUMNS}"
+)
+OPEN_GOALS = (
+    f"SELECT {GOAL_COLUMNS} FROM goals g WHERE g.guild_id = ?"
+    f" AND g.reached_at IS NULL AND (g.user_id = ? OR EXISTS (SELECT 1"
+    f"  FROM tally_group_members m WHERE m.group_id = g.group_id AND m.user_id = ?))"
+    f" ORDER BY g.id"
+)
+CLAIM_GOAL_REACHED = (
+    "UPDATE goals SET reached_at = ? WHERE id = ? AND reached_at IS NULL RETURNING id"
+)
+MEMBER_SINCE = (
+    f"SELECT COALESCE(SUM(diamonds_milli), 0) FROM ledger WHERE guild_id = ? AND recipient_id = ?"
+    f" AND id > ? AND {ACTIVE}"
+)
+GROUP_SINCE = (
+    f"SELECT COALESCE(SUM(diamonds_milli), 0) FROM ledger WHERE guild_id = ? AND id > ?"
+    f" AND recipient_id IN (SELECT user_id FROM tally_group_members WHERE group_id = ?)"
+    f" AND {ACTIVE}"
+)
+
+
+def goal_sql(statement: str, target: GoalTarget) -> tuple[str, int]:
+    """`statement` ("SELECT", "DELETE") of the target's goal, params (guild, target id)."""
+    column, target_id = (
+        ("user_id", target.user_id) if target.user_id is not None else ("group_id", target.group_id)
+    )
+    where = f"FROM goals WHERE guild_id = ? AND {column} = ?"
+    if statement == "SELECT":
+        return f"SELECT {GOAL_COLUMNS} {where}", target_id or 0
+    return f"DELETE {where} RETURNING {GOAL_COLUMNS}", target_id or 0
+
+
+def since_sql(goal: Goal) -> tuple[str, tuple[Any, ...]]:
+    """The statement and params summing the diamonds received towards `goal`."""
+    if goal.target.user_id is not None:
+        return MEMBER_SINCE, (goal.guild_id, goal.target.user_id, goal.after_entry_id)
+    return GROUP_SINCE, (goal.guild_id, goal.after_entry_id, goal.target.group_id)
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+
+def check_kind(kind: PeriodKind) -> PeriodKind:
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"kind must be one of {PERIOD_KINDS}, got {kind!r}")
+    return kind
+
+
+def check_schedule(kind: PeriodKind, *targets: int | None) -> None:
+    """A schedule's kind, and at least one of its channel and roles."""
+    check_kind(kind)
+    if all(target is None for target in targets):
+        raise InvalidValue("schedule", "needs a channel or a role")
+
+
+def check_goal_amount(amount: Decimal) -> None:
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidValue("amount", "must be above zero")
+
+
+def when(value: datetime | str) -> datetime:
+    """A stored timestamp (ISO text or a datetime) as an aware UTC datetime."""
+    return as_utc(moment(value))
+
+
+def schedule_from(row: Row) -> Schedule:
+    """A Schedule from SCHEDULE_COLUMNS."""
+    guild_id, kind, channel, gifter_role, receiver_role, manager, locale, created = row[:8]
+    return Schedule(
+        guild_id, kind, channel, gifter_role, receiver_role, manager, locale, when(created),
+        row[8], row[9],
+    )  # fmt: skip
+
+
+def threshold_from(row: Row) -> ThresholdRole:
+    """A ThresholdRole from THRESHOLD_COLUMNS."""
+    guild_id, role_id, milli, manager, created, status, failure = row
+    return ThresholdRole(
+        guild_id, role_id, from_milli(milli), manager, when(created), status, failure
+    )
+
+
+def goal_from(row: Row) -> Goal:
+    """A Goal from GOAL_COLUMNS (amount as text or a number, due_on as text or a date)."""
+    goal_id, guild_id, user_id, group_id, amount, currency, due, after, setter, created = row[:10]
+    reached = row[10]
+    return Goal(
+        id=goal_id,
+        guild_id=guild_id,
+        target=GoalTarget(user_id, group_id),
+        amount=Decimal(amount),
+        currency=currency,
+        due_on=date.fromisoformat(due) if isinstance(due, str) else due,
+        after_entry_id=after,
+        setter_id=setter,
+        created_at=when(created),
+        reached_at=when(reached) if reached else None,
+    )

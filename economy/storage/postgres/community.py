@@ -1,0 +1,272 @@
+"""`PostgresCommunity`: period posts and roles, threshold roles and goals (migration V002).
+
+The statements are SQLite's (`economy.storage.community_queries`, numbered), so every order,
+tie and "once" is the same. A "once" is a unique row or a guarded UPDATE, which PostgreSQL
+settles between concurrent writers of any process: the second INSERT of a (server, period)
+claim or of a threshold grant waits for the first and then conflicts; the second goal claim
+finds `reached_at` set. A period is claimed and its report read in one REPEATABLE READ
+transaction (one snapshot, as SQLite's write lock gives), and a claim that raced another is
+retried, then finds the other's row. Caps (threshold roles, goals) are checked under the
+server's advisory lock, so concurrent writes never overshoot them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from economy.errors import LimitReached, NotFound
+from economy.limits import MAX_AMOUNT, MAX_GOALS, MAX_THRESHOLD_ROLES
+from economy.storage import community_queries as cq
+from economy.storage.checks import check_range
+from economy.storage.community import (
+    CLAIM_LEASE_SECONDS,
+    DuePeriod,
+    Goal,
+    GoalStanding,
+    GoalTarget,
+    PeriodReport,
+    Schedule,
+    ThresholdRole,
+)
+from economy.storage.ledger import from_milli, to_milli
+from economy.storage.period_report import report_from, report_statements
+from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end, previous_period_key
+from economy.storage.postgres.connection import Connection, Database, Record, Session, lock
+from economy.storage.queries import numbered
+
+
+async def read_report(conn: Connection, schedule: Schedule, key: str) -> PeriodReport:
+    """Everything a period's post shows, read in the claiming transaction."""
+    rows: dict[str, Sequence[Record]] = {}
+    for name, (sql, params) in report_statements(schedule, key).items():
+        rows[name] = await conn.fetch(numbered(sql), *params)
+    return report_from(schedule, key, rows)
+
+
+async def _standing(session: Session, goal: Goal) -> GoalStanding:
+    sql, params = cq.since_sql(goal)
+    row = await session.row(numbered(sql), params)
+    return GoalStanding(goal, from_milli(row[0] if row else 0))
+
+
+class PostgresCommunity:
+    """The `CommunityStore` protocol on PostgreSQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def _write_row(self, sql: str, params: Sequence[Any]) -> Record | None:
+        """One shared statement as a write of its own; its first row back (RETURNING)."""
+        row: Record | None = await self._db.write_one(numbered(sql), params)
+        return row
+
+    async def _read(self, sql: str, params: Sequence[Any]) -> list[Record]:
+        return await self._db.read(numbered(sql), params)
+
+    # -- schedules ---------------------------------------------------------------------------
+
+    async def schedules(self, guild_id: int) -> list[Schedule]:
+        return [cq.schedule_from(row) for row in await self._read(cq.SCHEDULES, (guild_id,))]
+
+    async def save_schedule(
+        self,
+        guild_id: int,
+        kind: PeriodKind,
+        manager_id: int,
+        *,
+        channel_id: int | None,
+        gifter_role_id: int | None,
+        receiver_role_id: int | None,
+        locale: str = "en",
+        now: datetime | None = None,
+    ) -> Schedule:
+        """Upsert the schedule, active again, counting from `now`."""
+        cq.check_schedule(kind, channel_id, gifter_role_id, receiver_role_id)
+        params = (
+            guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id,
+            locale[:10], as_utc(now),
+        )  # fmt: skip
+        return cq.schedule_from(await self._write_row(cq.SAVE_SCHEDULE, params) or ())
+
+    async def remove_schedule(self, guild_id: int, kind: PeriodKind) -> Schedule | None:
+        row = await self._write_row(cq.REMOVE_SCHEDULE, (guild_id, cq.check_kind(kind)))
+        return cq.schedule_from(row) if row else None
+
+    async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
+        moment = as_utc(now)
+        week = previous_period_key("week", moment)
+        month = previous_period_key("month", moment)
+        cutoff = moment - timedelta(seconds=CLAIM_LEASE_SECONDS)
+        params = (period_end(week), period_end(month), week, month, cutoff, limit)
+        rows = await self._read(cq.DUE, params)
+        return [DuePeriod(g, k, week if k == "week" else month) for g, k in rows]
+
+    async def claim_period(
+        self, guild_id: int, kind: PeriodKind, period_key: str, now: datetime | None = None
+    ) -> PeriodReport | None:
+        """The claim row and the report, in one snapshot."""
+        if kind_of(period_key) != cq.check_kind(kind):
+            raise ValueError(f"{period_key!r} is not a {kind} key")
+        moment = as_utc(now)
+        ended = period_end(period_key)
+        if ended > moment:
+            return None  # not over yet
+        cutoff = moment - timedelta(seconds=CLAIM_LEASE_SECONDS)
+
+        async def write(conn: Connection) -> PeriodReport | None:
+            row = await conn.fetchrow(numbered(cq.SCHEDULE), guild_id, kind)
+            schedule = cq.schedule_from(row) if row else None
+            if schedule is None or schedule.status != "active" or schedule.created_at >= ended:
+                return None
+            claimed = await conn.fetchrow(numbered(cq.CLAIM), guild_id, period_key, moment, cutoff)
+            if claimed is None:
+                return None
+            return await read_report(conn, schedule, period_key)
+
+        return await self._db.write(write, isolation="repeatable_read")
+
+    async def finish_period(
+        self,
+        guild_id: int,
+        kind: PeriodKind,
+        period_key: str,
+        *,
+        outcome: str,
+        message_id: int | None = None,
+        holders: Mapping[int, int | None] | None = None,
+        failure: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        stamp = as_utc(now)
+        given = dict(holders or {})
+
+        async def write(conn: Connection) -> None:
+            await conn.execute(
+                numbered(cq.FINISH_CLAIM), stamp, outcome[:200], message_id, guild_id, period_key
+            )
+            for role_id, user_id in given.items():
+                await conn.execute(numbered(cq.DROP_HOLDERS), guild_id, role_id)
+                if user_id is not None:
+                    await conn.execute(numbered(cq.ADD_HOLDER), guild_id, role_id, user_id, stamp)
+            if failure is not None:
+                await conn.execute(numbered(cq.FAIL_SCHEDULE), failure[:200], guild_id, kind)
+
+        await self._db.write(write)
+
+    # -- threshold roles ---------------------------------------------------------------------
+
+    async def threshold_roles(self, guild_id: int) -> list[ThresholdRole]:
+        return [cq.threshold_from(row) for row in await self._read(cq.THRESHOLDS, (guild_id,))]
+
+    async def save_threshold_role(
+        self,
+        guild_id: int,
+        role_id: int,
+        diamonds: int,
+        manager_id: int,
+        now: datetime | None = None,
+    ) -> ThresholdRole:
+        check_range("diamonds", diamonds, 1, MAX_AMOUNT)
+        params = (guild_id, role_id, to_milli(diamonds), manager_id, as_utc(now))
+
+        async def write(conn: Connection) -> Record:
+            await lock(conn, "threshold roles", guild_id)
+            others = await conn.fetchval(numbered(cq.OTHER_THRESHOLDS), guild_id, role_id)
+            if others >= MAX_THRESHOLD_ROLES:
+                raise LimitReached("threshold roles", MAX_THRESHOLD_ROLES)
+            row: Record = await conn.fetchrow(numbered(cq.SAVE_THRESHOLD), *params)
+            return row
+
+        return cq.threshold_from(await self._db.write(write))
+
+    async def remove_threshold_role(self, guild_id: int, role_id: int) -> ThresholdRole | None:
+        row = await self._write_row(cq.REMOVE_THRESHOLD, (guild_id, role_id))
+        return cq.threshold_from(row) if row else None
+
+    async def claim_threshold_roles(
+        self, guild_id: int, user_id: int, now: datetime | None = None
+    ) -> list[ThresholdRole]:
+        stamp = as_utc(now)
+        if not await self._read(cq.ANY_ACTIVE_THRESHOLD, (guild_id,)):
+            return []  # most servers: no write after every entry
+
+        async def write(conn: Connection) -> list[Record]:
+            params = (user_id, stamp, guild_id, guild_id, user_id)
+            claimed = {row[0] for row in await conn.fetch(numbered(cq.CLAIM_THRESHOLDS), *params)}
+            if not claimed:
+                return []
+            rows = await conn.fetch(numbered(cq.THRESHOLDS), guild_id)
+            return [row for row in rows if row[1] in claimed]
+
+        return [cq.threshold_from(row) for row in await self._db.write(write)]
+
+    async def settle_threshold_role(
+        self, guild_id: int, role_id: int, user_id: int, failure: str
+    ) -> None:
+        async def write(conn: Connection) -> None:
+            await conn.execute(numbered(cq.DROP_GRANT), guild_id, role_id, user_id)
+            await conn.execute(numbered(cq.FAIL_THRESHOLD), failure[:200], guild_id, role_id)
+
+        await self._db.write(write)
+
+    # -- goals -------------------------------------------------------------------------------
+
+    async def set_goal(
+        self,
+        guild_id: int,
+        target: GoalTarget,
+        amount: Decimal,
+        currency: str | None,
+        due_on: date | None,
+        setter_id: int,
+        now: datetime | None = None,
+    ) -> Goal:
+        cq.check_goal_amount(amount)
+        delete, target_id = cq.goal_sql("DELETE", target)
+        stamp = as_utc(now)
+
+        async def write(conn: Connection) -> Record:
+            await lock(conn, "goals", guild_id)
+            group_id = target.group_id
+            if group_id is not None:
+                # FOR KEY SHARE: a concurrent delete of the group waits until the goal is in
+                found = await conn.fetchval(
+                    numbered(cq.GROUP_OF_GUILD) + " FOR KEY SHARE", group_id, guild_id
+                )
+                if found is None:
+                    raise NotFound("group", group_id)
+            await conn.execute(numbered(delete), guild_id, target_id)
+            if await conn.fetchval(numbered(cq.COUNT_GOALS), guild_id) >= MAX_GOALS:
+                raise LimitReached("goals", MAX_GOALS)
+            after = await conn.fetchval(numbered(cq.NEWEST_ENTRY), guild_id)
+            row: Record = await conn.fetchrow(
+                numbered(cq.INSERT_GOAL),
+                guild_id, target.user_id, group_id, amount, currency, due_on, after, setter_id,
+                stamp,
+            )  # fmt: skip
+            return row
+
+        return cq.goal_from(await self._db.write(write))
+
+    async def clear_goal(self, guild_id: int, target: GoalTarget) -> Goal | None:
+        delete, target_id = cq.goal_sql("DELETE", target)
+        row = await self._write_row(delete, (guild_id, target_id))
+        return cq.goal_from(row) if row else None
+
+    async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
+        select, target_id = cq.goal_sql("SELECT", target)
+        async with self._db.snapshot() as session:
+            row = await session.row(numbered(select), (guild_id, target_id))
+            return await _standing(session, cq.goal_from(row)) if row else None
+
+    async def open_goals(self, guild_id: int, user_id: int) -> list[GoalStanding]:
+        async with self._db.snapshot() as session:
+            rows = await session.rows(numbered(cq.OPEN_GOALS), (guild_id, user_id, user_id))
+            return [await _standing(session, cq.goal_from(row)) for row in rows]
+
+    async def claim_goal_reached(self, goal_id: int, now: datetime | None = None) -> bool:
+        row = await self._write_row(cq.CLAIM_GOAL_REACHED, (as_utc(now), goal_id))
+        return row is not None
