@@ -1,6 +1,7 @@
 """Every interaction is answered in time whatever the database does, and an answer always
-matches what was stored: a write lock held by another process for 1 to 10 seconds, and a
-200,000-entry reset running while other servers record gifts."""
+matches what was stored: a write lock held by another process for 1 to 10 seconds (SQLite's
+file lock; on PostgreSQL a lock on the ledger table), and a 200,000-entry reset running while
+other servers record gifts."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ import pytest
 from bench.bulk import Loader, member_id
 from bot.offline import CapturedRequest, FakeUser, OfflineDiscord
 from bot.ratelimit import WriteLimiter
+from tests.support.backends import Backend
 from tests.support.people import GUILD, MANAGER, MEMBERS, OTHER_GUILD
 from tests.support.replies import embed_of, only_reply
 
-# Seconds of held locks, a 200k-row ledger. SQLite's: its write lock held by another process
-# and a ledger filled in its file (PostgreSQL's deadlines: tests/storage/test_postgres_storage.py).
-pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
+pytestmark = pytest.mark.slow
 
 DISCORD_DEADLINE_S = 3.0
 HOLD_THE_WRITE_LOCK = """
@@ -29,6 +29,16 @@ db.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 db.execute("ROLLBACK")
+"""
+HOLD_THE_LEDGER_LOCK = """
+import asyncio, sys, asyncpg
+async def hold():
+    conn = await asyncpg.connect(sys.argv[1])
+    await conn.execute("BEGIN; LOCK TABLE ledger IN EXCLUSIVE MODE")  # reads go on, writes wait
+    print("locked", flush=True)
+    await asyncio.sleep(float(sys.argv[2]))
+    await conn.execute("ROLLBACK")
+asyncio.run(hold())
 """
 
 
@@ -53,14 +63,16 @@ async def stored_entries(offline: OfflineDiscord, guild_id: int) -> int:
 
 
 @pytest.mark.parametrize("hold", [1.0, 4.0, 10.0])
-async def test_a_write_lock_held_by_another_process(offline: OfflineDiscord, hold: float) -> None:
+async def test_a_write_lock_held_by_another_process(
+    offline: OfflineDiscord, backend: Backend, hold: float
+) -> None:
+    script, database = (
+        (HOLD_THE_LEDGER_LOCK, backend.url)
+        if backend.url
+        else (HOLD_THE_WRITE_LOCK, str(backend.sqlite_path))
+    )
     holder = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        HOLD_THE_WRITE_LOCK,
-        str(offline.bot.storage.path),
-        str(hold),
-        stdout=asyncio.subprocess.PIPE,
+        sys.executable, "-c", script, database, str(hold), stdout=asyncio.subprocess.PIPE
     )
     assert holder.stdout is not None
     assert await holder.stdout.readline() == b"locked\n"
@@ -75,8 +87,11 @@ async def test_a_write_lock_held_by_another_process(offline: OfflineDiscord, hol
         assert recorded(replies) == (await stored_entries(offline, guild.id) == 1)
     if hold < 1.5:  # done before the deferral: one plain answer
         assert recorded(ours) and only_reply(ours).callback_type == 4
+    else:  # the write waited on the lock: deferred first, then the outcome
+        assert ours[0].callback_type == 5 and len(ours) == 2
 
 
+@pytest.mark.sqlite_only  # fills the ledger in SQLite's file
 async def test_a_200k_entry_reset_leaves_other_servers_answered(offline: OfflineDiscord) -> None:
     offline.bot.write_limiter = WriteLimiter(burst=10**9)
     Loader(offline.bot.storage.path, GUILD.id, members=1).add(200_000)
