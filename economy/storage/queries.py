@@ -58,6 +58,11 @@ RECEIVED = (
     "  AND o.diamonds_milli > r.diamonds_milli) END"
     " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
 )
+# The same row without the rank (counting everyone above is linear in the server's size).
+RECEIVED_UNRANKED = (
+    "SELECT diamonds_milli, coins, entries, NULL FROM received_totals"
+    " WHERE guild_id = ? AND user_id = ? AND period_key = ?"
+)
 GIVEN = (
     "SELECT coins, entries FROM gifter_totals"
     " WHERE guild_id = ? AND gifter_key = ? AND period_key = ?"

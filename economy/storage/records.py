@@ -85,7 +85,7 @@ class Entry:
 @dataclass(frozen=True, slots=True)
 class UserSummary:
     """A member's totals over one period: what they received (`rank_received` is None when
-    they received nothing) and what they gave as a gifter."""
+    they received nothing, or when the period was read without ranks) and what they gave."""
 
     diamonds_received: Decimal = Decimal(0)
     coins_received: int = 0
@@ -185,7 +185,8 @@ class Recorded:
 
 @dataclass(frozen=True, slots=True)
 class MemberTally:
-    """What /tally show reads, from one snapshot: a member's periods and top gifts."""
+    """What /tally show reads, from one snapshot: a member's periods and top gifts. Only
+    `all_time` carries a rank; `month` and `week` have `rank_received` None."""
 
     all_time: UserSummary
     month: UserSummary

@@ -25,6 +25,7 @@ from economy.storage.queries import (
     HISTORY,
     HISTORY_COUNT,
     RECEIVED,
+    RECEIVED_UNRANKED,
     RECIPIENT_TOTAL,
     RESET_PREVIEW,
     TOP_GIFTS,
@@ -80,8 +81,12 @@ def tally_add_params(
     )  # fmt: skip
 
 
-async def _summary(session: Session, guild_id: int, user_id: int, key: str) -> UserSummary:
-    received = await session.row(numbered(RECEIVED), (guild_id, user_id, key))
+async def _summary(
+    session: Session, guild_id: int, user_id: int, key: str, *, ranked: bool = True
+) -> UserSummary:
+    received = await session.row(
+        numbered(RECEIVED if ranked else RECEIVED_UNRANKED), (guild_id, user_id, key)
+    )
     given = await session.row(numbered(GIVEN), (guild_id, member_key(user_id), key))
     return summary_from(received, given)
 
@@ -173,8 +178,8 @@ class PostgresLedger:
         month, week = period_keys(as_utc(now))
         async with self._db.snapshot() as session:
             all_time = await _summary(session, guild_id, user_id, "all")
-            this_month = await _summary(session, guild_id, user_id, month)
-            this_week = await _summary(session, guild_id, user_id, week)
+            this_month = await _summary(session, guild_id, user_id, month, ranked=False)
+            this_week = await _summary(session, guild_id, user_id, week, ranked=False)
             gifts = await session.rows(numbered(TOP_GIFTS), (guild_id, user_id, top))
         return MemberTally(all_time, this_month, this_week, tuple(gift_counts(gifts)))
 

@@ -27,6 +27,7 @@ from economy.storage.queries import (
     HISTORY_COUNT,
     INSERT_ENTRY,
     RECEIVED,
+    RECEIVED_UNRANKED,
     RECIPIENT_TOTAL,
     RESET_PREVIEW,
     TOP_GIFTS,
@@ -60,8 +61,12 @@ __all__ = ["ACTIVE", "INSERT_ENTRY", "RECIPIENT_TOTAL", "SqliteLedger"]
 ARCHIVE_STEP = 2000  # entries archived or restored per transaction
 
 
-async def _summary(session: Session, guild_id: int, user_id: int, key: str) -> UserSummary:
-    received = await session.row(RECEIVED, (guild_id, user_id, key))
+async def _summary(
+    session: Session, guild_id: int, user_id: int, key: str, *, ranked: bool = True
+) -> UserSummary:
+    received = await session.row(
+        RECEIVED if ranked else RECEIVED_UNRANKED, (guild_id, user_id, key)
+    )
     given = await session.row(GIVEN, (guild_id, member_key(user_id), key))
     return summary_from(received, given)
 
@@ -172,8 +177,8 @@ class SqliteLedger:
         month, week = period_keys(as_utc(now))
         async with self._db.snapshot() as session:
             all_time = await _summary(session, guild_id, user_id, "all")
-            this_month = await _summary(session, guild_id, user_id, month)
-            this_week = await _summary(session, guild_id, user_id, week)
+            this_month = await _summary(session, guild_id, user_id, month, ranked=False)
+            this_week = await _summary(session, guild_id, user_id, week, ranked=False)
             gifts = await session.rows(TOP_GIFTS, (guild_id, user_id, top))
         return MemberTally(all_time, this_month, this_week, tuple(gift_counts(gifts)))
 
