@@ -307,7 +307,7 @@ async def run_console(config: BotConfig, one_shot: str | None = None) -> int:
         print("Type /help for commands, :help for the console; Tab completes.")
         save_history: Callable[[], None] | None = None
         if sys.stdin.isatty():
-            completer = Completer(session, asyncio.get_running_loop())
+            completer = Completer(offline.bot.tree, session.choices, asyncio.get_running_loop())
             save_history = setup_line_editing(completer, history_file(config.database_path))
         try:
             return await prompt(session)

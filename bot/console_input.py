@@ -12,14 +12,11 @@ import asyncio
 import contextlib
 import logging
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from discord import app_commands
-
-if TYPE_CHECKING:
-    from bot.console import ConsoleSession
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +33,15 @@ def _quoted(option: str, value: str) -> str:
 class Completer:
     """Completions for a console line, from the bot's command tree and autocomplete."""
 
-    def __init__(self, session: ConsoleSession, loop: asyncio.AbstractEventLoop) -> None:
-        self.session = session
+    def __init__(
+        self,
+        tree: app_commands.CommandTree[Any],
+        choices: Callable[[str], Coroutine[Any, Any, list[dict[str, Any]]]],
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        """`choices(line)`: the bot's autocomplete for the option the line ends in (on `loop`)."""
+        self.tree = tree
+        self.choices = choices
         self.loop = loop
         self._matches: list[str] = []
 
@@ -54,7 +58,7 @@ class Completer:
             return []
         if isinstance(node, app_commands.Command):
             return [f"{p.name}:" for p in node.parameters if p.name.startswith(current)]
-        children = self.session.discord.bot.tree.get_commands() if node == "root" else node.commands
+        children = self.tree.get_commands() if node == "root" else node.commands
         prefix = "/" if node == "root" else ""
         return sorted(
             f"{prefix}{c.name} " for c in children
@@ -67,7 +71,7 @@ class Completer:
         node: Any = "root"
         for word in words:
             children = (
-                self.session.discord.bot.tree.get_commands() if node == "root" else
+                self.tree.get_commands() if node == "root" else
                 node.commands if isinstance(node, app_commands.Group) else []
             )  # fmt: skip
             node = next((c for c in children if getattr(c, "name", None) == word), None)
@@ -101,7 +105,7 @@ class Completer:
     def _autocomplete(self, path: str, option: str, typed: str, done: list[str]) -> list[str]:
         others = " ".join(w for w in done if ":" in w)
         line = f"/{path} {others} {option}:{typed.strip(chr(34) + chr(39))}".replace("  ", " ")
-        future = asyncio.run_coroutine_threadsafe(self.session.choices(line), self.loop)
+        future = asyncio.run_coroutine_threadsafe(self.choices(line), self.loop)
         try:
             return [str(choice["value"]) for choice in future.result(AUTOCOMPLETE_SECONDS)]
         except Exception as error:  # a slow or failing autocomplete only costs the completion

@@ -88,7 +88,7 @@ async def test_readme_console_example_is_what_the_console_prints(session) -> Non
 
 @pytest.fixture
 async def completer(session: ConsoleSession) -> Completer:
-    return Completer(session, asyncio.get_running_loop())
+    return Completer(session.discord.bot.tree, session.choices, asyncio.get_running_loop())
 
 
 async def complete(completer: Completer, line: str) -> list[str]:
@@ -118,12 +118,12 @@ def test_history_is_kept_between_sessions(tmp_path: Path) -> None:
     readline = pytest.importorskip("readline")
     history = tmp_path / "console.history"
     readline.clear_history()
-    save = setup_line_editing(Completer(None, None), history)  # type: ignore[arg-type]
+    save = setup_line_editing(Completer(None, None, None), history)  # type: ignore[arg-type]
     readline.add_history("/coins amount:1000")
     save()
     assert history.read_text(encoding="utf-8").strip().endswith("/coins amount:1000")
     readline.clear_history()
-    setup_line_editing(Completer(None, None), history)  # type: ignore[arg-type]
+    setup_line_editing(Completer(None, None, None), history)  # type: ignore[arg-type]
     assert readline.get_history_item(readline.get_current_history_length()) == (
         "/coins amount:1000"
     )
