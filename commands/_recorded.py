@@ -15,7 +15,7 @@ from bot.permissions import is_manager, require_member
 from bot.respond import reply
 from bot.text import safe
 from commands._goal_render import goal_title
-from commands._roles import grant_threshold_roles
+from commands._roles import Granted, grant_threshold_roles
 from commands._tally_render import added_embed, mention, require_person
 from commands._tally_undo import undo_view
 from economy.errors import NotFound
@@ -106,14 +106,19 @@ async def after_recording(
 ) -> None:
     """Announce the goals the entry reached and the roles it earned, in its answer."""
     bot = interaction.client
+    reached = await reached_goals(bot, ask, recorded) if recorded.open_goals else []
     lines = [
         ask.t("goal.reached_line", whose=await whose(bot, ask, p), goal=goal_title(ask, p))
-        for p in await reached_goals(bot, ask, recorded)
+        for p in reached
     ]
     if lines:
         embed.add_field(name=ask.t("goal.reached_field"), value="\n".join(lines), inline=False)
     entry = recorded.entry
-    granted = await grant_threshold_roles(bot, entry.guild_id, entry.recipient_id)
+    granted = (
+        await grant_threshold_roles(bot, entry.guild_id, entry.recipient_id)
+        if recorded.threshold_roles
+        else Granted()
+    )
     if granted.given:
         roles = ", ".join(role_mention(role) for role in granted.given)
         embed.add_field(

@@ -58,6 +58,12 @@ RECEIVED = (
     "  AND o.diamonds_milli > r.diamonds_milli) END"
     " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
 )
+# What a new entry may set off in its server (params: guild, guild): threshold roles to give,
+# goals to announce. Read in the entry's own write, so a reply needs no second trip.
+FOLLOW_UPS = (
+    "SELECT EXISTS (SELECT 1 FROM threshold_roles WHERE guild_id = ? AND status = 'active'),"
+    " EXISTS (SELECT 1 FROM goals WHERE guild_id = ? AND reached_at IS NULL)"
+)
 # The same row without the rank (counting everyone above is linear in the server's size).
 RECEIVED_UNRANKED = (
     "SELECT diamonds_milli, coins, entries, NULL FROM received_totals"

@@ -177,10 +177,14 @@ class CustomGift:
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """A new tally entry and the recipient's all-time diamonds with it counted."""
+    """A new tally entry and the recipient's all-time diamonds with it counted; whether the
+    server, as the write saw it, has active threshold roles and goals not yet reached (when
+    neither, nothing after the write needs to look for a role to give or a goal reached)."""
 
     entry: Entry
     recipient_total: Decimal
+    threshold_roles: bool = True
+    open_goals: bool = True
 
 
 @dataclass(frozen=True, slots=True)

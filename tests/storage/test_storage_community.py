@@ -294,3 +294,25 @@ async def test_goals_refuse_nonsense(storage: Storage) -> None:
     other = await storage.groups.create_group(G2, "Elsewhere", 1)
     with pytest.raises(Exception, match="group"):
         await storage.community.set_goal(G1, GoalTarget.group(other.id), Decimal(5), None, None, 1)
+
+
+async def test_an_entry_says_whether_roles_or_goals_may_follow(storage: Storage) -> None:
+    async def follow_ups() -> tuple[bool, bool]:
+        recorded = await storage.ledger.add_entry(
+            G1, 1, MANAGER, gift_name="Rose", count=1, coins=2, diamonds=1, now=WEEK_47
+        )
+        return recorded.threshold_roles, recorded.open_goals
+
+    assert await follow_ups() == (False, False)  # most servers: nothing to look for after
+    await storage.community.save_threshold_role(G1, GIFTER_ROLE, 1000, MANAGER)
+    assert await follow_ups() == (True, False)
+    goal = await storage.community.set_goal(G1, GoalTarget.member(2), Decimal(5), None, None, 1)
+    assert await follow_ups() == (True, True)
+    await storage.community.remove_threshold_role(G1, GIFTER_ROLE)
+    assert await storage.community.claim_goal_reached(goal.id)
+    assert await follow_ups() == (False, False)  # the only goal is reached
+    await storage.community.set_goal(G1, GoalTarget.member(3), Decimal(5), None, None, 1)
+    other = await storage.ledger.add_entry(
+        G2, 1, MANAGER, gift_name="Rose", count=1, coins=2, diamonds=1, now=WEEK_47
+    )
+    assert (other.threshold_roles, other.open_goals) == (False, False)  # another server's

@@ -21,6 +21,7 @@ from economy.storage.queries import (
     ENTRY_COLUMNS,
     EXPORT,
     EXPORT_CHUNK,
+    FOLLOW_UPS,
     GIVEN,
     HISTORY,
     HISTORY_COUNT,
@@ -55,8 +56,9 @@ from economy.storage.records import (
 )
 
 ARCHIVE_STEP = 2000  # entries archived or restored per transaction
-TALLY_ADD = "SELECT entry_id, recipient_total FROM tally_add({})".format(
-    ", ".join(f"${n}" for n in range(1, 16))
+# The entry, the total, and what it may set off (FOLLOW_UPS), in one statement.
+TALLY_ADD = "SELECT t.entry_id, t.recipient_total, f.* FROM tally_add({}) t, ({}) f".format(
+    ", ".join(f"${n}" for n in range(1, 16)), FOLLOW_UPS.replace("?", "$1")
 )
 
 
@@ -118,13 +120,13 @@ class PostgresLedger:
             guild_id, recipient_id, gifter, recorder_id, gift_name, (count, coins, milli),
             moment, seen,
         )  # fmt: skip
-        entry_id, total_milli = await self._db.write_one(TALLY_ADD, params)
+        entry_id, total_milli, roles, goals = await self._db.write_one(TALLY_ADD, params)
         total = from_milli(total_milli or 0)
         entry = Entry(
             entry_id, guild_id, recipient_id, gifter, recorder_id, gift_name, count, coins,
             from_milli(milli), moment, False, None,
         )  # fmt: skip
-        return Recorded(entry, total)
+        return Recorded(entry, total, roles, goals)
 
     async def undo_last(self, guild_id: int, recorder_id: int) -> Entry | None:
         """Mark the recorder's latest active entry undone (totals follow in the statement)."""

@@ -22,6 +22,7 @@ from economy.storage.queries import (
     ENTRY_COLUMNS,
     EXPORT,
     EXPORT_CHUNK,
+    FOLLOW_UPS,
     GIVEN,
     HISTORY,
     HISTORY_COUNT,
@@ -114,21 +115,22 @@ class SqliteLedger:
         gifter_key = stored_text(gifter.key) if gifter else None
         gifter_name = stored_text(gifter.name, 64) if gifter else None
 
-        def write(db: sqlite3.Connection) -> tuple[int, Decimal]:
+        def write(db: sqlite3.Connection) -> tuple[int, Decimal, Row]:
             (entry_id,) = db.execute(
                 INSERT_ENTRY,
                 (guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name,
                  count, coins, milli, stamp, month, week),
             ).fetchone()  # fmt: skip
             _note_names(db, guild_id, seen, stamp)
-            return entry_id, _total(db, guild_id, recipient_id)
+            follow_ups = tuple(db.execute(FOLLOW_UPS, (guild_id, guild_id)).fetchone())
+            return entry_id, _total(db, guild_id, recipient_id), follow_ups
 
-        entry_id, total = await self._db.write(write)
+        entry_id, total, (roles, goals) = await self._db.write(write)
         entry = Entry(
             entry_id, guild_id, recipient_id, gifter, recorder_id, gift_name, count, coins,
             from_milli(milli), moment, False, None,
         )  # fmt: skip
-        return Recorded(entry, total)
+        return Recorded(entry, total, bool(roles), bool(goals))
 
     async def undo_last(self, guild_id: int, recorder_id: int) -> Entry | None:
         """Mark the recorder's latest active entry undone (totals follow in the statement)."""
