@@ -158,9 +158,10 @@ async def bench_interactions(folder: Path, plan: Plan) -> list[Result]:
     async with bench_bot(folder / "interactions.sqlite3") as driver:
         await run_interactions("warm-up", driver, gift_value_payloads(driver, 50, seed=9))
         say("  /gift value")
+        pictures = "the answer timed; each adds its money-flow picture after (worker process)"
         results.append(
             await run_interactions(
-                "/gift value", driver, gift_value_payloads(driver, plan.interactions)
+                "/gift value", driver, gift_value_payloads(driver, plan.interactions), note=pictures
             )
         )
         results.append(
@@ -169,6 +170,7 @@ async def bench_interactions(folder: Path, plan: Plan) -> list[Result]:
                 driver,
                 gift_value_payloads(driver, plan.concurrent, seed=5),
                 concurrency=IN_FLIGHT,
+                note="a burst: past 20 waiting, answers go without a picture",
             )
         )
 
