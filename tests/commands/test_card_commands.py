@@ -186,4 +186,7 @@ async def test_screenshots_for_the_readme(offline: OfflineDiscord, tmp_path: Pat
         reply = only_reply(await offline.command(path, options, user=user, guild=GUILD))
         written = folder / name
         written.write_bytes(picture_of(reply).data)
-    assert all((folder / name).stat().st_size > 0 for name in shots)
+    replies = await offline.command("gift value", {"gift": "galaxy"}, user=ALICE, guild=GUILD)
+    [flow] = [r for r in replies if r.method == "PATCH"]  # added after the text answer
+    (folder / "money-flow.png").write_bytes(picture_of(flow).data)
+    assert all((folder / name).stat().st_size > 0 for name in [*shots, "money-flow.png"])
