@@ -64,10 +64,21 @@ FOLLOW_UPS = (
     "SELECT EXISTS (SELECT 1 FROM threshold_roles WHERE guild_id = ? AND status = 'active'),"
     " EXISTS (SELECT 1 FROM goals WHERE guild_id = ? AND reached_at IS NULL)"
 )
-# The same row without the rank (counting everyone above is linear in the server's size).
-RECEIVED_UNRANKED = (
-    "SELECT diamonds_milli, coins, entries, NULL FROM received_totals"
-    " WHERE guild_id = ? AND user_id = ? AND period_key = ?"
+# A member's RECEIVED rows of all time, a month and a week in one statement (params: guild,
+# user, month key, week key): ranked all-time only (counting everyone above is linear in the
+# server's size, so the periods /tally show does not rank are not counted).
+RECEIVED_PERIODS = (
+    "SELECT r.period_key, r.diamonds_milli, r.coins, r.entries,"
+    " CASE WHEN r.period_key = 'all' AND r.diamonds_milli > 0 THEN 1 + (SELECT COUNT(*)"
+    "  FROM received_totals o WHERE o.guild_id = r.guild_id AND o.period_key = r.period_key"
+    "  AND o.diamonds_milli > r.diamonds_milli) END"
+    " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ?"
+    " AND r.period_key IN ('all', ?, ?)"
+)
+# The GIVEN rows of the same periods (params: guild, gifter key, month key, week key).
+GIVEN_PERIODS = (
+    "SELECT period_key, coins, entries FROM gifter_totals"
+    " WHERE guild_id = ? AND gifter_key = ? AND period_key IN ('all', ?, ?)"
 )
 GIVEN = (
     "SELECT coins, entries FROM gifter_totals"
@@ -275,6 +286,16 @@ def summary_from(received: Row | None, given: Row | None) -> UserSummary:
     diamonds, coins, entries, rank = received if received else (0, 0, 0, None)
     coins_given, entries_given = given if given else (0, 0)
     return UserSummary(from_milli(diamonds), coins, entries, rank, coins_given, entries_given)
+
+
+def period_summaries(
+    received: Iterable[Row], given: Iterable[Row], keys: Iterable[str]
+) -> list[UserSummary]:
+    """One UserSummary per period key, in the order of `keys`, from RECEIVED_PERIODS and
+    GIVEN_PERIODS rows."""
+    got = {row[0]: tuple(row[1:]) for row in received}
+    gave = {row[0]: tuple(row[1:]) for row in given}
+    return [summary_from(got.get(key), gave.get(key)) for key in keys]
 
 
 def gift_counts(rows: Iterable[Row]) -> list[GiftCount]:

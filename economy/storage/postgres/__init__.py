@@ -52,6 +52,13 @@ def cannot_open(url: str, exc: BaseException) -> StorageError:
     return StorageError(f"cannot open the PostgreSQL database {redact(url)}: {why}")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """A connection goes back to the pool as it is: asyncpg has already rolled back any open
+    transaction, and the storage leaves no other session state (no SET, LISTEN, cursor or
+    session-level advisory lock: locks are per transaction). Skipping the default reset
+    saves one round trip on every use of the pool."""
+
+
 class PostgresStorage(ClosesOnExit):
     """Tallies, groups, settings, community plans and exchange rates in one PostgreSQL database.
     ``await PostgresStorage.open("postgresql://user:password@host/dbname")``."""
@@ -117,6 +124,7 @@ class PostgresStorage(ClosesOnExit):
                 max_size=max_connections,
                 server_settings=SERVER_SETTINGS,
                 timeout=30,
+                reset=_keep_session,
             )
         except _FAILURES as exc:
             raise cannot_open(url, exc) from None

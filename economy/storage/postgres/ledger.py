@@ -23,10 +23,11 @@ from economy.storage.queries import (
     EXPORT_CHUNK,
     FOLLOW_UPS,
     GIVEN,
+    GIVEN_PERIODS,
     HISTORY,
     HISTORY_COUNT,
     RECEIVED,
-    RECEIVED_UNRANKED,
+    RECEIVED_PERIODS,
     RECIPIENT_TOTAL,
     RESET_PREVIEW,
     TOP_GIFTS,
@@ -38,6 +39,7 @@ from economy.storage.queries import (
     leaderboard_sql,
     member_key,
     numbered,
+    period_summaries,
     rank_sql,
     summary_from,
     viewer_key,
@@ -83,12 +85,8 @@ def tally_add_params(
     )  # fmt: skip
 
 
-async def _summary(
-    session: Session, guild_id: int, user_id: int, key: str, *, ranked: bool = True
-) -> UserSummary:
-    received = await session.row(
-        numbered(RECEIVED if ranked else RECEIVED_UNRANKED), (guild_id, user_id, key)
-    )
+async def _summary(session: Session, guild_id: int, user_id: int, key: str) -> UserSummary:
+    received = await session.row(numbered(RECEIVED), (guild_id, user_id, key))
     given = await session.row(numbered(GIVEN), (guild_id, member_key(user_id), key))
     return summary_from(received, given)
 
@@ -179,10 +177,14 @@ class PostgresLedger:
         check_page(0, top)
         month, week = period_keys(as_utc(now))
         async with self._db.snapshot() as session:
-            all_time = await _summary(session, guild_id, user_id, "all")
-            this_month = await _summary(session, guild_id, user_id, month, ranked=False)
-            this_week = await _summary(session, guild_id, user_id, week, ranked=False)
+            received = await session.rows(
+                numbered(RECEIVED_PERIODS), (guild_id, user_id, month, week)
+            )
+            given = await session.rows(
+                numbered(GIVEN_PERIODS), (guild_id, member_key(user_id), month, week)
+            )
             gifts = await session.rows(numbered(TOP_GIFTS), (guild_id, user_id, top))
+        all_time, this_month, this_week = period_summaries(received, given, ("all", month, week))
         return MemberTally(all_time, this_month, this_week, tuple(gift_counts(gifts)))
 
     async def top_gifts(self, guild_id: int, user_id: int, limit: int = 5) -> list[GiftCount]:
