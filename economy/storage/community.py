@@ -217,7 +217,8 @@ class CommunityStore(Protocol):
         self, guild_id: int, user_id: int, now: datetime | None = None
     ) -> list[ThresholdRole]:
         """The active threshold roles the member's all-time diamonds now reach and that were
-        never given to them: each is marked given in this write (give them now)."""
+        never given to them: each is marked given in this write (give them now). A write:
+        call it after an entry whose `Recorded.threshold_roles` says the server has some."""
         ...
 
     async def settle_threshold_role(

@@ -90,9 +90,6 @@ SAVE_THRESHOLD = (
 REMOVE_THRESHOLD = (
     f"DELETE FROM threshold_roles WHERE guild_id = ? AND role_id = ? RETURNING {THRESHOLD_COLUMNS}"
 )
-ANY_ACTIVE_THRESHOLD = (
-    "SELECT 1 FROM threshold_roles WHERE guild_id = ? AND status = 'active' LIMIT 1"
-)
 # The grants the member's all-time diamonds now reach (params: user, now, guild, guild, user);
 # a grant already made is a conflict, so each role is given once.
 CLAIM_THRESHOLDS = (

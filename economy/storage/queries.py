@@ -51,12 +51,15 @@ ENTRY_COLUMNS = (
     "coins, diamonds_milli, created_at, undone, archived"
 )
 ACTIVE = "undone = 0 AND archived IS NULL"
+# The competition rank of the received_totals row `r` in its server and period.
+_RANK_OF_R = (
+    "1 + (SELECT COUNT(*) FROM received_totals o WHERE o.guild_id = r.guild_id"
+    " AND o.period_key = r.period_key AND o.diamonds_milli > r.diamonds_milli)"
+)
 RECEIVED = (
-    "SELECT r.diamonds_milli, r.coins, r.entries,"
-    " CASE WHEN r.diamonds_milli > 0 THEN 1 + (SELECT COUNT(*) FROM received_totals o"
-    "  WHERE o.guild_id = r.guild_id AND o.period_key = r.period_key"
-    "  AND o.diamonds_milli > r.diamonds_milli) END"
-    " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
+    f"SELECT r.diamonds_milli, r.coins, r.entries,"
+    f" CASE WHEN r.diamonds_milli > 0 THEN {_RANK_OF_R} END"
+    f" FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
 )
 # What a new entry may set off in its server (params: guild, guild): threshold roles to give,
 # goals to announce. Read in the entry's own write, so a reply needs no second trip.
@@ -68,12 +71,10 @@ FOLLOW_UPS = (
 # user, month key, week key): ranked all-time only (counting everyone above is linear in the
 # server's size, so the periods /tally show does not rank are not counted).
 RECEIVED_PERIODS = (
-    "SELECT r.period_key, r.diamonds_milli, r.coins, r.entries,"
-    " CASE WHEN r.period_key = 'all' AND r.diamonds_milli > 0 THEN 1 + (SELECT COUNT(*)"
-    "  FROM received_totals o WHERE o.guild_id = r.guild_id AND o.period_key = r.period_key"
-    "  AND o.diamonds_milli > r.diamonds_milli) END"
-    " FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ?"
-    " AND r.period_key IN ('all', ?, ?)"
+    f"SELECT r.period_key, r.diamonds_milli, r.coins, r.entries,"
+    f" CASE WHEN r.period_key = 'all' AND r.diamonds_milli > 0 THEN {_RANK_OF_R} END"
+    f" FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ?"
+    f" AND r.period_key IN ('all', ?, ?)"
 )
 # The GIVEN rows of the same periods (params: guild, gifter key, month key, week key).
 GIVEN_PERIODS = (

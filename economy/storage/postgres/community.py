@@ -190,8 +190,6 @@ class PostgresCommunity:
         self, guild_id: int, user_id: int, now: datetime | None = None
     ) -> list[ThresholdRole]:
         stamp = as_utc(now)
-        if not await self._read(cq.ANY_ACTIVE_THRESHOLD, (guild_id,)):
-            return []  # most servers: no write after every entry
 
         async def write(conn: Connection) -> list[Record]:
             params = (user_id, stamp, guild_id, guild_id, user_id)

@@ -185,8 +185,6 @@ class SqliteCommunity:
         self, guild_id: int, user_id: int, now: datetime | None = None
     ) -> list[ThresholdRole]:
         stamp = as_utc(now).isoformat()
-        if not await self._db.read(cq.ANY_ACTIVE_THRESHOLD, (guild_id,)):
-            return []  # most servers: no write after every entry
 
         def write(db: sqlite3.Connection) -> list[Row]:
             params = (user_id, stamp, guild_id, guild_id, user_id)
