@@ -325,20 +325,41 @@ class Catalog:
         high = math.inf if max_coins is None else max_coins
         return [gift for gift in ordered if low <= gift.coins <= high]
 
+    def partition_custom(self, gifts: Iterable[Gift]) -> tuple[list[Gift], list[tuple[Gift, str]]]:
+        """A server's custom gifts split, in order, into those that can be added and those that
+        clash (with the name that clashes): a name or alias any gift, or an earlier custom
+        gift, already answers to. Only names are compared; nothing is built."""
+        kept: list[Gift] = []
+        clashing: list[tuple[Gift, str]] = []
+        added: set[str] = set()
+        for gift in gifts:
+            keys: set[str] = set()
+            clash = None
+            for entry in named_keys(gift):
+                if entry.key in self._hits or entry.key in added or entry.key in keys:
+                    clash = entry.text
+                    break
+                keys.add(entry.key)
+            if clash is None:
+                kept.append(gift)
+                added |= keys
+            else:
+                clashing.append((gift, clash))
+        return kept, clashing
+
     def with_custom(self, gifts: Iterable[Gift]) -> Catalog:
         """A new catalog with a server's custom gifts added (marked `custom=True`).
 
-        Raises `AlreadyExists` when a custom name or alias is any name a gift answers to.
-        Reuses this catalog's indexes, so it costs about the custom gifts alone.
+        Raises `AlreadyExists` when a custom name or alias is any name a gift answers to
+        (`partition_custom` says which). Reuses this catalog's indexes: the keys are merged
+        into them, not rebuilt from the whole catalog's gifts.
         """
-        customs = [g if g.custom else g.model_copy(update={"custom": True}) for g in gifts]
+        listed = list(gifts)
+        _, clashing = self.partition_custom(listed)
+        if clashing:
+            raise AlreadyExists("gift", clashing[0][1])
+        customs = [g if g.custom else g.model_copy(update={"custom": True}) for g in listed]
         added = _Index.of(customs)
-        taken = set(self._hits)
-        for named in added.named:
-            for entry in named:
-                if entry.key in taken:
-                    raise AlreadyExists("gift", entry.text)
-                taken.add(entry.key)
         new = copy.copy(self)
         new._index = self._index.plus(added)
         new._gifts = new._index.gifts

@@ -133,20 +133,12 @@ def _with_custom(
     """The catalog with the server's gifts; leniently, skipping any that clash."""
     if not gifts:
         return catalog
-    try:
+    if strict:
         return catalog.with_custom(gifts)
-    except EconomyError:
-        if strict:
-            raise
-    kept: list[Gift] = []
-    for gift in gifts:
-        try:
-            catalog.with_custom([*kept, gift])
-        except EconomyError as err:
-            log.warning("Ignoring custom gift %r: %s", gift.name, err)
-            ignored.append(custom_gift_key(gift.name))
-        else:
-            kept.append(gift)
+    kept, clashing = catalog.partition_custom(gifts)
+    for gift, name in clashing:
+        log.warning("Ignoring custom gift %r: %r is already a gift's name", gift.name, name)
+        ignored.append(custom_gift_key(gift.name))
     return catalog.with_custom(kept) if kept else catalog
 
 

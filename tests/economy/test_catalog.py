@@ -389,6 +389,24 @@ def test_custom_gifts_may_not_shadow_names(catalog: Catalog, gifts: list[Gift]) 
         catalog.with_custom(gifts)
 
 
+def test_a_server_keeps_its_custom_gifts_that_do_not_clash(catalog: Catalog) -> None:
+    gifts = [
+        custom_gift("Moonbeam Otter"),
+        custom_gift("Mawar"),  # Rose's Indonesian name
+        custom_gift("moonbeam otter!"),  # the first custom gift's name
+        custom_gift("Pizza Party", aliases=("galaxy",)),
+        custom_gift("Star Fox"),
+    ]
+    kept, clashing = catalog.partition_custom(gifts)
+    assert names(kept) == ["Moonbeam Otter", "Star Fox"]
+    assert [(gift.name, name) for gift, name in clashing] == [
+        ("Mawar", "Mawar"),
+        ("moonbeam otter!", "moonbeam otter!"),
+        ("Pizza Party", "galaxy"),
+    ]
+    assert catalog.with_custom(kept).get("star fox").custom
+
+
 # -- normalisation -----------------------------------------------------------------------------
 
 
