@@ -46,6 +46,7 @@ class Responder:
     deadline: WriteDeadline
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     deferred: bool = False
+    public_thinking: bool = False  # a public "thinking..." message stands in for the answer
     timer: asyncio.Task[None] | None = None
 
     async def defer_if_quiet(self, delay: float) -> None:
@@ -60,6 +61,7 @@ class Responder:
                     await response.defer()  # "loading" on the message the button is on
                 else:
                     await response.defer(thinking=True, ephemeral=self.private)
+                    self.public_thinking = not self.private
             except discord.HTTPException as error:
                 log.warning("Could not defer interaction %s: %s", self.interaction.id, error)
                 return
@@ -126,9 +128,9 @@ async def reply(
                 content, ephemeral=ephemeral, allowed_mentions=allowed, **extra
             )
             return
-        deferred_privately = responder is not None and responder.private
-        if ephemeral and responder is not None and responder.deferred and not deferred_privately:
-            # A private answer cannot replace a public "thinking" message: remove it.
+        if ephemeral and responder is not None and responder.public_thinking:
+            # A private answer cannot replace a public "thinking" message: remove it. (A
+            # deferred button press has none: its original is the message the button is on.)
             with contextlib.suppress(discord.HTTPException):
                 await interaction.delete_original_response()
         await interaction.followup.send(

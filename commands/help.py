@@ -19,7 +19,7 @@ from bot.permissions import is_manager
 from bot.render import notice
 from bot.respond import reply
 from bot.translator import localized_description, localized_path
-from bot.tree import MANAGER, is_server_only
+from bot.tree import MANAGER, PRIVATE, is_server_only
 from bot.views import CallerView
 from commands._options import LOOKUP_CONTEXTS, LOOKUP_INSTALLS
 
@@ -174,7 +174,7 @@ class Help(commands.Cog):
     def __init__(self, bot: GiftBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="help", description="Every command by topic")
+    @app_commands.command(name="help", description="Every command by topic", extras={PRIVATE: True})
     @LOOKUP_CONTEXTS
     @LOOKUP_INSTALLS
     async def help(self, interaction: discord.Interaction[GiftBot]) -> None:

@@ -28,6 +28,7 @@ from bot.ratelimit import write_limited
 from bot.render import answer, notice
 from bot.respond import reply
 from bot.text import safe
+from bot.tree import PRIVATE
 from commands._options import GUILD_INSTALLS, Choice
 from commands._settings_render import (
     change_line,
@@ -212,7 +213,9 @@ class SettingsCog(
 
     # -- read-only ----------------------------------------------------------------------------
 
-    @app_commands.command(name="show", description="Every figure and switch this server uses")
+    @app_commands.command(
+        name="show", description="Every figure and switch this server uses", extras={PRIVATE: True}
+    )
     async def show(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         customs = await self.store.list_custom_gifts(require_guild(interaction))
@@ -220,7 +223,11 @@ class SettingsCog(
         embed = show_embed(ask, len(customs), preset_card)
         await reply(interaction, embed=embed, ephemeral=True)
 
-    @app_commands.command(name="history", description="Who changed which setting, newest first")
+    @app_commands.command(
+        name="history",
+        description="Who changed which setting, newest first",
+        extras={PRIVATE: True},
+    )
     async def history(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         rows = await self.store.settings_history(require_guild(interaction), HISTORY_ROWS)

@@ -13,7 +13,8 @@ from bot.client import GiftBot
 from bot.context import Ask, ask_for
 from bot.errors import UserError, report_error
 from bot.permissions import require_guild
-from bot.respond import watch
+from bot.ratelimit import over_limit
+from bot.respond import responder_of, watch
 from commands._recorded import answer_recorded, recipient_for, who_for
 from commands._tally_render import require_person
 from economy.limits import MAX_QUERY_LENGTH, MAX_TIKTOK_NAME_LENGTH
@@ -51,12 +52,11 @@ class RecordGiftForm(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction[GiftBot]) -> None:  # type: ignore[override]
         if watch(interaction) is None:
             raise UserError("error.busy")
-        limiter = interaction.client.write_limiter
-        retry = limiter.retry_after(interaction.guild_id, interaction.user.id)
-        if retry:
-            raise UserError("error.rate_limited", seconds=max(1, round(retry)))
+        over_limit(interaction.client.write_limiter, interaction)
         ask = await ask_for(interaction)
-        gift = ask.catalog.get(self.gift.value)
+        match = ask.catalog.resolve(self.gift.value)  # as /tally add's gift option does
+        ask.gift_matches.append(match)  # the answer says which gift a typo was taken for
+        gift = match.gift
         count = parse_count(self.count.value)
         tiktok = self.tiktok.value.strip() or None
         who = who_for(interaction, ask, self.member, None, tiktok)
@@ -90,7 +90,11 @@ class RecordGiftMenu(commands.Cog):
     async def open_form(
         self, interaction: discord.Interaction[GiftBot], member: discord.Member
     ) -> None:
-        """Refuse at once what the form could never record; else open it."""
+        """Refuse at once what the form could never record; else open it. A form must be the
+        first response, so no "thinking..." deferral may come before it."""
+        responder = responder_of(interaction)
+        if responder is not None:
+            responder.stop()
         ask = await ask_for(interaction)
         require_guild(interaction)
         recipient_for(interaction, ask, require_person(member))

@@ -59,3 +59,12 @@ async def test_the_menu_refuses_before_the_form_what_it_could_never_record(
     assert own.callback_type == MODAL
     done = await offline.submit(own, {"gift": "rose", "count": "3"}, user=ALICE, guild=GUILD)
     assert "**Rose** × 3" in embed_of(only_reply(done))["description"]
+
+
+async def test_the_form_says_which_gift_a_typo_was_taken_for(offline: OfflineDiscord) -> None:
+    form = only_reply(await open_form(offline))
+    sent = await offline.submit(form, {"gift": "galxy", "count": "1"}, user=MANAGER, guild=GUILD)
+    embed = public_embed(sent)
+    assert "No gift is called “galxy”; the closest match is **Galaxy**." in embed["description"]
+    [entry] = await entries(offline)
+    assert entry.gift_name == "Galaxy"
