@@ -20,6 +20,7 @@ from commands._tally_render import added_embed, mention, require_person
 from commands._tally_undo import undo_view
 from economy.errors import NotFound
 from economy.storage import Gifter, Recorded, Seen, as_utc
+from economy.storage.deadlines import no_deadline
 from economy.tally import Who, may_record_for_others, tiktok_gifter
 from economy.tally_goals import GoalProgress, goal_progress
 
@@ -70,7 +71,8 @@ async def answer_recorded(
     entry = recorded.entry
     view = undo_view(entry.id, entry.recorder_id, ask.t("tally.undo_button"))
     embed = added_embed(ask, recorded)
-    await after_recording(interaction, ask, recorded, embed)
+    with no_deadline():  # the entry is committed: what it set off must not be dropped as late
+        await after_recording(interaction, ask, recorded, embed)
     await reply(interaction, embed=embed, view=view)
 
 
