@@ -22,9 +22,9 @@ from bot.render import answer, notice
 from commands._goal_render import day
 from commands._roles import Rotation, rotate_roles
 from commands._tally_cards import board_card, people_pictures, picture, show_in
-from commands._tally_render import board_label, entry_what, gifter_label, mention
+from commands._tally_render import board_label, board_line, entry_what, gifter_label, mention
 from economy.money import babel_locale
-from economy.storage import LeaderboardRow, PeriodReport, Schedule, period_end, period_start
+from economy.storage import By, LeaderboardRow, PeriodReport, Schedule, period_end, period_start
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +38,8 @@ def period_name(ask: Ask, key: str) -> str:
     return f"{day(ask, start)} – {day(ask, last)}"
 
 
-def board_lines(ask: Ask, rows: tuple[LeaderboardRow, ...], unit: str) -> str:
-    return "\n".join(
-        ask.t(
-            "tally.leaderboard.line",
-            rank=ask.number(row.rank),
-            member=board_label(ask, row),
-            value=ask.t(unit, diamonds=ask.number(row.value), coins=ask.number(row.value)),
-        )
-        for row in rows
-    )
+def board_lines(ask: Ask, rows: tuple[LeaderboardRow, ...], by: By) -> str:
+    return "\n".join(board_line(ask, row, by) for row in rows)
 
 
 def summary(ask: Ask, report: PeriodReport) -> str:
@@ -93,13 +85,13 @@ def post_embed(ask: Ask, report: PeriodReport) -> discord.Embed:
     embed = answer(ask, title, summary(ask, report))
     embed.add_field(
         name=ask.t("posts.top_receivers"),
-        value=board_lines(ask, report.receivers, "tally.diamonds") or "-",
+        value=board_lines(ask, report.receivers, "received") or "-",
         inline=False,
     )
     if report.gifters:
         embed.add_field(
             name=ask.t("posts.top_gifters"),
-            value=board_lines(ask, report.gifters, "tally.coins"),
+            value=board_lines(ask, report.gifters, "gifted"),
             inline=False,
         )
     return embed

@@ -12,7 +12,7 @@ from bot.text import safe
 from commands._payout_render import add_payout_fields
 from economy.paging import page_count
 from economy.quotes import PayoutQuote, exchange_used
-from economy.storage import Entry, Gifter, LeaderboardRow, MemberTally, Period, Recorded
+from economy.storage import By, Entry, Gifter, LeaderboardRow, MemberTally, Period, Recorded
 
 HISTORY_PER_PAGE = 10
 
@@ -63,6 +63,18 @@ def board_label(ask: Ask, row: LeaderboardRow) -> str:
     if row.user_id is not None:
         return mention(row.user_id)
     return ask.t("tally.gifter_tiktok", name=safe(row.name or "?"))
+
+
+def board_line(ask: Ask, row: LeaderboardRow, by: By) -> str:
+    """`**#2** @member · 1,000 diamonds` (received) or `... · 1 coin` (gifted)."""
+    unit = "tally.diamonds" if by == "received" else "tally.coins"
+    value = ask.number(row.value)
+    return ask.t(
+        "tally.leaderboard.line",
+        rank=ask.number(row.rank),
+        member=board_label(ask, row),
+        value=ask.t(unit, plural=row.value, diamonds=value, coins=value),
+    )
 
 
 def added_embed(ask: Ask, recorded: Recorded) -> discord.Embed:

@@ -42,7 +42,7 @@ from commands._tally_cards import (
 from commands._tally_export import send_export
 from commands._tally_render import (
     HISTORY_PER_PAGE,
-    board_label,
+    board_line,
     display_name,
     history_embed,
     mention,
@@ -58,7 +58,6 @@ from economy.quotes import payout_quote
 from economy.storage import (
     By,
     GoalTarget,
-    LeaderboardRow,
     LedgerStore,
     Period,
     as_utc,
@@ -223,22 +222,15 @@ class Tally(
         standings = await self.ledger.standings(
             guild_id, interaction.user.id, by_value, period_value, LEADERBOARD_SIZE
         )
-        unit = "tally.diamonds" if by_value == "received" else "tally.coins"
-
-        def line(row: LeaderboardRow) -> str:
-            value = ask.number(row.value)
-            return ask.t(
-                "tally.leaderboard.line",
-                rank=ask.number(row.rank),
-                member=board_label(ask, row),
-                value=ask.t(unit, plural=row.value, diamonds=value, coins=value),
-            )
-
-        lines = [line(row) for row in standings.rows]
+        lines = [board_line(ask, row, by_value) for row in standings.rows]
         title = ask.t(f"tally.leaderboard.title_{by_value}", period=period_label(ask, period_value))
         embed = answer(ask, title, "\n".join(lines) or ask.t("tally.leaderboard.empty"))
         mine = standings.viewer
-        own = line(mine) if mine is not None else ask.t("tally.leaderboard.not_ranked")
+        own = (
+            board_line(ask, mine, by_value)
+            if mine is not None
+            else ask.t("tally.leaderboard.not_ranked")
+        )
         embed.add_field(name=ask.t("tally.leaderboard.you"), value=own, inline=False)
         file = None
         if wants_card(style):

@@ -211,3 +211,6 @@ async def test_the_post_names_top_gifters_and_newcomers(offline: OfflineDiscord)
     assert "from **@whale\\_fan** (TikTok)" in embed["description"]
     gifters = next(f for f in embed["fields"] if f["name"] == "Top gifters")["value"]
     assert gifters.splitlines()[0] == "**#1** **@whale\\_fan** (TikTok) · 29,999 coins"
+    assert gifters.splitlines()[1] == f"**#2** <@{ALICE.id}> · 1 coin"  # one: singular
+    receivers = next(f for f in embed["fields"] if f["name"] == "Top receivers")["value"]
+    assert receivers.splitlines()[1] == f"**#2** <@{BOB.id}> · 1 diamond"
