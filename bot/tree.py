@@ -8,11 +8,12 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError, report_error
+from bot.permissions import require_manager
 from bot.ratelimit import over_limit
 from bot.respond import watch
 
 PRIVATE = "private"  # command extras: its answer is ephemeral (so is its deferral)
-MANAGER = "manager"  # command extras: for Manage Server only (the bot checks; /help hides it)
+MANAGER = "manager"  # command extras: for Manage Server only (checked here; /help hides it)
 
 
 def is_server_only(
@@ -32,8 +33,8 @@ class GiftTree(app_commands.CommandTree[Any]):
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Refuse server-only commands outside servers (Discord hides them; this is the
-        backstop) and start the answer's deadline: an interaction already too old to answer
-        is refused as busy before any work is done."""
+        backstop), refuse MANAGER commands to everyone else, and start the answer's deadline:
+        an interaction already too old to answer is refused as busy before any work is done."""
         if is_server_only(interaction.command):
             if interaction.guild_id is None:
                 raise app_commands.NoPrivateMessage()
@@ -46,6 +47,8 @@ class GiftTree(app_commands.CommandTree[Any]):
         if interaction.type is discord.InteractionType.application_command:
             over_limit(interaction.client.command_limiter, interaction)
             command = interaction.command
+            if command is not None and command.extras.get(MANAGER):
+                require_manager(interaction)  # before the command's checks spend write budget
             private = bool(command.extras.get(PRIVATE)) if command is not None else False
             if watch(interaction, private=private) is None:
                 raise UserError("error.busy")

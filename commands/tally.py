@@ -252,7 +252,6 @@ class Tally(
     async def reset(self, interaction: discord.Interaction[GiftBot], member: discord.User) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         target = require_person(member)
         preview = await self.ledger.reset_preview(guild_id, target.id)
         if preview.entries == 0:
@@ -308,7 +307,6 @@ class Tally(
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         target = require_person(member)
         restored, total = await self.ledger.restore_member(guild_id, target.id)
         if restored == 0:
@@ -333,7 +331,6 @@ class Tally(
     async def export(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         if guild_id in self._exporting:
             raise UserError("tally.export.running")
         self._exporting.add(guild_id)

@@ -14,7 +14,7 @@ from bot.access import role_mention as role_text
 from bot.client import GiftBot
 from bot.context import Ask, ask_for
 from bot.errors import UserError
-from bot.permissions import require_guild, require_manager
+from bot.permissions import require_guild
 from bot.ratelimit import write_limited
 from bot.render import notice
 from bot.respond import reply
@@ -89,7 +89,6 @@ class PostCommands(app_commands.Group):
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         problems = channel_problems(self.bot.get_guild(guild_id), channel.id)
         if problems:
             raise UserError(
@@ -120,7 +119,6 @@ class PostCommands(app_commands.Group):
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         kind = KINDS[period.value]
         old = await schedule_of(self.community, guild_id, kind)
         if old is None or old.channel_id is None:
@@ -142,7 +140,6 @@ class PostCommands(app_commands.Group):
     async def show_posts(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         embed = notice(ask, ask.t("posts.show_title"))
         schedules = await self.community.schedules(guild_id)
         for schedule in schedules:

@@ -11,7 +11,7 @@ from bot.access import Mention, Problems, role_mention, role_problems
 from bot.client import GiftBot
 from bot.context import ask_for
 from bot.errors import UserError
-from bot.permissions import require_guild, require_manager
+from bot.permissions import require_guild
 from bot.ratelimit import write_limited
 from bot.render import notice
 from bot.respond import reply
@@ -69,7 +69,6 @@ class RoleCommands(app_commands.Group):
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         check_roles(self.bot, guild_id, [r for r in (gifter, receiver) if r is not None])
         kind = KINDS[period.value]
         old = await schedule_of(self.community, guild_id, kind)
@@ -111,7 +110,6 @@ class RoleCommands(app_commands.Group):
     ) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         check_roles(self.bot, guild_id, [role])
         await self.community.save_threshold_role(guild_id, role.id, diamonds, interaction.user.id)
         text = ask.t(
@@ -132,7 +130,6 @@ class RoleCommands(app_commands.Group):
     async def remove(self, interaction: discord.Interaction[GiftBot], role: discord.Role) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        require_manager(interaction)
         if await self.community.remove_threshold_role(guild_id, role.id) is None:
             raise UserError("roles.not_threshold", role=Mention(role_mention(role.id)))
         text = ask.t("roles.threshold_off", role=role_mention(role.id))

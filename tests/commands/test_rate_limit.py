@@ -122,6 +122,18 @@ async def test_reads_do_not_spend_the_write_budget(offline: OfflineDiscord, cloc
             accepted(await offline.command(path, options, user=ALICE, guild=GUILD))
 
 
+async def test_refused_manager_commands_spend_no_write_budget(
+    offline: OfflineDiscord, clock: Clock
+) -> None:
+    for _ in range(BURST + 2):  # a member trying a manager's write again and again
+        replies = await offline.command(
+            "tally reset", {"member": BOB}, user=ALICE, guild=GUILD, members=MEMBERS
+        )
+        assert "Manage Server" in refusal(replies)
+    for _ in range(BURST):
+        accepted(await add(offline))  # the whole budget is still there
+
+
 async def test_reads_have_a_generous_budget_of_their_own(offline, clock: Clock) -> None:
     reads = [("tally show", {}), ("gift value", {"gift": "rose"}), ("tally leaderboard", {})]
     for i in range(COMMAND_BURST):
