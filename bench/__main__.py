@@ -69,7 +69,6 @@ from bench.scenarios import (
 from bench.startup import cold_startup, start_once
 from bench.stats import Result
 from bench.writes import write_benchmarks
-from bot.ratelimit import WriteLimiter
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results.json"
 QUICK_OUTPUT = DEFAULT_OUTPUT.with_name("results-quick.json")
@@ -189,7 +188,6 @@ async def bench_interactions(folder: Path, plan: Plan) -> list[Result]:
 
         if has_command(driver, "tally add"):
             say("  /tally add")
-            driver.bot.write_limiter = WriteLimiter(burst=10**9)
             results.append(
                 await run_interactions(
                     "/tally add",

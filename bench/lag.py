@@ -19,7 +19,6 @@ from bench.harness import BENCH_GUILD, bench_bot
 from bench.stats import Result
 from bot.fakes import ALL_PERMISSIONS
 from bot.offline import FakeGuild, FakeUser
-from bot.ratelimit import WriteLimiter
 
 TICK_S = 0.005
 LAG_MAX_MS = 100.0
@@ -117,7 +116,6 @@ async def reset_lag(folder: Path, rows: int) -> tuple[Result, Result]:
     """`/tally reset` of a member with `rows` entries while another server records gifts."""
     path = folder / f"reset-{rows}.sqlite3"
     async with bench_bot(path) as driver:
-        driver.bot.write_limiter = WriteLimiter(burst=10**9)
         Loader(path, BENCH_GUILD.id, members=1).add(rows)
         big = FakeUser(member_id(0), "big")
         prompt_payload = driver.command_payload(

@@ -32,7 +32,7 @@ def check_targets(results: list[Result]) -> list[dict[str, Any]]:
     storage = next((r for r in results if r.name.startswith("tally writes: storage")), None)
     ratio = storage.extra.get("ratio_vs_raw_normal") if storage else None
     add(
-        "storage / raw writes/s",
+        "storage (group commit, FULL) / raw loop (NORMAL) writes/s",
         f">= {WRITE_RATIO_MIN}",
         ratio,
         None if ratio is None else ratio >= WRITE_RATIO_MIN,

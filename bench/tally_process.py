@@ -17,7 +17,6 @@ from pathlib import Path
 from bench.harness import BENCH_GUILD, bench_bot, run_interactions
 from bench.scenarios import tally_add_payloads
 from bot.offline import FakeGuild
-from bot.ratelimit import WriteLimiter
 
 IN_FLIGHT = 32
 SENDERS = 1000
@@ -27,7 +26,6 @@ async def main(url: str, index: int, n: int) -> None:
     guild = FakeGuild(id=BENCH_GUILD.id + index)
     with tempfile.TemporaryDirectory() as folder:
         async with bench_bot(Path(folder) / "unused.sqlite3", url) as driver:
-            driver.bot.write_limiter = WriteLimiter(burst=10**9)
             warm = tally_add_payloads(driver, 100, SENDERS, seed=90 + index, guild=guild)
             await run_interactions("warm-up", driver, warm, concurrency=IN_FLIGHT)
             payloads = tally_add_payloads(driver, n, SENDERS, seed=index, guild=guild)
