@@ -83,7 +83,7 @@ async def test_export_defers_within_the_deadline_then_follows_up(offline) -> Non
 
 async def test_a_big_export_is_deferred_and_arrives_complete(offline) -> None:
     rows = 20_000
-    await fill_ledger(offline.bot.storage, GUILD.id, members=300, n=rows)
+    await fill_ledger(offline.bot.storage, GUILD.id, members=300, n=rows, settle=False)
     seen = timed_requests(offline)
     started = time.perf_counter()
     requests = await export(offline)
@@ -99,7 +99,7 @@ async def test_a_big_export_is_deferred_and_arrives_complete(offline) -> None:
 
 
 async def test_an_export_over_the_upload_limit_comes_in_parts_that_fit(offline) -> None:
-    await fill_ledger(offline.bot.storage, GUILD.id, members=50, n=30_000)
+    await fill_ledger(offline.bot.storage, GUILD.id, members=50, n=30_000, settle=False)
     deferred, *followups = await export(offline, attachment_size_limit=200_000)
     assert deferred.callback_type == DEFERRED
     files = [reply.files[0] for reply in followups if reply.files]
@@ -129,7 +129,7 @@ async def test_a_failure_after_deferring_is_a_private_follow_up(offline, monkeyp
 
 @pytest.mark.parametrize("limit", [150_000, 10_485_760])
 async def test_every_export_answer_fits_the_upload_limit(offline, limit: int) -> None:
-    await fill_ledger(offline.bot.storage, GUILD.id, members=50, n=2000)
+    await fill_ledger(offline.bot.storage, GUILD.id, members=50, n=2000, settle=False)
     followup = (await export(offline, attachment_size_limit=limit))[-1]
     assert sum(len(data) for _, data in followup.files) <= limit
 

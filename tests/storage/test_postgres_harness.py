@@ -147,8 +147,9 @@ def test_a_cluster_whose_run_was_killed_is_reaped_by_the_next() -> None:
         cluster.close()
 
 
-def run_harness(**env: str) -> subprocess.CompletedProcess[str]:
-    """This file's PostgreSQL tests in a child pytest with `env` (TEST_DATABASE_URL unset)."""
+def run_harness(workers: str = "0", **env: str) -> subprocess.CompletedProcess[str]:
+    """This file's PostgreSQL tests in a child pytest with `env` (TEST_DATABASE_URL unset),
+    on `workers` xdist workers (none by default: starting them costs seconds)."""
     environment = child_env(**env)
     environment.pop("TEST_DATABASE_URL", None)
     environment.update(env)
@@ -162,6 +163,8 @@ def run_harness(**env: str) -> subprocess.CompletedProcess[str]:
             "-m",
             "postgres",
             "-q",
+            "-n",
+            workers,
             str(Path(__file__)),
         ],
         cwd=REPO,
@@ -174,7 +177,7 @@ def run_harness(**env: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_without_a_server_the_tests_skip_with_one_line() -> None:
-    result = run_harness(PG_BINDIR="/nonexistent", REQUIRE_POSTGRES="")
+    result = run_harness("2", PG_BINDIR="/nonexistent", REQUIRE_POSTGRES="")  # as make test does
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(SKIPPED) == 1
     assert "passed" not in result.stdout and "skipped" in result.stdout.splitlines()[-1]
