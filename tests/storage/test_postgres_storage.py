@@ -194,12 +194,25 @@ CREATE TRIGGER slow BEFORE INSERT ON resets FOR EACH ROW EXECUTE FUNCTION slow()
 """
 
 
+async def sleeping_in_a_write(dsn: str, seconds: float = 10.0) -> None:
+    """Wait until a backend sits in the slow trigger's pg_sleep (not a fixed pause: a loaded
+    machine may take longer to get there)."""
+    waited = 0.0
+    while not (await admin(dsn, SLEEPING))[0]:
+        assert waited < seconds, "the write never reached the slow trigger"
+        await asyncio.sleep(0.02)
+        waited += 0.02
+
+
+SLEEPING = "SELECT COUNT(*) > 0 FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
+
+
 async def test_a_connection_lost_mid_write_saves_nothing_and_says_busy(postgres_dsn: str) -> None:
     async with await PostgresStorage.open(postgres_dsn) as storage:
         await add(storage, 1)
         await admin(postgres_dsn, SLOW_ARCHIVE)
         reset = asyncio.create_task(storage.ledger.archive_member(G, 1, 9, up_to_id=10**9))
-        await asyncio.sleep(0.2)  # inside the write's transaction, before its commit
+        await sleeping_in_a_write(postgres_dsn)  # inside the write's transaction
         await kill_connections(postgres_dsn)
         with pytest.raises(StorageBusy, match="lost the connection"):
             await reset
