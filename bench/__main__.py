@@ -16,10 +16,10 @@ Measured in this process through the bot's full interaction path (no network):
   asyncpg loop, `/tally add` with one and two bot processes on one database, and leaderboard
   and show in one server with 100k members and 1M entries, on SQLite and on PostgreSQL.
 
-The full run takes about a minute and a half here (a third of it filling the 1M-row
-ledger) and writes bench/results.json; it exits 1 when a target is missed. `--quick` uses
-small sizes, takes seconds, and writes bench/results-quick.json: a smoke test whose numbers
-are not the ones to quote.
+The full run takes about ten minutes here (three without PostgreSQL; much of it filling the
+1M-row ledgers) and writes bench/results.json; it exits 1 when a target is missed. `--quick`
+uses small sizes, takes about half a minute, and writes bench/results-quick.json: a smoke test
+whose numbers are not the ones to quote.
 """
 
 from __future__ import annotations

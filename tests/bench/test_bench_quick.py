@@ -1,4 +1,5 @@
-"""`python -m bench --quick` runs end to end (a smoke test of the benchmark, ~5 s)."""
+"""`python -m bench --quick` runs end to end, every section (a smoke test of the benchmark;
+about half a minute with its PostgreSQL section)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.postgres import find_bindir
 
 pytestmark = pytest.mark.slow  # child processes
 
@@ -40,5 +43,11 @@ def test_quick_benchmark_writes_a_complete_report(tmp_path: Path) -> None:
         "tally writes: storage, group commit, FULL",
     } <= names
     assert any(n.startswith("/tally leaderboard @") for n in names)
+    assert any(n.startswith("event loop lag, /tally export of") for n in names)
+    assert any(n.startswith("event loop lag, /tally reset of") for n in names)
+    if find_bindir() is not None:  # the PostgreSQL section ran, it was not skipped with a note
+        assert report["machine"]["postgresql"]
+        assert "tally writes: PostgreSQL storage" in names
+        assert "/tally add, 2 bot processes, one PostgreSQL" in names
     assert all(r.get("p99_ms", 0) >= 0 for r in report["results"])
     assert report["targets"] and "per s" in done.stdout

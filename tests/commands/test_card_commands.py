@@ -156,6 +156,7 @@ async def test_public_answers_keep_their_house_style(offline: OfflineDiscord) ->
     assert embed["image"]["url"] == "attachment://leaderboard.png"
 
 
+@pytest.mark.sqlite_only  # one writer of docs/images under `make screenshots` (xdist)
 async def test_screenshots_for_the_readme(offline: OfflineDiscord, tmp_path: Path) -> None:
     """`make screenshots` runs this with SCREENSHOTS=docs/images: the README's pictures are
     the cards these tests draw."""
@@ -188,5 +189,4 @@ async def test_screenshots_for_the_readme(offline: OfflineDiscord, tmp_path: Pat
         written.write_bytes(picture_of(reply).data)
     replies = await offline.command("gift value", {"gift": "galaxy"}, user=ALICE, guild=GUILD)
     [flow] = [r for r in replies if r.method == "PATCH"]  # added after the text answer
-    (folder / "money-flow.png").write_bytes(picture_of(flow).data)
-    assert all((folder / name).stat().st_size > 0 for name in [*shots, "money-flow.png"])
+    (folder / "money-flow.png").write_bytes(picture_of(flow).data)  # a PNG, or it fails here
