@@ -22,6 +22,7 @@ from economy.storage import (
     StorageBusy,
     StorageError,
     StorageFull,
+    StorageReadOnly,
     StorageVersionError,
     UserSummary,
 )
@@ -253,7 +254,7 @@ async def test_a_read_only_database_refuses_writes_with_a_message(postgres_dsn: 
             " = on', current_database()); END $$",
         )
         await kill_connections(postgres_dsn)  # new sessions pick the setting up
-        with pytest.raises(StorageError, match="read-only"):
+        with pytest.raises(StorageReadOnly, match="read-only"):  # the message SQLite's gives
             await add(storage, 1)
         assert (await storage.ledger.user_summary(G, 1)).entries_received == 1
 

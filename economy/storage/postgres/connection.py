@@ -29,7 +29,7 @@ import asyncpg
 from economy.errors import LimitReached
 from economy.limits import MAX_MEMBER_DIAMONDS
 from economy.storage.deadlines import write_deadline
-from economy.storage.errors import StorageBusy, StorageError, StorageFull
+from economy.storage.errors import StorageBusy, StorageError, StorageFull, StorageReadOnly
 
 T = TypeVar("T")
 Connection = Any  # asyncpg.Connection: asyncpg ships no type hints
@@ -80,7 +80,7 @@ def storage_error(exc: BaseException) -> StorageError:
     if code == "53100":
         return StorageFull(f"the disk is full, nothing was saved ({message})")
     if code == "25006":
-        return StorageError(f"the database is read-only, nothing was saved ({message})")
+        return StorageReadOnly(f"the database is read-only, nothing was saved ({message})")
     return StorageError(f"database error: {message}")
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from economy.storage.checks import check_entry, check_page, stored_text
+from economy.storage.deadlines import no_deadline
 from economy.storage.ledger import ResetPreview, from_milli
 from economy.storage.periods import Period, as_utc, period_keys, resolve_period_key
 from economy.storage.postgres.connection import Connection, Database, Session, affected, lock
@@ -277,7 +278,8 @@ class PostgresLedger:
         reset_id = await self._db.write(begin)
         if reset_id is None:
             return 0
-        return await archive_steps(self._db, reset_id)
+        with no_deadline():  # the reset is committed: its remaining steps must follow
+            return await archive_steps(self._db, reset_id)
 
     async def restore_member(self, guild_id: int, user_id: int) -> tuple[int, Decimal]:
         """Bring back the member's latest unrestored archive: (entries restored, new total)."""
@@ -301,7 +303,8 @@ class PostgresLedger:
         if begun is not None:
             reset_id, restored = begun
             if restored == ARCHIVE_STEP:
-                restored += await restore_steps(self._db, reset_id)
+                with no_deadline():
+                    restored += await restore_steps(self._db, reset_id)
         rows = await self._db.read(numbered(RECIPIENT_TOTAL), (guild_id, user_id))
         return restored, from_milli(rows[0][0]) if rows else Decimal(0)
 
@@ -330,10 +333,19 @@ class PostgresLedger:
 
 
 async def _archive_step(conn: Connection, reset_id: int) -> bool:
-    """Archive up to ARCHIVE_STEP more of a reset's entries; True once it is finished."""
-    guild_id, user_id, up_to_id, done = await conn.fetchrow(
-        "SELECT guild_id, user_id, up_to_id, entries FROM resets WHERE id = $1", reset_id
+    """Archive up to ARCHIVE_STEP more of a reset's entries; True once it is finished. A reset
+    restored meanwhile is finished as it stands: archiving on would take back what the restore
+    brought back, and the two would undo each other for ever."""
+    guild_id, user_id, up_to_id, done, restored_at = await conn.fetchrow(
+        "SELECT guild_id, user_id, up_to_id, entries, restored_at FROM resets WHERE id = $1",
+        reset_id,
     )
+    if restored_at is not None:
+        await conn.execute(
+            "UPDATE resets SET finished_at = COALESCE(finished_at, now()) WHERE id = $1",
+            reset_id,
+        )
+        return True
     status = await conn.execute(
         f"UPDATE ledger SET archived = $1 WHERE id IN (SELECT id FROM ledger"
         f" WHERE guild_id = $2 AND recipient_id = $3 AND {ACTIVE} AND id <= $4"

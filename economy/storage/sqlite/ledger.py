@@ -317,10 +317,19 @@ class SqliteLedger:
 
 
 def _archive_step(conn: sqlite3.Connection, reset_id: int) -> bool:
-    """Archive up to ARCHIVE_STEP more of a reset's entries; True once it is finished."""
-    guild_id, user_id, up_to_id, done = conn.execute(
-        "SELECT guild_id, user_id, up_to_id, entries FROM resets WHERE id = ?", (reset_id,)
+    """Archive up to ARCHIVE_STEP more of a reset's entries; True once it is finished. A reset
+    restored meanwhile is finished as it stands: archiving on would take back what the restore
+    brought back, and the two would undo each other for ever."""
+    guild_id, user_id, up_to_id, done, restored_at = conn.execute(
+        "SELECT guild_id, user_id, up_to_id, entries, restored_at FROM resets WHERE id = ?",
+        (reset_id,),
     ).fetchone()
+    if restored_at is not None:
+        conn.execute(
+            "UPDATE resets SET finished_at = COALESCE(finished_at, ?) WHERE id = ?",
+            (as_utc().isoformat(), reset_id),
+        )
+        return True
     changed = conn.execute(
         f"UPDATE ledger SET archived = ? WHERE id IN (SELECT id FROM ledger"
         f" WHERE guild_id = ? AND recipient_id = ? AND {ACTIVE} AND id <= ?"
