@@ -17,7 +17,7 @@ from bot.command_ids import mention
 from bot.context import Ask, ask_for
 from bot.permissions import is_manager
 from bot.render import notice
-from bot.respond import reply
+from bot.respond import reply, update
 from bot.translator import localized_description, localized_path
 from bot.tree import MANAGER, PRIVATE, is_server_only
 from bot.views import CallerView
@@ -165,7 +165,7 @@ class HelpView(CallerView):
     async def picked(self, interaction: discord.Interaction[GiftBot], topic: str) -> None:
         """Show `topic`'s commands, keeping the menu to pick another."""
         embed = topic_embed(self.ask, topic, self.lines, self.ids, self.menus)
-        await interaction.response.edit_message(embed=embed, view=self)
+        await update(interaction, embed=embed, view=self)  # also after a deferral
 
 
 class Help(commands.Cog):
