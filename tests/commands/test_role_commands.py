@@ -14,6 +14,7 @@ from tests.support.community import (
     INTEGRATION,
     LAYOUT,
     NO_MANAGE_ROLES,
+    POSTS,
     TOP_GIFTER,
     TOP_RECEIVER,
     WHALE,
@@ -173,3 +174,34 @@ async def test_a_threshold_role_that_cannot_be_given_says_why_once(
         await offline.command("tally roles remove", {"role": WHALE}, user=MANAGER, guild=GUILD)
     )
     assert await offline.bot.storage.community.threshold_roles(GUILD.id) == []
+
+
+async def test_stopping_posts_or_top_roles_keeps_the_other_half(offline: OfflineDiscord) -> None:
+    offline.cache_server(GUILD, LAYOUT)
+    community = offline.bot.storage.community
+
+    async def stop(path: str) -> list:
+        return await offline.command(path, {"period": "weekly"}, user=MANAGER, guild=GUILD)
+
+    assert "no weekly post to stop" in refusal(await stop("tally posts stop"))
+    assert "no weekly top roles to stop" in refusal(await stop("tally roles top"))
+    public_notice(
+        await offline.command(
+            "tally posts set", {"period": "weekly", "channel": POSTS}, user=MANAGER, guild=GUILD
+        )
+    )
+    public_notice(await top_roles(offline, gifter=TOP_GIFTER))
+    assert public_notice(await stop("tally posts stop"))["title"] == "Weekly posts stopped"
+    [kept] = await community.schedules(GUILD.id)
+    assert (kept.channel_id, kept.gifter_role_id) == (None, TOP_GIFTER.id)  # roles rotate on
+    assert "no weekly post to stop" in refusal(await stop("tally posts stop"))
+    public_notice(
+        await offline.command(
+            "tally posts set", {"period": "weekly", "channel": POSTS}, user=MANAGER, guild=GUILD
+        )
+    )
+    assert public_notice(await stop("tally roles top"))["title"] == "Weekly top roles stopped"
+    [kept] = await community.schedules(GUILD.id)
+    assert (kept.channel_id, kept.role_ids) == (POSTS.id, ())  # the posts go on
+    assert public_notice(await stop("tally posts stop"))["title"] == "Weekly posts stopped"
+    assert await community.schedules(GUILD.id) == []  # nothing left: no schedule
