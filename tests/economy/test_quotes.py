@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from economy.catalog import default_catalog
 from economy.comparison import compare_models
+from economy.conversions import converted
 from economy.flow import money_flow
 from economy.money import for_display
 from economy.quotes import exchange_used, gift_quote, payout_parts, payout_quote
@@ -50,9 +51,20 @@ def test_one_amount_keeps_two_significant_digits_under_ten_cents(
 )
 def test_payout_parts_add_up_in_both_currencies(diamonds: int, currency: str, card) -> None:
     quote = payout_quote(diamonds, card, currency)
+    paid = quote.payout
+    rate = converted(D(1), "USD", currency, card).amount
+    exact = {
+        "USD": (paid.gross_usd, paid.cut_usd),
+        currency: (paid.gross_usd * rate, paid.cut_usd * rate),
+    }
     for shown in (quote.parts.usd, quote.parts.beside):
-        if shown is not None:
-            assert shown.gross.value == shown.cut.value + shown.net.value
+        if shown is None:
+            continue
+        assert shown.gross.value == shown.cut.value + shown.net.value
+        gross, cut = exact[shown.currency]
+        for part, value in ((shown.gross, gross), (shown.cut, cut), (shown.net, gross - cut)):
+            step = D(1).scaleb(part.value.as_tuple().exponent)  # the last digit shown
+            assert abs(part.value - value) <= step, (shown.currency, part, value)
     assert (quote.parts.beside is None) == (currency == "USD")
 
 
