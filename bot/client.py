@@ -25,6 +25,7 @@ from bot.services import Services
 from bot.translator import CatalogTranslator
 from bot.tree import GiftTree
 from economy.profiles import Profiles
+from economy.purchase import prepare_stores
 from economy.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -149,11 +150,14 @@ class GiftBot(Bot):
             gc.freeze()
 
     async def on_ready(self) -> None:
-        """Once connected, start the card worker (it reads the fonts before the first card
-        anyone asks for); the bot answers in text if it cannot."""
+        """Once connected, do the stores' one-off purchase planning in a thread and start the
+        card worker (it reads the fonts before the first card anyone asks for); the bot
+        answers in text if it cannot."""
         if self._cards_started:
             return
         self._cards_started = True
+        stores = {store for card in self.profiles.presets.values() for store in card.stores}
+        await asyncio.to_thread(prepare_stores, stores)  # purchase plans: not on the loop
         try:
             await warm_up()
         except (CardWorkerError, OSError) as error:

@@ -30,7 +30,7 @@ store. Per request, each candidate's number of b* and custom amount follow in cl
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 from functools import lru_cache
@@ -113,10 +113,11 @@ def cheapest_purchase(coins: int, store: Store) -> Purchase:
         return _purchase(n, store, plan, *_best(n, plan))
 
 
-def prepare(store: Store) -> None:
-    """Do a store's one-off planning work now (about 0.1 s for the US app, once per store),
-    e.g. in a thread at start-up, so that no request pays for it on the event loop."""
-    _plan(store)
+def prepare_stores(stores: Iterable[Store]) -> None:
+    """Do the stores' one-off planning work now (about 0.04 s for the US app, once per store),
+    in a thread at start-up, so that no request pays for it on the event loop."""
+    for store in stores:
+        _plan(store)
 
 
 def check_coins(coins: object) -> int:

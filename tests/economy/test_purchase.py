@@ -22,7 +22,7 @@ from economy.purchase import (
     TooFewPacks,
     cheapest_purchase,
     plan_purchase,
-    prepare,
+    prepare_stores,
 )
 from economy.rates import Bundle, CoinPrice, Store, default_presets
 
@@ -328,7 +328,7 @@ def test_custom_limits_that_cannot_split_a_large_amount_are_refused() -> None:
 
 def test_prepared_stores_plan_the_same() -> None:
     store = STORES["app/ID"].model_copy(update={"note": "a copy: planned from scratch"})
-    prepare(store)
+    prepare_stores([store])
     assert cheapest_purchase(1500, store) == cheapest_purchase(1500, STORES["app/ID"])
     # 1,400 + 2 x 70 (Rp374.000) beats 1,400 + 350 (Rp425.000): one purchase fewer saves
     # Rp51.000, more than the Rp17.000 a purchase is worth
