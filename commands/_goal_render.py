@@ -3,21 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import discord
-from babel.dates import format_date
 
 from bot.cards import Progress
 from bot.context import Ask
 from bot.render import progress_bar
-from economy.money import babel_locale
 from economy.tally_goals import GoalProgress
-
-
-def day(ask: Ask, when: date) -> str:
-    """A date the reader's way (`Dec 31, 2026`, `31 Des 2026`)."""
-    return str(format_date(when, format="medium", locale=babel_locale(ask.locale)))
 
 
 def goal_title(ask: Ask, progress: GoalProgress) -> str:
@@ -55,12 +46,12 @@ def goal_status(ask: Ask, progress: GoalProgress) -> str:
     if due is not None and days is not None:
         if days > 0:
             parts.append(
-                ask.t("goal.due_in", plural=days, date=day(ask, due), days=ask.number(days))
+                ask.t("goal.due_in", plural=days, date=ask.date(due), days=ask.number(days))
             )
         elif days == 0:
             parts.append(ask.t("goal.due_today"))
         else:
-            parts.append(ask.t("goal.due_passed", date=day(ask, due)))
+            parts.append(ask.t("goal.due_passed", date=ask.date(due)))
     return " · ".join(parts)
 
 

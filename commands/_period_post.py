@@ -14,12 +14,11 @@ from datetime import datetime, timedelta
 import discord
 from babel.dates import format_date
 
-from bot.access import Problem, channel_mention, channel_problems, describe, encode, refused
+from bot.access import Problem, channel_problems, describe, encode, refused
 from bot.cards import render_leaderboard_async
 from bot.client import GiftBot
 from bot.context import Ask, ask_for_server
 from bot.render import answer, notice
-from commands._goal_render import day
 from commands._roles import Rotation, rotate_roles
 from commands._tally_cards import board_card, people_pictures, picture, show_in
 from commands._tally_render import board_label, board_line, entry_what, gifter_label, mention
@@ -35,7 +34,7 @@ def period_name(ask: Ask, key: str) -> str:
     if key.startswith("M"):
         return str(format_date(start, format="LLLL y", locale=babel_locale(ask.locale)))
     last = (period_end(key) - timedelta(days=1)).date()
-    return f"{day(ask, start)} – {day(ask, last)}"
+    return f"{ask.date(start)} – {ask.date(last)}"
 
 
 def board_lines(ask: Ask, rows: tuple[LeaderboardRow, ...], by: By) -> str:
@@ -178,7 +177,3 @@ async def close_due_periods(bot: GiftBot, now: datetime | None = None) -> list[s
         except Exception:
             log.exception("Closing %s of server %s failed", due.period_key, due.guild_id)
     return outcomes
-
-
-def channel_text(channel_id: int | None) -> str:
-    return channel_mention(channel_id) if channel_id is not None else "-"
