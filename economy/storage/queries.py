@@ -356,14 +356,6 @@ def autocomplete_terms(typed: str, limit: int) -> tuple[str, str, int]:
     return key, f"%{pattern}%", max(1, min(limit, AUTOCOMPLETE_CHOICES))
 
 
-def unique_names(rows: Iterable[Row], limit: int) -> list[str]:
-    """The first column of `rows`, each name once, in order, at most `limit`."""
-    seen: dict[str, None] = {}
-    for (name,) in rows:
-        seen.setdefault(name)
-    return list(seen)[:limit]
-
-
 def newest_valid_rates(rows: Iterable[Row]) -> StoredReferenceRates | None:
     """The first NEWEST_REFERENCE_RATES row that still reads as valid rates (others are
     logged and skipped)."""

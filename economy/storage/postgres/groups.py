@@ -28,7 +28,6 @@ from economy.storage.queries import (
     autocomplete_terms,
     group_from,
     numbered,
-    unique_names,
 )
 from economy.storage.records import Group, MemberTotal
 
@@ -160,7 +159,7 @@ class PostgresGroups:
             " ORDER BY later, name_key LIMIT $4",
             (guild_id, key, contains, limit),
         )
-        return unique_names(rows, limit)
+        return [name for (name,) in rows]  # disjoint branches, unique keys, LIMIT in SQL
 
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None

@@ -71,7 +71,7 @@ def _prepare(
     db = sqlite3.connect(file, isolation_level=None, timeout=busy_timeout_ms / 1000)
     try:
         check_version(db, file, plan)  # a newer file is left exactly as it is
-        configure(db, busy_timeout_ms, writer=True)
+        configure(db, busy_timeout_ms)
         migrate(db, file, plan)
     finally:
         db.close()

@@ -77,18 +77,16 @@ def refusal(exc: sqlite3.Error) -> Exception:
     return storage_error(exc)
 
 
-def configure(db: sqlite3.Connection, busy_timeout_ms: int, *, writer: bool) -> None:
-    """PRAGMAs of every connection: busy timeout, foreign keys, durability, WAL."""
+def configure(db: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """PRAGMAs of a writing connection: busy timeout, foreign keys, durability, WAL (the
+    reader's are in `connect_reader`)."""
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA cache_size = -16384")
-    if writer:
-        (mode,) = db.execute("PRAGMA journal_mode = WAL").fetchone()
-        if str(mode).lower() != "wal":
-            raise StorageError(f"cannot use WAL journal mode (got {mode!r})")
-    else:
-        db.execute("PRAGMA query_only = ON")
+    (mode,) = db.execute("PRAGMA journal_mode = WAL").fetchone()
+    if str(mode).lower() != "wal":
+        raise StorageError(f"cannot use WAL journal mode (got {mode!r})")
 
 
 @dataclass(frozen=True)
@@ -185,7 +183,7 @@ class Writer:
             check_same_thread=False,
         )
         try:
-            configure(db, self._busy_timeout_ms, writer=True)
+            configure(db, self._busy_timeout_ms)
         except BaseException:
             db.close()
             raise

@@ -22,7 +22,7 @@ from economy.storage.groups import Decision, JoinRequest
 from economy.storage.ledger import from_milli
 from economy.storage.periods import Period, as_utc, period_key
 from economy.storage.queries import GROUP_COLUMNS as _GROUP_COLUMNS
-from economy.storage.queries import GROUP_MEMBERS, autocomplete_terms, unique_names
+from economy.storage.queries import GROUP_MEMBERS, autocomplete_terms
 from economy.storage.queries import group_from as _group
 from economy.storage.records import Group, MemberTotal
 from economy.storage.sqlite.connection import Database
@@ -162,7 +162,7 @@ class SqliteGroups:
         rows = await self._db.read(
             GROUP_NAMES, (guild_id, key, key, guild_id, contains, key, key, limit)
         )
-        return unique_names(rows, limit)
+        return [name for (name,) in rows]  # disjoint branches, unique keys, LIMIT in SQL
 
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
