@@ -36,6 +36,7 @@ from economy.gift_names import (
     named_keys,
     word_suffixes,
 )
+from economy.limits import AUTOCOMPLETE_CHOICES, MAX_QUERY_LENGTH
 from economy.ranked_keys import RankedKeys
 from economy.text import normalise
 
@@ -51,8 +52,6 @@ __all__ = [
 ]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "gifts.json"
-SEARCH_LIMIT = 25  # Discord shows at most 25 autocomplete choices
-MAX_QUERY_CHARS = 100  # Discord's longest option value; longer input is cut before matching
 MAX_KEY_CHARS = 48  # fuzzy matching sees at most this much (about twice the longest real key)
 FUZZY_ACCEPT = 85.0  # resolve(): a closest match must score at least this ...
 FUZZY_MARGIN = 5.0  # ... and beat the next gift by this much
@@ -225,7 +224,7 @@ class Catalog:
         name that is no gift's gives the clearly closest gift, marked `MatchKind.CLOSEST`.
         Raises `UnknownGift` with candidates when no gift is clearly meant.
         """
-        shown = query[:MAX_QUERY_CHARS]
+        shown = query[:MAX_QUERY_LENGTH]
         key = normalise(shown)
         hit = self._hits.get(key)
         if hit is not None:
@@ -262,14 +261,14 @@ class Catalog:
         found = [g for g in gifts if g is not gift and normalise(g.shared_name) == key]
         return tuple(sorted(found, key=lambda g: (g.coins, g.name.casefold())))
 
-    def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[Gift]:
+    def search(self, query: str, limit: int = AUTOCOMPLETE_CHOICES) -> list[Gift]:
         """Autocomplete, best first: exact (and gifts sharing that name), prefix, word prefix,
         substring, then typo matches.
 
         Never more than `limit` (itself clamped to 25); an empty query gives the featured gifts.
         """
-        limit = max(0, min(limit, SEARCH_LIMIT))
-        key = normalise(query[:MAX_QUERY_CHARS])
+        limit = max(0, min(limit, AUTOCOMPLETE_CHOICES))
+        key = normalise(query[:MAX_QUERY_LENGTH])
         if not key:
             return list(self._first_page[:limit])
         found: dict[str, Gift] = {}

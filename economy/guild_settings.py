@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from economy.catalog import Catalog, Gift
 from economy.errors import EconomyError, Label, NotFound, Quantity, Span, Unit
 from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
-from economy.money import SUPPORTED_CURRENCIES
 from economy.names import clean_name
 from economy.profiles import Profile, build_profile, custom_gift
 from economy.rates import VIEW_FIGURES, RateCard
@@ -48,7 +47,6 @@ OTHER_BOUND: Mapping[str, str] = {
     for other, (other_program, _) in VIEW_FIGURES.items()
     if other_program == program and other != name
 }
-FX_CURRENCIES = tuple(code for code in SUPPORTED_CURRENCIES if code != "USD")
 FX_SPREAD = Decimal(5)  # an exchange rate may be set within 1/5 .. 5x the shipped one
 FX_CEILING = Decimal(10) ** 9  # the limit for a currency that ships without a rate
 

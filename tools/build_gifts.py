@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from economy.limits import AUTOCOMPLETE_CHOICES
 from economy.text import normalise
 from tools.gift_drafts import (
     Draft,
@@ -48,7 +49,7 @@ from tools.gift_sources import (
 )
 
 CATALOG_PATH = ROOT / "economy" / "data" / "gifts.json"
-MAX_FEATURED = 25  # Discord shows at most 25 autocomplete choices
+MAX_FEATURED = AUTOCOMPLETE_CHOICES  # featured gifts fill the first autocomplete page
 
 RULES = (
     "Coins are what a viewer pays for one gift. Each gift is one TikTok gift id (some gifts "

@@ -11,7 +11,6 @@ from economy.catalog import default_catalog
 from economy.errors import AlreadyExists, EconomyError, InvalidValue, Label, NotFound, Quantity
 from economy.guild_settings import (
     BOUNDS,
-    FX_CURRENCIES,
     FX_SPREAD,
     OTHER_BOUND,
     PERCENT_FIGURES,
@@ -42,7 +41,13 @@ from economy.guild_settings import (
 )
 from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
 from economy.profiles import custom_gift
-from economy.rates import DEFAULT_PRESET, OVERRIDABLE_FIGURES, RateCard, default_presets
+from economy.rates import (
+    DEFAULT_PRESET,
+    FX_CURRENCIES,
+    OVERRIDABLE_FIGURES,
+    RateCard,
+    default_presets,
+)
 from economy.storage import GuildSettings
 
 D = Decimal
