@@ -14,7 +14,8 @@ transaction on its own sqlite3 connection:
 
 A crash anywhere rolls all of it back, trigger included. On PostgreSQL (`add_postgres`) the
 same rows go in by COPY with the totals trigger disabled inside the transaction, the totals
-by COPY into temporary tables and one additive upsert each, then VACUUM ANALYZE. The
+by COPY into temporary tables and one additive upsert each (the rank-bucket triggers off too,
+the server's buckets recounted after), then VACUUM ANALYZE. The
 benchmark then compares the totals with the ledger (`verify` up to 100k rows, `spot_check`
 of members' sums above that). `fill_ledger(storage, ...)` picks the way for the storage.
 
@@ -41,6 +42,7 @@ from economy.catalog import default_catalog
 from economy.conversions import diamonds_for
 from economy.rates import default_presets
 from economy.storage import SqliteStorage, Storage, period_keys
+from economy.storage.postgres.rank_counts import rebuild_rank_counts, set_rank_triggers
 from economy.storage.queries import numbered
 
 Key = tuple[int, str, str]  # (user, month key, week key)
@@ -233,6 +235,7 @@ class Loader:
 
         async with conn.transaction():
             await conn.execute("ALTER TABLE ledger DISABLE TRIGGER ledger_count_new")
+            await set_rank_triggers(conn, enabled=False)
             await conn.copy_records_to_table("ledger", records=rows(), columns=LEDGER_COLUMNS)
             totals = {
                 "received_totals": self._received_totals(received),
@@ -246,6 +249,8 @@ class Loader:
                 await conn.copy_records_to_table(f"load_{table}", records=records)
                 await conn.execute(PG_TOTALS_UPSERT[table])
             await conn.execute("ALTER TABLE ledger ENABLE TRIGGER ledger_count_new")
+            await set_rank_triggers(conn, enabled=True)
+            await rebuild_rank_counts(conn, self.guild_id)
         if settle:
             await vacuum_until_visible(conn)
         return time.perf_counter() - begin
@@ -256,7 +261,9 @@ async def vacuum_until_visible(conn: Any, tries: int = 20) -> None:
     autovacuum leaves a settled database (index-only scans then skip the table). Right after
     a load the transaction is not yet old enough for that, so it is tried again shortly."""
     for _ in range(tries):
-        await conn.execute("VACUUM ANALYZE ledger, received_totals, gifter_totals, gift_totals")
+        await conn.execute(
+            "VACUUM ANALYZE ledger, received_totals, gifter_totals, gift_totals, rank_counts"
+        )
         visible = await conn.fetchval(
             "SELECT bool_and(relallvisible >= relpages) FROM pg_class"
             " WHERE relname IN ('received_totals', 'gifter_totals')"

@@ -51,11 +51,55 @@ ENTRY_COLUMNS = (
     "coins, diamonds_milli, created_at, undone, archived"
 )
 ACTIVE = "undone = 0 AND archived IS NULL"
-# The competition rank of the received_totals row `r` in its server and period.
-_RANK_OF_R = (
-    "1 + (SELECT COUNT(*) FROM received_totals o WHERE o.guild_id = r.guild_id"
-    " AND o.period_key = r.period_key AND o.diamonds_milli > r.diamonds_milli)"
-)
+# Leaderboards: (table, key column, value column); the value is what rows are ranked by.
+BOARDS: dict[str, tuple[str, str, str]] = {
+    "received": ("received_totals", "user_id", "diamonds_milli"),
+    "gifted": ("gifter_totals", "gifter_key", "coins"),
+}
+
+
+def _board(by: By) -> tuple[str, str, str]:
+    if by not in BY_VALUES:
+        raise ValueError(f"by must be one of {BY_VALUES}, got {by!r}")
+    return BOARDS[by]
+
+
+# A rank is 1 + the members in higher rank buckets (rank_counts, kept by the totals triggers)
+# + the few above in one's own bucket: it reads a few hundred bucket rows at most, not everyone
+# above. A bucket is a value kept to its first two digits (12,345 -> 12,000; below 100 the
+# value itself): about 90 a decade, so a bucket holds a small share of any server.
+_ZEROS = "0" * 18
+NO_BUCKET = 9_223_372_036_854_775_807  # above every value: no higher bucket
+
+
+def rank_bucket(value: str) -> str:
+    """SQL for the rank bucket of the integer expression `value` (> 0); the migrations spell
+    the same expression out in the triggers that keep rank_counts."""
+    text = f"CAST({value} AS TEXT)"
+    return (
+        f"CASE WHEN {value} < 100 THEN {value} ELSE CAST(substr({text}, 1, 2)"
+        f" || substr('{_ZEROS}', 1, length({text}) - 2) AS BIGINT) END"
+    )
+
+
+def rank_of(by: By, guild: str, period: str, value: str) -> str:
+    """SQL for the competition rank of `value` (> 0) on board `by` of server `guild` in
+    period `period` (SQL expressions: columns of an outer row)."""
+    table, _, column = _board(by)
+    higher = (
+        f"rank_counts c WHERE c.guild_id = {guild} AND c.board = '{by}'"
+        f" AND c.period_key = {period} AND c.bucket > {rank_bucket(value)}"
+    )
+    return (
+        f"CAST(1 + COALESCE((SELECT SUM(c.members) FROM {higher}), 0)"
+        f" + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = {guild}"
+        f" AND o.period_key = {period} AND o.{column} > {value} AND o.{column} < COALESCE("
+        f"(SELECT MIN(c.bucket) FROM {higher} AND c.members > 0), {NO_BUCKET})) AS BIGINT)"
+    )
+
+
+# The rank of the received_totals row `r` in its server and period.
+_RANK_OF_R = rank_of("received", "r.guild_id", "r.period_key", "r.diamonds_milli")
 RECEIVED = (
     f"SELECT r.diamonds_milli, r.coins, r.entries,"
     f" CASE WHEN r.diamonds_milli > 0 THEN {_RANK_OF_R} END"
@@ -68,8 +112,7 @@ FOLLOW_UPS = (
     " EXISTS (SELECT 1 FROM goals WHERE guild_id = ? AND reached_at IS NULL)"
 )
 # A member's RECEIVED rows of all time, a month and a week in one statement (params: guild,
-# user, month key, week key): ranked all-time only (counting everyone above is linear in the
-# server's size, so the periods /tally show does not rank are not counted).
+# user, month key, week key): ranked all-time only, the one rank /tally show shows.
 RECEIVED_PERIODS = (
     f"SELECT r.period_key, r.diamonds_milli, r.coins, r.entries,"
     f" CASE WHEN r.period_key = 'all' AND r.diamonds_milli > 0 THEN {_RANK_OF_R} END"
@@ -164,6 +207,21 @@ VERIFY_TOTALS: dict[str, str] = {
             FROM gifter_totals WHERE entries > 0 OR coins + diamonds_milli > 0)
         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) AS m)
              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) AS x)""",
+    "rank_counts": f"""
+        WITH expected AS (
+            SELECT guild_id, 'received' AS board, period_key,
+                   {rank_bucket("diamonds_milli")} AS bucket, COUNT(*) AS members
+            FROM received_totals WHERE diamonds_milli > 0
+            GROUP BY guild_id, period_key, {rank_bucket("diamonds_milli")}
+            UNION ALL
+            SELECT guild_id, 'gifted', period_key, {rank_bucket("coins")}, COUNT(*)
+            FROM gifter_totals WHERE coins > 0
+            GROUP BY guild_id, period_key, {rank_bucket("coins")}),
+        stored AS (
+            SELECT guild_id, board, period_key, bucket, SUM(members) FROM rank_counts
+            GROUP BY guild_id, board, period_key, bucket HAVING SUM(members) <> 0)
+        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) AS m)
+             + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) AS x)""",
     "gift_totals": f"""
         WITH expected AS (
             SELECT guild_id, recipient_id, gift_name, SUM(count), SUM(diamonds_milli)
@@ -174,11 +232,6 @@ VERIFY_TOTALS: dict[str, str] = {
             WHERE count > 0 OR diamonds_milli > 0)
         SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) AS m)
              + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) AS x)""",
-}
-# Leaderboards: (table, key column, value column); the value is what rows are ranked by.
-BOARDS: dict[str, tuple[str, str, str]] = {
-    "received": ("received_totals", "user_id", "diamonds_milli"),
-    "gifted": ("gifter_totals", "gifter_key", "coins"),
 }
 
 
@@ -227,12 +280,6 @@ def member_key(user_id: int) -> str:
     return f"{MEMBER_PREFIX}{user_id}"
 
 
-def _board(by: By) -> tuple[str, str, str]:
-    if by not in BY_VALUES:
-        raise ValueError(f"by must be one of {BY_VALUES}, got {by!r}")
-    return BOARDS[by]
-
-
 def leaderboard_sql(by: By) -> str:
     """One page of a board with competition ranks; params from `board_params`."""
     table, key, value = _board(by)
@@ -243,12 +290,12 @@ def leaderboard_sql(by: By) -> str:
         else ""
     )
     gifter_name = ", name" if by == "gifted" else ""
+    rank = rank_of(by, "page.guild_id", "page.period_key", "page.value")
     return (
-        f"WITH page AS (SELECT guild_id, {key} AS key, {value} AS value{gifter_name}"
+        f"WITH page AS (SELECT guild_id, period_key, {key} AS key, {value} AS value{gifter_name}"
         f"  FROM {table} WHERE guild_id = ? AND period_key = ? AND {value} > 0"
         f"  ORDER BY {value} DESC, {key} LIMIT ? OFFSET ?)"
-        f" SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = page.guild_id"
-        f"  AND o.period_key = ? AND o.{value} > page.value), page.key, page.value, {name}"
+        f" SELECT {rank}, page.key, page.value, {name}"
         f" FROM page{seen} ORDER BY page.value DESC, page.key"
     )
 
@@ -256,16 +303,16 @@ def leaderboard_sql(by: By) -> str:
 def rank_sql(by: By) -> str:
     """One person's (rank, key, value) on a board; params (guild, viewer key, period key)."""
     table, key, value = _board(by)
+    rank = rank_of(by, "t.guild_id", "t.period_key", f"t.{value}")
     return (
-        f"SELECT 1 + (SELECT COUNT(*) FROM {table} o WHERE o.guild_id = t.guild_id"
-        f"  AND o.period_key = t.period_key AND o.{value} > t.{value}), t.{key}, t.{value}"
+        f"SELECT {rank}, t.{key}, t.{value}"
         f" FROM {table} t WHERE t.guild_id = ? AND t.{key} = ? AND t.period_key = ?"
         f" AND t.{value} > 0"
     )
 
 
 def board_params(guild_id: int, key: str, limit: int, offset: int) -> tuple[Any, ...]:
-    return (guild_id, key, limit, offset, key)
+    return (guild_id, key, limit, offset)
 
 
 def leaderboard_row(by: By, row: Row) -> LeaderboardRow:

@@ -23,13 +23,14 @@ from economy.storage.errors import StorageError, StorageVersionError
 from economy.storage.postgres import PostgresStorage
 from economy.storage.postgres.connection import FAILURES, Connection, lock, storage_error
 from economy.storage.postgres.migrations import load_migrations
+from economy.storage.postgres.rank_counts import rebuild_rank_counts, set_rank_triggers
 from economy.storage.sqlite.migrations import load_migrations as load_sqlite_migrations
 from economy.storage.urls import redact
 
 # The SQLite schema version each PostgreSQL schema version holds exactly the same data as
 # (PostgreSQL's V001 baseline is SQLite's V001 + V002, its V002 is SQLite's V003). Porting a
 # SQLite migration adds a line.
-SQLITE_VERSION_OF = {1: 2, 2: 3}
+SQLITE_VERSION_OF = {1: 2, 2: 3, 3: 4}
 CHUNK = 5000
 
 
@@ -262,6 +263,7 @@ async def _refuse_non_empty(conn: Connection, target: str) -> None:
 
 async def _copy_tables(conn: Connection, db: sqlite3.Connection, source_id: str | None) -> None:
     await conn.execute(f"ALTER TABLE ledger DISABLE TRIGGER {TOTALS_TRIGGER}")
+    await set_rank_triggers(conn, enabled=False)
     for table in TABLES:
         await conn.copy_records_to_table(
             table.name, records=_source_rows(db, table), columns=list(table.columns)
@@ -272,6 +274,8 @@ async def _copy_tables(conn: Connection, db: sqlite3.Connection, source_id: str 
                 _highest_id(db, table.name) + 1,
             )
     await conn.execute(f"ALTER TABLE ledger ENABLE TRIGGER {TOTALS_TRIGGER}")
+    await set_rank_triggers(conn, enabled=True)
+    await rebuild_rank_counts(conn)
     if source_id:
         await conn.execute(
             "INSERT INTO meta (key, value) VALUES ('copied_from', $1)"
