@@ -145,26 +145,6 @@ class CommunityStore(Protocol):
         """The server's schedules (week first)."""
         ...
 
-    async def save_schedule(
-        self,
-        guild_id: int,
-        kind: PeriodKind,
-        manager_id: int,
-        *,
-        channel_id: int | None,
-        gifter_role_id: int | None,
-        receiver_role_id: int | None,
-        locale: str = "en",
-        now: datetime | None = None,
-    ) -> Schedule:
-        """Set (or replace) a schedule; it is active again and counts from `now`: periods
-        that ended before are never posted."""
-        ...
-
-    async def remove_schedule(self, guild_id: int, kind: PeriodKind) -> Schedule | None:
-        """Stop a schedule; the one removed, or None when there was none."""
-        ...
-
     async def set_schedule_posts(
         self,
         guild_id: int,

@@ -32,19 +32,6 @@ GOAL_COLUMNS = (
 
 SCHEDULES = f"SELECT {SCHEDULE_COLUMNS} FROM period_schedules WHERE guild_id = ? ORDER BY kind DESC"
 SCHEDULE = f"SELECT {SCHEDULE_COLUMNS} FROM period_schedules WHERE guild_id = ? AND kind = ?"
-SAVE_SCHEDULE = (
-    f"INSERT INTO period_schedules (guild_id, kind, channel_id, gifter_role_id,"
-    f" receiver_role_id, manager_id, locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    f" ON CONFLICT (guild_id, kind) DO UPDATE SET channel_id = excluded.channel_id,"
-    f" gifter_role_id = excluded.gifter_role_id,"
-    f" receiver_role_id = excluded.receiver_role_id,"
-    f" manager_id = excluded.manager_id, locale = excluded.locale,"
-    f" created_at = excluded.created_at, status = 'active', failure = NULL"
-    f" RETURNING {SCHEDULE_COLUMNS}"
-)
-REMOVE_SCHEDULE = (
-    f"DELETE FROM period_schedules WHERE guild_id = ? AND kind = ? RETURNING {SCHEDULE_COLUMNS}"
-)
 
 
 def _set_half(half: tuple[str, ...]) -> str:

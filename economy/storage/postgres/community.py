@@ -71,30 +71,6 @@ class PostgresCommunity:
     async def schedules(self, guild_id: int) -> list[Schedule]:
         return [cq.schedule_from(row) for row in await self._read(cq.SCHEDULES, (guild_id,))]
 
-    async def save_schedule(
-        self,
-        guild_id: int,
-        kind: PeriodKind,
-        manager_id: int,
-        *,
-        channel_id: int | None,
-        gifter_role_id: int | None,
-        receiver_role_id: int | None,
-        locale: str = "en",
-        now: datetime | None = None,
-    ) -> Schedule:
-        """Upsert the schedule, active again, counting from `now`."""
-        cq.check_schedule(kind, channel_id, gifter_role_id, receiver_role_id)
-        params = (
-            guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id,
-            locale[:10], as_utc(now),
-        )  # fmt: skip
-        return cq.schedule_from(await self._write_row(cq.SAVE_SCHEDULE, params) or ())
-
-    async def remove_schedule(self, guild_id: int, kind: PeriodKind) -> Schedule | None:
-        row = await self._write_row(cq.REMOVE_SCHEDULE, (guild_id, cq.check_kind(kind)))
-        return cq.schedule_from(row) if row else None
-
     async def set_schedule_posts(
         self,
         guild_id: int,
