@@ -5,20 +5,13 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from economy.storage import CommunityStore, PeriodKind, Schedule, as_utc, period_end, period_key
+from economy.storage import PeriodKind, as_utc, period_end, period_key
 
 PERIOD_CHOICES = [
     app_commands.Choice(name="Weekly (ends Monday 00:00 UTC)", value="weekly"),
     app_commands.Choice(name="Monthly (ends on the 1st, 00:00 UTC)", value="monthly"),
 ]
 KINDS: dict[str, PeriodKind] = {"weekly": "week", "monthly": "month"}
-
-
-async def schedule_of(
-    community: CommunityStore, guild_id: int, kind: PeriodKind
-) -> Schedule | None:
-    """The server's schedule for weeks or months, if it has one."""
-    return next((s for s in await community.schedules(guild_id) if s.kind == kind), None)
 
 
 def next_end(kind: PeriodKind) -> str:

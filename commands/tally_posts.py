@@ -20,7 +20,7 @@ from bot.render import notice
 from bot.respond import reply
 from bot.tree import MANAGER, PRIVATE
 from commands._period_post import close_due_periods
-from commands._schedules import KINDS, PERIOD_CHOICES, next_end, schedule_of
+from commands._schedules import KINDS, PERIOD_CHOICES, next_end
 from commands._subgroups import Subgroup
 from economy.storage import CommunityStore, Schedule, ThresholdRole
 
@@ -97,11 +97,8 @@ class PostCommands(app_commands.Group):
                 problems=Problems(tuple(problems)),
             )
         kind = KINDS[period.value]
-        old = await schedule_of(self.community, guild_id, kind)
-        await self.community.save_schedule(
+        await self.community.set_schedule_posts(
             guild_id, kind, interaction.user.id, channel_id=channel.id,
-            gifter_role_id=old.gifter_role_id if old else None,
-            receiver_role_id=old.receiver_role_id if old else None,
             locale=str(interaction.guild_locale or interaction.locale),
         )  # fmt: skip
         text = ask.t(f"posts.on_{kind}", channel=channel_mention(channel.id), when=next_end(kind))
@@ -120,17 +117,8 @@ class PostCommands(app_commands.Group):
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         kind = KINDS[period.value]
-        old = await schedule_of(self.community, guild_id, kind)
-        if old is None or old.channel_id is None:
+        if not await self.community.stop_schedule_posts(guild_id, kind):  # roles rotate on
             raise UserError(f"posts.none_{kind}")
-        if old.role_ids:  # the roles keep rotating
-            await self.community.save_schedule(
-                guild_id, kind, old.manager_id, channel_id=None,
-                gifter_role_id=old.gifter_role_id, receiver_role_id=old.receiver_role_id,
-                locale=old.locale,
-            )  # fmt: skip
-        else:
-            await self.community.remove_schedule(guild_id, kind)
         await reply(interaction, embed=notice(ask, ask.t(f"posts.off_{kind}")))
 
     @app_commands.command(

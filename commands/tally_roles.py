@@ -17,7 +17,7 @@ from bot.render import notice
 from bot.respond import reply
 from bot.tree import MANAGER
 from commands._options import Amount
-from commands._schedules import KINDS, PERIOD_CHOICES, schedule_of
+from commands._schedules import KINDS, PERIOD_CHOICES
 from commands._subgroups import Subgroup
 from economy.storage import CommunityStore
 
@@ -71,22 +71,13 @@ class RoleCommands(app_commands.Group):
         guild_id = require_guild(interaction)
         check_roles(self.bot, guild_id, [r for r in (gifter, receiver) if r is not None])
         kind = KINDS[period.value]
-        old = await schedule_of(self.community, guild_id, kind)
-        channel_id = old.channel_id if old else None
         if gifter is None and receiver is None:
-            if old is None or not old.role_ids:
+            if not await self.community.stop_schedule_roles(guild_id, kind):  # posts go on
                 raise UserError(f"roles.none_{kind}")
-            if channel_id is None:
-                await self.community.remove_schedule(guild_id, kind)
-            else:
-                await self.community.save_schedule(
-                    guild_id, kind, old.manager_id, channel_id=channel_id, gifter_role_id=None,
-                    receiver_role_id=None, locale=old.locale,
-                )  # fmt: skip
             await reply(interaction, embed=notice(ask, ask.t(f"roles.top_off_{kind}")))
             return
-        await self.community.save_schedule(
-            guild_id, kind, interaction.user.id, channel_id=channel_id,
+        await self.community.set_schedule_roles(
+            guild_id, kind, interaction.user.id,
             gifter_role_id=gifter.id if gifter else None,
             receiver_role_id=receiver.id if receiver else None,
             locale=str(interaction.guild_locale or interaction.locale),

@@ -145,24 +145,50 @@ class CommunityStore(Protocol):
         """The server's schedules (week first)."""
         ...
 
-    async def save_schedule(
+    async def set_schedule_posts(
         self,
         guild_id: int,
         kind: PeriodKind,
         manager_id: int,
         *,
-        channel_id: int | None,
+        channel_id: int,
+        locale: str = "en",
+        now: datetime | None = None,
+    ) -> Schedule:
+        """Post each period's leaderboard in `channel_id` (replacing the channel) and leave
+        the roles as they are, in one write. The schedule (made when there is none) is the
+        manager's, active again and counts from `now`: periods that ended before are never
+        posted, nor their roles rotated. The schedule after the write."""
+        ...
+
+    async def stop_schedule_posts(
+        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
+    ) -> bool:
+        """Stop the posts and leave the roles as they are, in one write: a schedule with no
+        roles goes; one with roles is active again and counts from `now` (its manager and
+        locale stay). False when the schedule had no posts to stop."""
+        ...
+
+    async def set_schedule_roles(
+        self,
+        guild_id: int,
+        kind: PeriodKind,
+        manager_id: int,
+        *,
         gifter_role_id: int | None,
         receiver_role_id: int | None,
         locale: str = "en",
         now: datetime | None = None,
     ) -> Schedule:
-        """Set (or replace) a schedule; it is active again and counts from `now`: periods
-        that ended before are never posted."""
+        """Rotate these roles (at least one; both replaced) and leave the posts as they are,
+        in one write; otherwise as `set_schedule_posts`. The schedule after the write."""
         ...
 
-    async def remove_schedule(self, guild_id: int, kind: PeriodKind) -> Schedule | None:
-        """Stop a schedule; the one removed, or None when there was none."""
+    async def stop_schedule_roles(
+        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
+    ) -> bool:
+        """Stop rotating roles and leave the posts as they are; otherwise as
+        `stop_schedule_posts`. False when the schedule had no roles to stop."""
         ...
 
     async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:

@@ -32,19 +32,51 @@ GOAL_COLUMNS = (
 
 SCHEDULES = f"SELECT {SCHEDULE_COLUMNS} FROM period_schedules WHERE guild_id = ? ORDER BY kind DESC"
 SCHEDULE = f"SELECT {SCHEDULE_COLUMNS} FROM period_schedules WHERE guild_id = ? AND kind = ?"
-SAVE_SCHEDULE = (
-    f"INSERT INTO period_schedules (guild_id, kind, channel_id, gifter_role_id,"
-    f" receiver_role_id, manager_id, locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    f" ON CONFLICT (guild_id, kind) DO UPDATE SET channel_id = excluded.channel_id,"
-    f" gifter_role_id = excluded.gifter_role_id,"
-    f" receiver_role_id = excluded.receiver_role_id,"
-    f" manager_id = excluded.manager_id, locale = excluded.locale,"
-    f" created_at = excluded.created_at, status = 'active', failure = NULL"
-    f" RETURNING {SCHEDULE_COLUMNS}"
-)
-REMOVE_SCHEDULE = (
-    f"DELETE FROM period_schedules WHERE guild_id = ? AND kind = ? RETURNING {SCHEDULE_COLUMNS}"
-)
+
+
+def _set_half(half: tuple[str, ...]) -> str:
+    """The write setting one half of a schedule (params: guild, kind, the half's ids, manager,
+    locale, now) and never the other: a new schedule starts with the other half empty. The
+    schedule is active again and counts from now; the row after the write comes back."""
+    columns = ", ".join(half)
+    marks = ", ".join("?" for _ in half)
+    updates = "".join(f" {column} = excluded.{column}," for column in half)
+    return (
+        f"INSERT INTO period_schedules (guild_id, kind, {columns}, manager_id, locale,"
+        f" created_at) VALUES (?, ?, {marks}, ?, ?, ?) ON CONFLICT (guild_id, kind) DO UPDATE"
+        f" SET{updates} manager_id = excluded.manager_id, locale = excluded.locale,"
+        f" created_at = excluded.created_at, status = 'active', failure = NULL"
+        f" RETURNING {SCHEDULE_COLUMNS}"
+    )
+
+
+def _stop_half(half: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, str]:
+    """The two statements stopping one half, run in this order in one transaction: the row
+    goes when the other half is empty (params: guild, kind), else the half is emptied and the
+    schedule is active again, counting from now (params: now, guild, kind); manager and locale
+    stay. Each returns a row only when the half was set. Emptying first could break the rule
+    that a schedule has a channel or a role (the table's CHECK)."""
+    held = " OR ".join(f"{column} IS NOT NULL" for column in half)
+    other_empty = " AND ".join(f"{column} IS NULL" for column in other)
+    emptied = ", ".join(f"{column} = NULL" for column in half)
+    where = f"guild_id = ? AND kind = ? AND ({held})"
+    return (
+        f"DELETE FROM period_schedules WHERE {where} AND {other_empty} RETURNING kind",
+        f"UPDATE period_schedules SET {emptied}, created_at = ?, status = 'active',"
+        f" failure = NULL WHERE {where} RETURNING kind",
+    )
+
+
+# A schedule's two halves: the post channel (/tally posts) and the rotated top roles (/tally
+# roles top). Each is set and stopped by writes that never touch the other half, so two
+# managers changing one each at the same moment keep both changes.
+POSTS_HALF = ("channel_id",)
+ROLES_HALF = ("gifter_role_id", "receiver_role_id")
+SET_SCHEDULE_POSTS = _set_half(POSTS_HALF)
+SET_SCHEDULE_ROLES = _set_half(ROLES_HALF)
+STOP_SCHEDULE_POSTS = _stop_half(POSTS_HALF, ROLES_HALF)
+STOP_SCHEDULE_ROLES = _stop_half(ROLES_HALF, POSTS_HALF)
+
 # Params: (week's end, month's end, week key, month key, lease cutoff, limit). Each moment is
 # compared with created_at directly (inside the CASE), so PostgreSQL knows its type.
 DUE = (
@@ -167,6 +199,14 @@ def check_schedule(kind: PeriodKind, *targets: int | None) -> None:
     check_kind(kind)
     if all(target is None for target in targets):
         raise InvalidValue("schedule", "needs a channel or a role")
+
+
+def half_params(
+    guild_id: int, kind: PeriodKind, ids: tuple[int | None, ...], manager_id: int, locale: str
+) -> tuple[Any, ...]:
+    """A half's set params but the moment: guild, kind, the half's ids, manager, locale."""
+    check_schedule(kind, *ids)
+    return (guild_id, kind, *ids, manager_id, locale[:10])
 
 
 def check_goal_amount(amount: Decimal) -> None:

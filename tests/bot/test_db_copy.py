@@ -84,12 +84,12 @@ async def fill_community(storage: Storage) -> None:
     """Schedules with a finished and an unfinished claim, rotated roles held, threshold roles
     given and failed, goals of members and a group (one reached, one cleared)."""
     community = storage.community
-    await community.save_schedule(
-        G, "week", 5, channel_id=500, gifter_role_id=601, receiver_role_id=602, locale="pt-BR",
-        now=SET_AT,
-    )  # fmt: skip
-    await community.save_schedule(
-        G, "month", 5, channel_id=None, gifter_role_id=603, receiver_role_id=None, now=SET_AT
+    await community.set_schedule_posts(G, "week", 5, channel_id=500, locale="pt-BR", now=SET_AT)
+    await community.set_schedule_roles(
+        G, "week", 5, gifter_role_id=601, receiver_role_id=602, locale="pt-BR", now=SET_AT
+    )
+    await community.set_schedule_roles(
+        G, "month", 5, gifter_role_id=603, receiver_role_id=None, now=SET_AT
     )
     await community.claim_period(G, "week", "W2026-46", NOW)
     await community.finish_period(

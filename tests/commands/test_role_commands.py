@@ -4,9 +4,11 @@ Roles, a role below its own) is said exactly, up front and when Discord refuses.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bot.offline import OfflineDiscord
+from bot.ratelimit import WriteLimiter
 from commands._period_post import close_due_periods
 from economy.storage import Gifter, as_utc, period_end, period_key, period_start
 from tests.support.community import (
@@ -205,3 +207,48 @@ async def test_stopping_posts_or_top_roles_keeps_the_other_half(offline: Offline
     assert (kept.channel_id, kept.role_ids) == (POSTS.id, ())  # the posts go on
     assert public_notice(await stop("tally posts stop"))["title"] == "Weekly posts stopped"
     assert await community.schedules(GUILD.id) == []  # nothing left: no schedule
+
+
+async def test_posts_and_top_roles_changed_at_the_same_moment_both_hold(
+    offline: OfflineDiscord,
+) -> None:
+    offline.cache_server(GUILD, LAYOUT)
+    offline.bot.write_limiter = WriteLimiter(burst=10**9)
+    weekly = {"period": "weekly"}
+    posts = ("tally posts set", {**weekly, "channel": POSTS})
+    both_roles = ("tally roles top", {**weekly, "gifter": TOP_GIFTER, "receiver": TOP_RECEIVER})
+
+    async def at_once(*commands: tuple[str, dict]) -> list[str]:
+        """Commands arriving together, as from two managers; the titles of their answers."""
+        answers = await asyncio.gather(
+            *(
+                offline.command(path, options, user=MANAGER, guild=GUILD)
+                for path, options in commands
+            )
+        )
+        return [public_notice(answer)["title"] for answer in answers]
+
+    async def shown() -> list[str]:
+        """The weekly schedule as /tally posts show gives it: channel, then roles."""
+        show = await offline.command("tally posts show", {}, user=MANAGER, guild=GUILD)
+        return field(embed_of(only_reply(show)), "Weekly").split("\n")[:2]
+
+    gifter, receiver = f"<@&{TOP_GIFTER.id}>", f"<@&{TOP_RECEIVER.id}>"
+    await at_once(posts, both_roles)
+    assert await shown() == [
+        f"Posts in: <#{POSTS.id}>", f"Top gifter role: {gifter} · top receiver role: {receiver}",
+    ]  # fmt: skip
+    await at_once(
+        ("tally posts stop", weekly), ("tally roles top", {**weekly, "gifter": TOP_GIFTER})
+    )
+    assert await shown() == ["Posts in: -", f"Top gifter role: {gifter} · top receiver role: -"]
+    await at_once(("tally roles top", weekly), posts)  # roles stopped as posts start again
+    assert await shown() == [
+        f"Posts in: <#{POSTS.id}>",
+        "Top gifter role: - · top receiver role: -",
+    ]
+    await at_once(both_roles)
+    stopped = await at_once(("tally posts stop", weekly), ("tally roles top", weekly))
+    assert stopped == ["Weekly posts stopped", "Weekly top roles stopped"]
+    show = await offline.command("tally posts show", {}, user=MANAGER, guild=GUILD)
+    assert embed_of(only_reply(show))["description"].startswith("No posts or roles yet")

@@ -13,6 +13,7 @@ from economy.limits import MAX_THRESHOLD_ROLES, POST_NEWCOMERS
 from economy.storage import (
     Gifter,
     GoalTarget,
+    Schedule,
     Storage,
     period_end,
     period_start,
@@ -35,10 +36,20 @@ async def add(store: Storage, recipient: int, diamonds: int, *, gifter=None, now
 
 
 async def weekly(store: Storage, now=WEEK_47, **roles: int | None):
-    return await store.community.save_schedule(
-        G1, "week", MANAGER, channel_id=CHANNEL, gifter_role_id=roles.get("gifter"),
+    """Posts in CHANNEL each week, and the `gifter` and `receiver` roles if given."""
+    schedule = await store.community.set_schedule_posts(
+        G1, "week", MANAGER, channel_id=CHANNEL, now=now
+    )
+    if not roles:
+        return schedule
+    return await store.community.set_schedule_roles(
+        G1, "week", MANAGER, gifter_role_id=roles.get("gifter"),
         receiver_role_id=roles.get("receiver"), now=now,
     )  # fmt: skip
+
+
+def halves(schedule: Schedule) -> tuple[int | None, int | None, int | None]:
+    return schedule.channel_id, schedule.gifter_role_id, schedule.receiver_role_id
 
 
 # -- periods ---------------------------------------------------------------------------------
@@ -61,8 +72,8 @@ def test_weeks_and_months_begin_and_end_in_utc_across_years() -> None:
 
 async def test_a_schedule_is_due_once_its_first_period_ends(storage: Storage) -> None:
     with pytest.raises(InvalidValue):
-        await storage.community.save_schedule(
-            G1, "week", MANAGER, channel_id=None, gifter_role_id=None, receiver_role_id=None
+        await storage.community.set_schedule_roles(
+            G1, "week", MANAGER, gifter_role_id=None, receiver_role_id=None
         )
     schedule = await weekly(storage)
     assert (schedule.channel_id, schedule.status) == (CHANNEL, "active")
@@ -182,10 +193,112 @@ async def test_finishing_records_holders_and_a_failure_stops_the_schedule(
         "missing: Send Messages in the channel",
     )
     assert await storage.community.due_periods(next_week + timedelta(days=7)) == []
-    again = await weekly(storage, now=next_week)  # a manager sets it again
+    again = await weekly(storage, now=next_week)  # a manager sets the posts again
     assert (again.status, again.failure) == ("active", None)
-    assert await storage.community.remove_schedule(G1, "week") == again
-    assert await storage.community.schedules(G1) == []
+    assert halves(again) == (CHANNEL, GIFTER_ROLE, RECEIVER_ROLE)  # the roles are kept
+    assert await storage.community.schedules(G1) == [again]
+
+
+async def test_posts_and_roles_are_set_and_stopped_without_touching_each_other(
+    storage: Storage,
+) -> None:
+    community = storage.community
+    later = WEEK_47 + timedelta(hours=1)
+    assert not await community.stop_schedule_posts(G1, "week")  # nothing to stop
+    assert not await community.stop_schedule_roles(G1, "week")
+    roles = await community.set_schedule_roles(
+        G1, "week", 7, gifter_role_id=GIFTER_ROLE, receiver_role_id=None, locale="fr", now=WEEK_47
+    )
+    assert (halves(roles), roles.manager_id, roles.locale) == ((None, GIFTER_ROLE, None), 7, "fr")
+    both = await community.set_schedule_posts(
+        G1, "week", MANAGER, channel_id=CHANNEL, locale="pt-BR", now=later
+    )
+    assert halves(both) == (CHANNEL, GIFTER_ROLE, None)  # the roles stay
+    assert (both.manager_id, both.locale, both.created_at) == (MANAGER, "pt-BR", later)
+    both = await community.set_schedule_roles(
+        G1, "week", MANAGER, gifter_role_id=None, receiver_role_id=RECEIVER_ROLE, now=later
+    )
+    assert halves(both) == (CHANNEL, None, RECEIVER_ROLE)  # roles replaced, the channel stays
+
+    assert await community.stop_schedule_posts(G1, "week", now=WEEK_48)
+    [kept] = await community.schedules(G1)
+    assert halves(kept) == (None, None, RECEIVER_ROLE)  # the roles rotate on
+    assert (kept.manager_id, kept.created_at) == (MANAGER, WEEK_48)
+    assert not await community.stop_schedule_posts(G1, "week")  # already stopped
+    assert await community.schedules(G1) == [kept]
+    assert await community.stop_schedule_roles(G1, "week")
+    assert await community.schedules(G1) == []  # neither half: no schedule
+
+    await weekly(storage, gifter=GIFTER_ROLE)
+    assert await community.stop_schedule_roles(G1, "week")
+    [kept] = await community.schedules(G1)
+    assert halves(kept) == (CHANNEL, None, None)  # the posts go on
+    assert not await community.stop_schedule_roles(G1, "week")
+    assert await community.stop_schedule_posts(G1, "week")
+    assert await community.schedules(G1) == []
+
+
+async def test_stopping_the_failed_half_lets_the_other_go_on(storage: Storage) -> None:
+    await weekly(storage, gifter=GIFTER_ROLE)
+    await storage.community.claim_period(G1, "week", "W2026-47", WEEK_48)
+    await storage.community.finish_period(
+        G1, "week", "W2026-47", outcome="failed", failure="missing: Send Messages in the channel"
+    )
+    next_week = WEEK_48 + timedelta(days=7)
+    assert await storage.community.due_periods(next_week) == []  # paused
+    assert await storage.community.stop_schedule_posts(G1, "week", now=WEEK_48)
+    [schedule] = await storage.community.schedules(G1)
+    assert (schedule.status, schedule.failure, schedule.role_ids) == (
+        "active",
+        None,
+        (GIFTER_ROLE,),
+    )
+    [due] = await storage.community.due_periods(next_week)  # the roles rotate again
+    assert due.period_key == "W2026-48"
+
+
+async def test_managers_changing_posts_and_roles_at_once_keep_both_changes(
+    backend: Backend,
+) -> None:
+    first = await backend.open()  # two processes on one database
+    second = await backend.open()
+    guilds = range(1000, 1012)
+    community = first.community
+
+    async def each_server(*writes) -> None:
+        await asyncio.gather(*(write(g) for g in guilds for write in writes))
+
+    async def schedules() -> set[tuple[int | None, int | None, int | None]]:
+        return {halves(s) for g in guilds for s in await community.schedules(g)}
+
+    def set_posts(g: int):
+        return first.community.set_schedule_posts(g, "week", MANAGER, channel_id=CHANNEL)
+
+    def set_roles(g: int, receiver: int | None = RECEIVER_ROLE):
+        return second.community.set_schedule_roles(
+            g, "week", MANAGER, gifter_role_id=GIFTER_ROLE, receiver_role_id=receiver
+        )
+
+    try:
+        await each_server(set_posts, set_roles)
+        assert await schedules() == {(CHANNEL, GIFTER_ROLE, RECEIVER_ROLE)}
+        await each_server(
+            lambda g: first.community.stop_schedule_posts(g, "week"),
+            lambda g: set_roles(g, receiver=None),
+        )
+        assert await schedules() == {(None, GIFTER_ROLE, None)}
+        await each_server(lambda g: second.community.stop_schedule_roles(g, "week"), set_posts)
+        assert await schedules() == {(CHANNEL, None, None)}
+        await each_server(set_roles)
+        stopped = await asyncio.gather(
+            *(first.community.stop_schedule_posts(g, "week") for g in guilds),
+            *(second.community.stop_schedule_roles(g, "week") for g in guilds),
+        )
+        assert all(stopped)  # each had its half to stop
+        assert await schedules() == set()  # and nothing is left
+    finally:
+        await first.close()
+        await second.close()
 
 
 # -- threshold roles -------------------------------------------------------------------------

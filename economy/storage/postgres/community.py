@@ -71,29 +71,69 @@ class PostgresCommunity:
     async def schedules(self, guild_id: int) -> list[Schedule]:
         return [cq.schedule_from(row) for row in await self._read(cq.SCHEDULES, (guild_id,))]
 
-    async def save_schedule(
+    async def set_schedule_posts(
         self,
         guild_id: int,
         kind: PeriodKind,
         manager_id: int,
         *,
-        channel_id: int | None,
+        channel_id: int,
+        locale: str = "en",
+        now: datetime | None = None,
+    ) -> Schedule:
+        params = cq.half_params(guild_id, kind, (channel_id,), manager_id, locale)
+        return await self._set_half(cq.SET_SCHEDULE_POSTS, params, now)
+
+    async def stop_schedule_posts(
+        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
+    ) -> bool:
+        return await self._stop_half(cq.STOP_SCHEDULE_POSTS, guild_id, kind, now)
+
+    async def set_schedule_roles(
+        self,
+        guild_id: int,
+        kind: PeriodKind,
+        manager_id: int,
+        *,
         gifter_role_id: int | None,
         receiver_role_id: int | None,
         locale: str = "en",
         now: datetime | None = None,
     ) -> Schedule:
-        """Upsert the schedule, active again, counting from `now`."""
-        cq.check_schedule(kind, channel_id, gifter_role_id, receiver_role_id)
-        params = (
-            guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id,
-            locale[:10], as_utc(now),
-        )  # fmt: skip
-        return cq.schedule_from(await self._write_row(cq.SAVE_SCHEDULE, params) or ())
+        roles = (gifter_role_id, receiver_role_id)
+        params = cq.half_params(guild_id, kind, roles, manager_id, locale)
+        return await self._set_half(cq.SET_SCHEDULE_ROLES, params, now)
 
-    async def remove_schedule(self, guild_id: int, kind: PeriodKind) -> Schedule | None:
-        row = await self._write_row(cq.REMOVE_SCHEDULE, (guild_id, cq.check_kind(kind)))
-        return cq.schedule_from(row) if row else None
+    async def stop_schedule_roles(
+        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
+    ) -> bool:
+        return await self._stop_half(cq.STOP_SCHEDULE_ROLES, guild_id, kind, now)
+
+    async def _set_half(self, sql: str, params: tuple[Any, ...], now: datetime | None) -> Schedule:
+        """One upsert of one half: the other half's columns are not in it."""
+        return cq.schedule_from(await self._write_row(sql, (*params, as_utc(now))) or ())
+
+    async def _stop_half(
+        self, statements: tuple[str, str], guild_id: int, kind: PeriodKind, now: datetime | None
+    ) -> bool:
+        """The row's removal, or else the half emptied, in one transaction. Two stops of a
+        schedule take turns on its advisory lock, so the second sees what the first left
+        (side by side, each could find the other's half set and empty its own: a row with
+        neither, which the table's CHECK refuses). A set never empties a half and needs no
+        lock: a stop's statement meeting a row a set is changing waits for it and checks its
+        condition again on the new row; a set meeting a stop waits for it, then updates the
+        row left or inserts one if the stop removed it."""
+        remove, empty = (numbered(sql) for sql in statements)
+        key = (guild_id, cq.check_kind(kind))
+        moment = as_utc(now)
+
+        async def write(conn: Connection) -> bool:
+            await lock(conn, "schedule", *key)
+            if await conn.fetchrow(remove, *key) is not None:
+                return True
+            return await conn.fetchrow(empty, moment, *key) is not None
+
+        return await self._db.write(write)
 
     async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
         moment = as_utc(now)
