@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from economy.errors import InvalidValue
-from economy.storage.community import Goal, GoalTarget, Schedule, ThresholdRole
+from economy.storage.community import Goal, GoalStanding, GoalTarget, Schedule, ThresholdRole
 from economy.storage.ledger import from_milli
 from economy.storage.periods import PERIOD_KINDS, PeriodKind, as_utc
 from economy.storage.queries import ACTIVE, Row, moment
@@ -147,8 +147,21 @@ INSERT_GOAL = (
     f" after_entry_id, setter_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     f" RETURNING {GOAL_COLUMNS}"
 )
+# The diamonds received towards the goal row `g` since it was set: the member's active entries
+# after it, or those of the group's members (each read through the member's ledger index).
+_PROGRESS = (
+    f"CASE WHEN g.user_id IS NOT NULL THEN (SELECT COALESCE(SUM(l.diamonds_milli), 0)"
+    f" FROM ledger l WHERE l.guild_id = g.guild_id AND l.recipient_id = g.user_id"
+    f" AND l.id > g.after_entry_id AND {ACTIVE})"
+    f" ELSE (SELECT COALESCE(SUM(l.diamonds_milli), 0) FROM ledger l"
+    f" WHERE l.guild_id = g.guild_id AND l.id > g.after_entry_id AND l.recipient_id IN"
+    f" (SELECT m.user_id FROM tally_group_members m WHERE m.group_id = g.group_id)"
+    f" AND {ACTIVE}) END"
+)
+# Goals with their progress, one statement (GOAL_COLUMNS, then the progress).
+_STANDINGS = f"SELECT {GOAL_COLUMNS}, {_PROGRESS} FROM goals g"
 OPEN_GOALS = (
-    f"SELECT {GOAL_COLUMNS} FROM goals g WHERE g.guild_id = ?"
+    f"{_STANDINGS} WHERE g.guild_id = ?"
     f" AND g.reached_at IS NULL AND (g.user_id = ? OR EXISTS (SELECT 1"
     f"  FROM tally_group_members m WHERE m.group_id = g.group_id AND m.user_id = ?))"
     f" ORDER BY g.id"
@@ -156,33 +169,18 @@ OPEN_GOALS = (
 CLAIM_GOAL_REACHED = (
     "UPDATE goals SET reached_at = ? WHERE id = ? AND reached_at IS NULL RETURNING id"
 )
-MEMBER_SINCE = (
-    f"SELECT COALESCE(SUM(diamonds_milli), 0) FROM ledger WHERE guild_id = ? AND recipient_id = ?"
-    f" AND id > ? AND {ACTIVE}"
-)
-GROUP_SINCE = (
-    f"SELECT COALESCE(SUM(diamonds_milli), 0) FROM ledger WHERE guild_id = ? AND id > ?"
-    f" AND recipient_id IN (SELECT user_id FROM tally_group_members WHERE group_id = ?)"
-    f" AND {ACTIVE}"
-)
 
 
 def goal_sql(statement: str, target: GoalTarget) -> tuple[str, int]:
-    """`statement` ("SELECT", "DELETE") of the target's goal, params (guild, target id)."""
+    """`statement` ("SELECT": the goal with its progress, "DELETE") of the target's goal,
+    params (guild, target id)."""
     column, target_id = (
         ("user_id", target.user_id) if target.user_id is not None else ("group_id", target.group_id)
     )
-    where = f"FROM goals WHERE guild_id = ? AND {column} = ?"
     if statement == "SELECT":
-        return f"SELECT {GOAL_COLUMNS} {where}", target_id or 0
+        return f"{_STANDINGS} WHERE g.guild_id = ? AND g.{column} = ?", target_id or 0
+    where = f"FROM goals WHERE guild_id = ? AND {column} = ?"
     return f"DELETE {where} RETURNING {GOAL_COLUMNS}", target_id or 0
-
-
-def since_sql(goal: Goal) -> tuple[str, tuple[Any, ...]]:
-    """The statement and params summing the diamonds received towards `goal`."""
-    if goal.target.user_id is not None:
-        return MEMBER_SINCE, (goal.guild_id, goal.target.user_id, goal.after_entry_id)
-    return GROUP_SINCE, (goal.guild_id, goal.after_entry_id, goal.target.group_id)
 
 
 # -- rows --------------------------------------------------------------------------------------
@@ -234,6 +232,11 @@ def threshold_from(row: Row) -> ThresholdRole:
     return ThresholdRole(
         guild_id, role_id, from_milli(milli), manager, when(created), status, failure
     )
+
+
+def standing_from(row: Row) -> GoalStanding:
+    """A GoalStanding from GOAL_COLUMNS and the progress."""
+    return GoalStanding(goal_from(row), from_milli(row[11]))
 
 
 def goal_from(row: Row) -> Goal:

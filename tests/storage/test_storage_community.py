@@ -386,6 +386,29 @@ async def test_a_group_goal_sums_its_members_and_goes_with_the_group(
     assert await storage.community.goal(G1, GoalTarget.group(group.id)) is None
 
 
+async def test_open_goals_come_with_their_own_progress(storage: Storage) -> None:
+    """A member's own goal and their group's goal, read together after an entry: each counts
+    only its own entries since it was set, none undone, none of another server."""
+    group = await storage.groups.create_group(G1, "Duo", 1)
+    for user in (1, 2):
+        await storage.groups.add_member(G1, "Duo", user)
+    await add(storage, 1, 1000)  # before both goals
+    own = await storage.community.set_goal(G1, GoalTarget.member(1), Decimal(900), None, None, 1)
+    await add(storage, 2, 20)  # counts for the group only
+    team = await storage.community.set_goal(
+        G1, GoalTarget.group(group.id), Decimal(900), None, None, 1
+    )
+    await add(storage, 1, 5)
+    await add(storage, 2, 7)
+    await add(storage, 1, 600)
+    await storage.ledger.undo_last(G1, MANAGER)  # the 600 never counts
+    await storage.ledger.add_entry(
+        G2, 1, MANAGER, gift_name="Rose", count=1, coins=2, diamonds=1
+    )  # another server's
+    opened = await storage.community.open_goals(G1, 1)
+    assert [(s.goal.id, s.diamonds) for s in opened] == [(own.id, 5), (team.id, 12)]
+
+
 async def test_reaching_a_goal_is_claimed_once(storage: Storage) -> None:
     community = storage.community
     goal = await community.set_goal(G1, GoalTarget.member(1), Decimal(10), None, None, 1)

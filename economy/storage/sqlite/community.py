@@ -28,10 +28,10 @@ from economy.storage.community import (
     Schedule,
     ThresholdRole,
 )
-from economy.storage.ledger import from_milli, to_milli
+from economy.storage.ledger import to_milli
 from economy.storage.period_report import report_from, report_statements
 from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end, previous_period_key
-from economy.storage.sqlite.connection import Database, Row, Session
+from economy.storage.sqlite.connection import Database, Row
 
 
 def read_report(db: sqlite3.Connection, schedule: Schedule, key: str) -> PeriodReport:
@@ -39,11 +39,6 @@ def read_report(db: sqlite3.Connection, schedule: Schedule, key: str) -> PeriodR
     statements = report_statements(schedule, key)
     rows = {name: db.execute(sql, params).fetchall() for name, (sql, params) in statements.items()}
     return report_from(schedule, key, rows)
-
-
-async def _standing(session: Session, goal: Goal) -> GoalStanding:
-    row = await session.row(*cq.since_sql(goal))
-    return GoalStanding(goal, from_milli(row[0] if row else 0))
 
 
 class SqliteCommunity:
@@ -285,14 +280,12 @@ class SqliteCommunity:
 
     async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
         select, target_id = cq.goal_sql("SELECT", target)
-        async with self._db.snapshot() as session:
-            row = await session.row(select, (guild_id, target_id))
-            return await _standing(session, cq.goal_from(row)) if row else None
+        rows = await self._db.read(select, (guild_id, target_id))
+        return cq.standing_from(rows[0]) if rows else None
 
     async def open_goals(self, guild_id: int, user_id: int) -> list[GoalStanding]:
-        async with self._db.snapshot() as session:
-            rows = await session.rows(cq.OPEN_GOALS, (guild_id, user_id, user_id))
-            return [await _standing(session, cq.goal_from(row)) for row in rows]
+        rows = await self._db.read(cq.OPEN_GOALS, (guild_id, user_id, user_id))
+        return [cq.standing_from(row) for row in rows]
 
     async def claim_goal_reached(self, goal_id: int, now: datetime | None = None) -> bool:
         row = await self._write_row(cq.CLAIM_GOAL_REACHED, (as_utc(now).isoformat(), goal_id))
