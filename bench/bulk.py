@@ -14,8 +14,8 @@ transaction on its own sqlite3 connection:
 
 A crash anywhere rolls all of it back, trigger included. On PostgreSQL (`add_postgres`) the
 same rows go in by COPY with the totals trigger disabled inside the transaction, the totals
-by COPY into temporary tables and one additive upsert each (the rank-bucket triggers off too,
-the server's buckets recounted after), then VACUUM ANALYZE. The
+by COPY into temporary tables and one additive upsert each (the server's rank buckets
+recounted after), then VACUUM ANALYZE. The
 benchmark then compares the totals with the ledger (`verify` up to 100k rows, `spot_check`
 of members' sums above that). `fill_ledger(storage, ...)` picks the way for the storage.
 
@@ -42,7 +42,7 @@ from economy.catalog import default_catalog
 from economy.conversions import diamonds_for
 from economy.rates import default_presets
 from economy.storage import SqliteStorage, Storage, period_keys
-from economy.storage.postgres.rank_counts import rebuild_rank_counts, set_rank_triggers
+from economy.storage.postgres.rank_counts import rebuild_rank_counts
 from economy.storage.queries import numbered
 
 Key = tuple[int, str, str]  # (user, month key, week key)
@@ -235,7 +235,6 @@ class Loader:
 
         async with conn.transaction():
             await conn.execute("ALTER TABLE ledger DISABLE TRIGGER ledger_count_new")
-            await set_rank_triggers(conn, enabled=False)
             await conn.copy_records_to_table("ledger", records=rows(), columns=LEDGER_COLUMNS)
             totals = {
                 "received_totals": self._received_totals(received),
@@ -249,7 +248,6 @@ class Loader:
                 await conn.copy_records_to_table(f"load_{table}", records=records)
                 await conn.execute(PG_TOTALS_UPSERT[table])
             await conn.execute("ALTER TABLE ledger ENABLE TRIGGER ledger_count_new")
-            await set_rank_triggers(conn, enabled=True)
             await rebuild_rank_counts(conn, self.guild_id)
         if settle:
             await vacuum_until_visible(conn)

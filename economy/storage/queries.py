@@ -66,8 +66,9 @@ def _board(by: By) -> tuple[str, str, str]:
 
 # A rank is 1 + the members in higher rank buckets (rank_counts, kept by the totals triggers)
 # + the few above in one's own bucket: it reads a few hundred bucket rows at most, not everyone
-# above. A bucket is a value kept to its first two digits (12,345 -> 12,000; below 100 the
-# value itself): about 90 a decade, so a bucket holds a small share of any server.
+# above. A bucket is a value kept to its first digit (12,345 -> 10,000; below 10 the value
+# itself): 9 a decade, so a member's total moves to another bucket rarely (each write that
+# does costs a bucket row or two), and one bucket holds a modest share of a server.
 _ZEROS = "0" * 18
 NO_BUCKET = 9_223_372_036_854_775_807  # above every value: no higher bucket
 
@@ -77,8 +78,8 @@ def rank_bucket(value: str) -> str:
     the same expression out in the triggers that keep rank_counts."""
     text = f"CAST({value} AS TEXT)"
     return (
-        f"CASE WHEN {value} < 100 THEN {value} ELSE CAST(substr({text}, 1, 2)"
-        f" || substr('{_ZEROS}', 1, length({text}) - 2) AS BIGINT) END"
+        f"CASE WHEN {value} < 10 THEN {value} ELSE CAST(substr({text}, 1, 1)"
+        f" || substr('{_ZEROS}', 1, length({text}) - 1) AS BIGINT) END"
     )
 
 

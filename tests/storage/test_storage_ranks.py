@@ -19,8 +19,8 @@ from economy.storage.postgres import PostgresStorage
 G1, G2 = 111, 222
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 LAST_MONTH = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
-# Coin amounts on both sides of bucket edges (a bucket keeps a total's first two digits).
-EDGES = (1, 9, 10, 99, 100, 101, 109, 110, 199, 999, 1000, 1009, 1099, 1100, 9999, 10000, 44999)
+# Coin amounts on both sides of bucket edges (a bucket keeps a total's first digit).
+EDGES = (1, 9, 10, 19, 20, 99, 100, 101, 199, 200, 299, 999, 1000, 1999, 2000, 9999, 10000, 44999)
 
 
 def competition_ranks(values: dict[int, Decimal | int]) -> dict[int, int]:

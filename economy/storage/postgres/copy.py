@@ -23,7 +23,7 @@ from economy.storage.errors import StorageError, StorageVersionError
 from economy.storage.postgres import PostgresStorage
 from economy.storage.postgres.connection import FAILURES, Connection, lock, storage_error
 from economy.storage.postgres.migrations import load_migrations
-from economy.storage.postgres.rank_counts import rebuild_rank_counts, set_rank_triggers
+from economy.storage.postgres.rank_counts import rebuild_rank_counts
 from economy.storage.sqlite.migrations import load_migrations as load_sqlite_migrations
 from economy.storage.urls import redact
 
@@ -263,7 +263,6 @@ async def _refuse_non_empty(conn: Connection, target: str) -> None:
 
 async def _copy_tables(conn: Connection, db: sqlite3.Connection, source_id: str | None) -> None:
     await conn.execute(f"ALTER TABLE ledger DISABLE TRIGGER {TOTALS_TRIGGER}")
-    await set_rank_triggers(conn, enabled=False)
     for table in TABLES:
         await conn.copy_records_to_table(
             table.name, records=_source_rows(db, table), columns=list(table.columns)
@@ -274,7 +273,6 @@ async def _copy_tables(conn: Connection, db: sqlite3.Connection, source_id: str 
                 _highest_id(db, table.name) + 1,
             )
     await conn.execute(f"ALTER TABLE ledger ENABLE TRIGGER {TOTALS_TRIGGER}")
-    await set_rank_triggers(conn, enabled=True)
     await rebuild_rank_counts(conn)
     if source_id:
         await conn.execute(

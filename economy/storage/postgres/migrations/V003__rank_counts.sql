@@ -1,102 +1,142 @@
 -- V003 (SQLite's V004): ranks without counting everyone above. rank_counts holds how many
 -- members of a server's board ('received': diamonds, 'gifted': coins) and period sit in each
--- rank bucket (rank_bucket: a total kept to its first two digits, 12,345 -> 12,000; below 100
--- the total itself; the same as economy.storage.queries.rank_bucket). A rank is then 1 + the
--- members in higher buckets + the few above in one's own bucket. Triggers on the totals keep it
--- in the same transaction as every write that moves a total; a total of 0 is in no bucket.
--- A bucket is spread over 8 stripes (by member) so that concurrent writes in one server seldom
--- wait on the same row; every write takes its rows in one order (board, period as the totals
--- are touched, bucket ascending), so two writes of one entry each never deadlock. A write of
--- many entries (a reset) may: PostgreSQL then aborts one and the storage retries it.
+-- rank bucket (rank_bucket: a total kept to its first digit, 12,345 -> 10,000; below 10 the
+-- total itself; the same as economy.storage.queries.rank_bucket). A rank is then 1 + the
+-- members in higher buckets + the few above in one's own bucket.
+--
+-- The totals triggers (ledger_count, ledger_uncount) move a member between buckets in the
+-- statement after the one that moves their totals: one INSERT for all three periods, its
+-- rows in (period, bucket) order, so concurrent writes take bucket rows in one order and two
+-- writes of one entry each never deadlock (a reset step of many entries may; PostgreSQL then
+-- aborts one and the storage retries it). A bucket is spread over 8 stripes (by member) so
+-- concurrent writes in one server seldom wait on the same row. The INSERT adds -1 to the
+-- bucket left and +1 to the one entered in one go, so `members` has no CHECK (PostgreSQL
+-- checks a proposed row before it finds the conflict); verify() recomputes the counts. Bulk
+-- loads that bypass the triggers recount (economy/storage/postgres/rank_counts.py).
 CREATE TABLE rank_counts (
     guild_id   BIGINT NOT NULL,
     board      TEXT COLLATE "C" NOT NULL CHECK (board IN ('received', 'gifted')),
     period_key TEXT COLLATE "C" NOT NULL,
     bucket     BIGINT NOT NULL,
     stripe     SMALLINT NOT NULL DEFAULT 0 CHECK (stripe BETWEEN 0 AND 7),
-    members    BIGINT NOT NULL CHECK (members >= 0),
+    members    BIGINT NOT NULL,
     PRIMARY KEY (guild_id, board, period_key, bucket, stripe)
 );
 
+-- Not STRICT, so the planner inlines it.
 CREATE FUNCTION rank_bucket(v BIGINT) RETURNS BIGINT
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT CASE WHEN v < 100 THEN v ELSE CAST(substr(CAST(v AS TEXT), 1, 2)
-        || substr('000000000000000000', 1, length(CAST(v AS TEXT)) - 2) AS BIGINT) END
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN v < 10 THEN v ELSE CAST(substr(CAST(v AS TEXT), 1, 1)
+        || substr('000000000000000000', 1, length(CAST(v AS TEXT)) - 1) AS BIGINT) END
 $$;
 
--- One member of (guild, board, period, stripe) moves from the bucket of `old_total` to that of
--- `new_total` (a total of 0: no bucket); the lower bucket's row is taken first.
-CREATE FUNCTION rank_move(
-    p_guild BIGINT, p_board TEXT, p_period TEXT, p_stripe SMALLINT,
-    old_total BIGINT, new_total BIGINT
-) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    left_bucket BIGINT := rank_bucket(NULLIF(old_total, 0));
-    entered BIGINT := rank_bucket(NULLIF(new_total, 0));
+CREATE OR REPLACE FUNCTION ledger_count(e ledger) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF left_bucket IS NOT NULL AND (entered IS NULL OR left_bucket < entered) THEN
-        UPDATE rank_counts SET members = members - 1
-        WHERE guild_id = p_guild AND board = p_board AND period_key = p_period
-          AND bucket = left_bucket AND stripe = p_stripe;
-        left_bucket := NULL;
-    END IF;
-    IF entered IS NOT NULL THEN
+    WITH moved AS (
+        INSERT INTO received_totals AS t (guild_id, user_id, period_key, diamonds_milli, coins,
+                                          entries)
+        SELECT e.guild_id, e.recipient_id, p.period_key, e.diamonds_milli, e.coins, 1
+        FROM unnest(ARRAY['all', e.month_key, e.week_key]::text[]) AS p (period_key)
+        ORDER BY p.period_key COLLATE "C"
+        ON CONFLICT (guild_id, user_id, period_key) DO UPDATE SET
+            diamonds_milli = t.diamonds_milli + excluded.diamonds_milli,
+            coins = t.coins + excluded.coins,
+            entries = t.entries + 1
+        RETURNING t.period_key, t.diamonds_milli - e.diamonds_milli AS was,
+                  t.diamonds_milli AS now)
+    INSERT INTO rank_counts AS c (guild_id, board, period_key, bucket, stripe, members)
+    SELECT e.guild_id, 'received', m.period_key, d.bucket, (e.recipient_id % 8)::smallint,
+           d.delta
+    FROM moved m CROSS JOIN LATERAL (VALUES (rank_bucket(NULLIF(m.was, 0)), -1),
+                                            (rank_bucket(NULLIF(m.now, 0)), 1)) AS d (bucket, delta)
+    WHERE d.bucket IS NOT NULL
+      AND rank_bucket(NULLIF(m.was, 0)) IS DISTINCT FROM rank_bucket(NULLIF(m.now, 0))
+    ORDER BY m.period_key COLLATE "C", d.bucket
+    ON CONFLICT (guild_id, board, period_key, bucket, stripe) DO UPDATE SET
+        members = c.members + excluded.members;
+
+    IF e.gifter_key IS NOT NULL THEN
+        WITH moved AS (
+            INSERT INTO gifter_totals AS t (guild_id, gifter_key, period_key, name, coins,
+                                            diamonds_milli, entries)
+            SELECT e.guild_id, e.gifter_key, p.period_key, e.gifter_name, e.coins,
+                   e.diamonds_milli, 1
+            FROM unnest(ARRAY['all', e.month_key, e.week_key]::text[]) AS p (period_key)
+            ORDER BY p.period_key COLLATE "C"
+            ON CONFLICT (guild_id, gifter_key, period_key) DO UPDATE SET
+                name = COALESCE(excluded.name, t.name),
+                coins = t.coins + excluded.coins,
+                diamonds_milli = t.diamonds_milli + excluded.diamonds_milli,
+                entries = t.entries + 1
+            RETURNING t.period_key, t.coins - e.coins AS was, t.coins AS now)
         INSERT INTO rank_counts AS c (guild_id, board, period_key, bucket, stripe, members)
-        VALUES (p_guild, p_board, p_period, entered, p_stripe, 1)
+        SELECT e.guild_id, 'gifted', m.period_key, d.bucket,
+               (ascii(right(e.gifter_key, 1)) & 7)::smallint, d.delta
+        FROM moved m CROSS JOIN LATERAL (VALUES (rank_bucket(NULLIF(m.was, 0)), -1),
+                                                (rank_bucket(NULLIF(m.now, 0)), 1))
+                                        AS d (bucket, delta)
+        WHERE d.bucket IS NOT NULL
+          AND rank_bucket(NULLIF(m.was, 0)) IS DISTINCT FROM rank_bucket(NULLIF(m.now, 0))
+        ORDER BY m.period_key COLLATE "C", d.bucket
         ON CONFLICT (guild_id, board, period_key, bucket, stripe) DO UPDATE SET
-            members = c.members + 1;
+            members = c.members + excluded.members;
     END IF;
-    IF left_bucket IS NOT NULL THEN
-        UPDATE rank_counts SET members = members - 1
-        WHERE guild_id = p_guild AND board = p_board AND period_key = p_period
-          AND bucket = left_bucket AND stripe = p_stripe;
+
+    IF e.gift_name IS NOT NULL THEN
+        INSERT INTO gift_totals AS t (guild_id, recipient_id, gift_name, count, diamonds_milli)
+        VALUES (e.guild_id, e.recipient_id, e.gift_name, e.count, e.diamonds_milli)
+        ON CONFLICT (guild_id, recipient_id, gift_name) DO UPDATE SET
+            count = t.count + excluded.count,
+            diamonds_milli = t.diamonds_milli + excluded.diamonds_milli;
     END IF;
 END $$;
 
-CREATE FUNCTION received_rank() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION ledger_uncount(e ledger) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM rank_move(OLD.guild_id, 'received', OLD.period_key,
-                          (OLD.user_id % 8)::smallint, OLD.diamonds_milli, 0);
-    ELSE
-        PERFORM rank_move(NEW.guild_id, 'received', NEW.period_key,
-                          (NEW.user_id % 8)::smallint,
-                          CASE WHEN TG_OP = 'UPDATE' THEN OLD.diamonds_milli ELSE 0 END,
-                          NEW.diamonds_milli);
-    END IF;
-    RETURN NULL;
+    WITH moved AS (
+        UPDATE received_totals SET
+            diamonds_milli = diamonds_milli - e.diamonds_milli,
+            coins = coins - e.coins,
+            entries = entries - 1
+        WHERE guild_id = e.guild_id AND user_id = e.recipient_id
+          AND period_key IN ('all', e.month_key, e.week_key)
+        RETURNING period_key, diamonds_milli + e.diamonds_milli AS was, diamonds_milli AS now)
+    INSERT INTO rank_counts AS c (guild_id, board, period_key, bucket, stripe, members)
+    SELECT e.guild_id, 'received', m.period_key, d.bucket, (e.recipient_id % 8)::smallint,
+           d.delta
+    FROM moved m CROSS JOIN LATERAL (VALUES (rank_bucket(NULLIF(m.was, 0)), -1),
+                                            (rank_bucket(NULLIF(m.now, 0)), 1)) AS d (bucket, delta)
+    WHERE d.bucket IS NOT NULL
+      AND rank_bucket(NULLIF(m.was, 0)) IS DISTINCT FROM rank_bucket(NULLIF(m.now, 0))
+    ORDER BY m.period_key COLLATE "C", d.bucket
+    ON CONFLICT (guild_id, board, period_key, bucket, stripe) DO UPDATE SET
+        members = c.members + excluded.members;
+
+    WITH moved AS (
+        UPDATE gifter_totals SET
+            coins = coins - e.coins,
+            diamonds_milli = diamonds_milli - e.diamonds_milli,
+            entries = entries - 1
+        WHERE guild_id = e.guild_id AND gifter_key = e.gifter_key
+          AND period_key IN ('all', e.month_key, e.week_key)
+        RETURNING period_key, coins + e.coins AS was, coins AS now)
+    INSERT INTO rank_counts AS c (guild_id, board, period_key, bucket, stripe, members)
+    SELECT e.guild_id, 'gifted', m.period_key, d.bucket,
+           (ascii(right(e.gifter_key, 1)) & 7)::smallint, d.delta
+    FROM moved m CROSS JOIN LATERAL (VALUES (rank_bucket(NULLIF(m.was, 0)), -1),
+                                            (rank_bucket(NULLIF(m.now, 0)), 1)) AS d (bucket, delta)
+    WHERE d.bucket IS NOT NULL
+      AND rank_bucket(NULLIF(m.was, 0)) IS DISTINCT FROM rank_bucket(NULLIF(m.now, 0))
+    ORDER BY m.period_key COLLATE "C", d.bucket
+    ON CONFLICT (guild_id, board, period_key, bucket, stripe) DO UPDATE SET
+        members = c.members + excluded.members;
+
+    UPDATE gift_totals SET
+        count = count - e.count,
+        diamonds_milli = diamonds_milli - e.diamonds_milli
+    WHERE guild_id = e.guild_id AND recipient_id = e.recipient_id
+      AND gift_name = e.gift_name;
 END $$;
-
-CREATE FUNCTION gifted_rank() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM rank_move(OLD.guild_id, 'gifted', OLD.period_key,
-                          (ascii(right(OLD.gifter_key, 1)) & 7)::smallint, OLD.coins, 0);
-    ELSE
-        PERFORM rank_move(NEW.guild_id, 'gifted', NEW.period_key,
-                          (ascii(right(NEW.gifter_key, 1)) & 7)::smallint,
-                          CASE WHEN TG_OP = 'UPDATE' THEN OLD.coins ELSE 0 END, NEW.coins);
-    END IF;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER received_rank_new AFTER INSERT ON received_totals
-    FOR EACH ROW WHEN (NEW.diamonds_milli > 0) EXECUTE FUNCTION received_rank();
-CREATE TRIGGER received_rank_moved AFTER UPDATE OF diamonds_milli ON received_totals
-    FOR EACH ROW WHEN (rank_bucket(NULLIF(OLD.diamonds_milli, 0))
-                       IS DISTINCT FROM rank_bucket(NULLIF(NEW.diamonds_milli, 0)))
-    EXECUTE FUNCTION received_rank();
-CREATE TRIGGER received_rank_gone AFTER DELETE ON received_totals
-    FOR EACH ROW WHEN (OLD.diamonds_milli > 0) EXECUTE FUNCTION received_rank();
-
-CREATE TRIGGER gifter_rank_new AFTER INSERT ON gifter_totals
-    FOR EACH ROW WHEN (NEW.coins > 0) EXECUTE FUNCTION gifted_rank();
-CREATE TRIGGER gifter_rank_moved AFTER UPDATE OF coins ON gifter_totals
-    FOR EACH ROW WHEN (rank_bucket(NULLIF(OLD.coins, 0))
-                       IS DISTINCT FROM rank_bucket(NULLIF(NEW.coins, 0)))
-    EXECUTE FUNCTION gifted_rank();
-CREATE TRIGGER gifter_rank_gone AFTER DELETE ON gifter_totals
-    FOR EACH ROW WHEN (OLD.coins > 0) EXECUTE FUNCTION gifted_rank();
 
 INSERT INTO rank_counts (guild_id, board, period_key, bucket, stripe, members)
 SELECT guild_id, 'received', period_key, rank_bucket(diamonds_milli), (user_id % 8)::smallint,
