@@ -22,6 +22,7 @@ from economy.conversions import (
     Payout,
     Purchase,
     TooFewPacks,
+    ViewerCost,
     ViewsEstimate,
     cheapest_purchase,
     coins_cost,
@@ -154,16 +155,11 @@ class ViewerQuote:
 
 
 def viewer_quote(
-    coins: int,
-    choice: StoreChoice,
-    rates: RateCard,
-    plan: Purchase | TooFewPacks | None = None,
+    choice: StoreChoice, rates: RateCard, cost: ViewerCost, plan: Purchase | TooFewPacks
 ) -> ViewerQuote:
-    """What `coins` cost the viewer in the chosen store, and how to buy them there (`plan`,
-    when already made by `plan_purchase`)."""
-    cost = coins_cost(coins, choice.store)
-    if plan is None:
-        plan = plan_purchase(coins, choice.store)
+    """What coins cost the viewer in the chosen store (`cost`, from `coins_cost` or
+    `gift_value`), and how to buy them there (`plan`, from `plan_purchase`), with USD beside."""
+    coins = cost.coins
     per_coin = cost.price.price_per_coin
     return ViewerQuote(
         coins=coins,
@@ -202,8 +198,8 @@ def gift_quote(
     choice = rates.store_for(store, region)
     value = gift_value(gift, count, rates, choice.store)
     cut_usd = value.gross_usd - value.net_usd
-    viewer = viewer_quote(value.coins, choice, rates, value.plan)
     paid = value.viewer_cost
+    viewer = viewer_quote(choice, rates, paid, value.plan)
     return GiftQuote(
         gift=gift,
         count=value.count,
@@ -243,7 +239,9 @@ def coins_quote(
     coins: int, rates: RateCard, catalog: Catalog, store: str, region: str
 ) -> CoinsQuote:
     """What `coins` cost in the `store` of `region` (else the US one), and what they buy."""
-    viewer = viewer_quote(coins, rates.store_for(store, region), rates)
+    choice = rates.store_for(store, region)
+    cost = coins_cost(coins, choice.store)
+    viewer = viewer_quote(choice, rates, cost, plan_purchase(coins, choice.store))
     return CoinsQuote(coins, viewer, tuple(affordable(catalog.featured, coins)))
 
 
