@@ -119,8 +119,7 @@ class GiftValue:
     """What `count` of a gift is worth to the creator and cost the viewer.
 
     `viewer_cost` is the coins at the store's reference price; `plan` is how to buy them
-    (or why there is no plan). `purchase` is the plan computed even for stores with too few
-    known packs: kept for callers not yet rendering `plan`.
+    (or why there is no plan).
     """
 
     gift: GiftLike
@@ -129,7 +128,6 @@ class GiftValue:
     diamonds: Decimal
     gross_usd: Decimal
     net_usd: Decimal
-    purchase: Purchase
     viewer_cost: ViewerCost
     plan: Purchase | TooFewPacks
 
@@ -304,8 +302,6 @@ def gift_value(gift: GiftLike, count: int, rates: RateCard, store: Store) -> Gif
     coins = _gift_coins(gift) * count
     diamonds = _diamonds(coins, rates)
     gross, _, net = _payout_parts(diamonds, rates)
-    plan = plan_purchase(coins, store)
-    purchase = plan if isinstance(plan, Purchase) else cheapest_purchase(coins, store)
     return GiftValue(
         gift=gift,
         count=count,
@@ -313,9 +309,8 @@ def gift_value(gift: GiftLike, count: int, rates: RateCard, store: Store) -> Gif
         diamonds=diamonds,
         gross_usd=gross,
         net_usd=net,
-        purchase=purchase,
         viewer_cost=_viewer_cost(coins, store),
-        plan=plan,
+        plan=plan_purchase(coins, store),
     )
 
 

@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from economy.errors import DataFileError, InvalidValue, OutOfRange
 from economy.limits import MAX_AMOUNT
-from economy.stores import Bundle, CoinPrice, Store
+from economy.stores import Bundle, Store
 
 MAX_CANDIDATES = 100_000  # a store whose packs need more is refused as bad data
 _SHIFT = 1 << 32  # (cost, purchases) packed into one int: cost * _SHIFT + purchases
@@ -78,26 +78,16 @@ class Purchase:
 class TooFewPacks:
     """No plan: the store's known packs are too few to plan a purchase honestly.
 
-    Render "too few known packs in <store>", the known packs, and `estimate`: the coins at the
-    store's reference price (what the viewer pays, roughly).
+    Render "too few known packs in <store>" with the store's packs (`Store.bundles`); what
+    the coins cost at its reference price is `conversions.coins_cost`.
     """
-
-    coins_requested: int
-    store_key: str
-    known_packs: tuple[Bundle, ...]
-    reference_price: CoinPrice
-    estimate: Decimal  # coins_requested x reference price, unrounded
-    currency: str
 
 
 def plan_purchase(coins: int, store: Store) -> Purchase | TooFewPacks:
     """The plan to show a user: `cheapest_purchase`, unless the store has too few known packs."""
     n = check_coins(coins)
     if store.too_few_packs:
-        rate = store.reference_price
-        with localcontext(_CONTEXT):
-            estimate = _PLAIN.divide(n * rate.price, rate.coins)
-        return TooFewPacks(n, store.key, store.bundles, rate, estimate, store.currency)
+        return TooFewPacks()
     return cheapest_purchase(n, store)
 
 

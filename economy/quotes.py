@@ -142,8 +142,8 @@ def purchase_quote(
 @dataclass(frozen=True)
 class ViewerQuote:
     """What coins cost the viewer: coins x the store's price per coin (`cost`, in the store's
-    currency with USD beside), and, apart, the packs one would actually buy (`plan`), or why
-    there is no plan (`too_few`: the store has too few known packs)."""
+    currency with USD beside), and, apart, the packs one would actually buy (`plan`; None
+    when the store has too few known packs to plan with)."""
 
     coins: int
     cost: Shown
@@ -151,7 +151,6 @@ class ViewerQuote:
     per_coin: Shown  # one coin at that price
     choice: StoreChoice
     plan: PurchaseQuote | None
-    too_few: TooFewPacks | None
 
 
 def viewer_quote(
@@ -168,7 +167,6 @@ def viewer_quote(
         per_coin=shown(per_coin, cost.currency, "USD", rates),
         choice=choice,
         plan=purchase_quote(coins, choice, rates, plan) if isinstance(plan, Purchase) else None,
-        too_few=plan if isinstance(plan, TooFewPacks) else None,
     )
 
 
