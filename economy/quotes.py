@@ -32,7 +32,7 @@ from economy.conversions import (
     payout,
     views_estimate,
 )
-from economy.flow import MoneyFlow, money_flow
+from economy.flow import MoneyFlow, converted_parts, money_flow
 from economy.goals import GiftRoute, goal_gifts, goal_usd
 from economy.model import Figure
 from economy.money import Breakdown, breakdown
@@ -85,10 +85,8 @@ def payout_parts(
     in_usd = breakdown(gross_usd, cut_usd, net_usd, "USD")
     if currency.upper() == "USD":
         return Parts(in_usd, None, ())
-    gross = converted(gross_usd, "USD", currency, rates)
-    cut = converted(cut_usd, "USD", currency, rates)
-    beside = breakdown(gross.amount, cut.amount, gross.amount - cut.amount, gross.to_currency)
-    return Parts(in_usd, beside, gross.basis)
+    beside = converted_parts(gross_usd, cut_usd, currency, rates)
+    return Parts(in_usd, beside.displayed, beside.basis)
 
 
 _QUOTE_MODULES = frozenset({__name__, "economy.group_payout"})  # where quotes are defined

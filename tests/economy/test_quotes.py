@@ -90,6 +90,16 @@ def test_what_gifts_cost_reads_as_what_their_coins_cost(gift: str, region: str) 
     assert quote.flow is not None and quote.flow.paid == for_display(paid, "USD")
 
 
+@pytest.mark.parametrize("currency", ["USD", "IDR", "BRL", "EUR"])
+@pytest.mark.parametrize("card", [TIKTOK, GUIDES], ids=["tiktok", "guides"])
+def test_the_money_flow_shows_the_gross_cut_and_net_of_the_text(currency: str, card) -> None:
+    quote = gift_quote(default_catalog().get("lion"), 3, card, "app", "US", currency)
+    text = quote.parts.usd if quote.parts.beside is None else quote.parts.beside
+    assert quote.flow is not None
+    assert (quote.flow.gross, quote.flow.cut, quote.flow.net) == (text.gross, text.cut, text.net)
+    assert exchange_used(quote.flow) == exchange_used(quote.parts)  # a US store: paid in USD
+
+
 def test_no_flow_when_the_creator_would_get_more_than_the_viewer_paid() -> None:
     generous = TIKTOK.with_override("usd_per_diamond", D("0.05"), "a blog", date(2026, 1, 1))
     assert money_flow(D("15.23"), "USD", D("50"), D("0"), "USD", generous) is None
