@@ -14,7 +14,7 @@ from decimal import Context, Decimal
 
 from economy.conversions import converted
 from economy.model import Figure
-from economy.money import Breakdown, Shown, breakdown, exactly, for_display
+from economy.money import Breakdown, DisplayAmount, breakdown, exactly, for_display
 from economy.rates import RateCard
 
 _PLAIN = Context(prec=28)
@@ -26,11 +26,11 @@ class MoneyFlow:
     `gross = cut + net`; `*_share` are fractions of `paid` (exact, not rounded)."""
 
     currency: str
-    paid: Shown
-    kept: Shown  # the app store's and TikTok's part, before the creator's diamonds
-    gross: Shown
-    cut: Shown
-    net: Shown
+    paid: DisplayAmount
+    kept: DisplayAmount  # the app store's and TikTok's part, before the creator's diamonds
+    gross: DisplayAmount
+    cut: DisplayAmount
+    net: DisplayAmount
     kept_share: Decimal
     cut_share: Decimal
     net_share: Decimal
