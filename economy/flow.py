@@ -10,14 +10,13 @@ cut and net out of USD (`quotes.payout_parts` shows it too).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from decimal import Decimal
 
+from economy.arithmetic import PLAIN
 from economy.conversions import converted
 from economy.model import Figure
 from economy.money import Breakdown, DisplayAmount, breakdown, exactly, for_display
 from economy.rates import RateCard
-
-_PLAIN = Context(prec=28)
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,8 @@ def money_flow(
         gross=inner.gross,
         cut=inner.cut,
         net=inner.net,
-        kept_share=_PLAIN.divide(whole - parts.gross, whole),
-        cut_share=_PLAIN.divide(parts.cut, whole),
-        net_share=_PLAIN.divide(parts.net, whole),
+        kept_share=PLAIN.divide(whole - parts.gross, whole),
+        cut_share=PLAIN.divide(parts.cut, whole),
+        net_share=PLAIN.divide(parts.net, whole),
         basis=basis,
     )
