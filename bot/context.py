@@ -17,6 +17,7 @@ from economy.catalog import Catalog, GiftMatch
 from economy.model import Figure
 from economy.money import (
     UNIT_PRICE_EXTRA_DIGITS,
+    DisplayAmount,
     currency_for_locale,
     for_display,
     format_money,
@@ -24,7 +25,6 @@ from economy.money import (
     format_percent,
     region_for_currency,
 )
-from economy.money import Shown as DisplayAmount
 from economy.profiles import SERVER_OVERRIDE_SOURCE, Profile
 from economy.quotes import Parts, Shown
 from economy.rates import RateCard

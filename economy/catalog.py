@@ -73,10 +73,13 @@ class _Index:
     suffixes: tuple[tuple[str, ...], ...]
 
     @classmethod
-    def of(cls, gifts: Iterable[Gift]) -> _Index:
+    def of(
+        cls, gifts: Iterable[Gift], named: Sequence[tuple[NamedKey, ...]] | None = None
+    ) -> _Index:
+        """The index of `gifts`; `named`: their `named_keys`, when already worked out."""
         listed = tuple(gifts)
-        named = tuple(named_keys(g) for g in listed)
-        return cls(listed, named, tuple(word_suffixes(n) for n in named))
+        names = tuple(named_keys(g) for g in listed) if named is None else tuple(named)
+        return cls(listed, names, tuple(word_suffixes(n) for n in names))
 
     def plus(self, other: _Index) -> _Index:
         return _Index(
@@ -111,6 +114,18 @@ class Catalog:
         clash = find_clash(index.named)
         if clash is not None:
             raise AlreadyExists("gift", clash.value)
+        self._build(index, as_of, source, notes, featured, sources)
+
+    def _build(
+        self,
+        index: _Index,
+        as_of: date,
+        source: str,
+        notes: Sequence[str],
+        featured: Sequence[str],
+        sources: Mapping[str, SourceInfo] | None,
+    ) -> None:
+        """Everything lookups need, from an index whose names are checked."""
         self._index = index
         self._gifts = index.gifts
         self._as_of = as_of
@@ -167,16 +182,15 @@ class Catalog:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> Catalog:
-        """Read and validate a catalog file (default: the packaged `gifts.json`)."""
-        data = read_catalog_file(Path(path) if path is not None else DEFAULT_PATH)
-        return cls(
-            data.gifts,
-            as_of=data.as_of,
-            source=data.source,
-            notes=data.notes,
-            featured=data.featured,
-            sources=data.sources,
-        )
+        """Read and validate a catalog file (default: the packaged `gifts.json`): a bad file
+        is refused with `DataFileError` naming the entry and field. The file's names are
+        checked once, by `read_catalog_file`, and indexed as they were checked."""
+        checked = read_catalog_file(Path(path) if path is not None else DEFAULT_PATH)
+        data = checked.data
+        catalog = cls.__new__(cls)
+        index = _Index.of(data.gifts, checked.named)
+        catalog._build(index, data.as_of, data.source, data.notes, data.featured, data.sources)
+        return catalog
 
     # -- properties ----------------------------------------------------------------------------
 

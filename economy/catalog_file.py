@@ -1,9 +1,14 @@
-"""Reading and validating `gifts.json`: every problem is a `DataFileError` naming the entry."""
+"""Reading and validating `gifts.json`: every problem is a `DataFileError` naming the entry.
+
+The names each gift answers to are worked out once, here, to check them; the catalog indexes
+the same ones (`CheckedFile.named`) rather than work them out and check them again.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,22 +16,32 @@ from pydantic import ValidationError
 
 from economy.errors import DataFileError
 from economy.gift import CatalogFile, Gift
-from economy.gift_names import find_clash, named_keys
+from economy.gift_names import Level, NamedKey, find_clash, named_keys
 from economy.text import normalise
 
 
-def read_catalog_file(file: Path) -> CatalogFile:
+@dataclass(frozen=True)
+class CheckedFile:
+    """A catalog file's validated contents, and the names each gift answers to (`named[i]`
+    for `data.gifts[i]`), checked: no name or alias makes a lookup ambiguous."""
+
+    data: CatalogFile
+    named: tuple[tuple[NamedKey, ...], ...]
+
+
+def read_catalog_file(file: Path) -> CheckedFile:
     """The validated contents of a catalog file, or `DataFileError` naming the problem."""
     raw = _read_json(file)
     try:
         data = CatalogFile.model_validate(raw)
     except ValidationError as err:
         raise DataFileError(_describe_validation(file, raw, err)) from None
-    _check_unique(file, data.gifts)
+    named = tuple(named_keys(gift) for gift in data.gifts)
+    _check_unique(file, data.gifts, named)
     _check_ids(file, data.gifts)
     _check_sources(file, data)
-    _check_featured(file, data)
-    return data
+    _check_featured(file, data, named)
+    return CheckedFile(data, named)
 
 
 def _read_json(file: Path) -> Any:
@@ -78,9 +93,9 @@ def _label(gifts: Sequence[Gift], index: int) -> str:
     return f"gifts[{index}] ({gifts[index].name!r})"
 
 
-def _check_unique(file: Path, gifts: Sequence[Gift]) -> None:
+def _check_unique(file: Path, gifts: Sequence[Gift], named: Sequence[Sequence[NamedKey]]) -> None:
     """`DataFileError` when a name or alias would make a lookup ambiguous."""
-    clash = find_clash([named_keys(g) for g in gifts])
+    clash = find_clash(named)
     if clash is None:
         return
     raise DataFileError(
@@ -119,9 +134,9 @@ def _check_sources(file: Path, data: CatalogFile) -> None:
             )
 
 
-def _check_featured(file: Path, data: CatalogFile) -> None:
+def _check_featured(file: Path, data: CatalogFile, named: Sequence[Sequence[NamedKey]]) -> None:
     """`DataFileError` when a featured name is not a current gift's name."""
-    gifts = {g.key: g for g in data.gifts}
+    gifts = {n.key: n.gift for names in named for n in names if n.level is Level.NAME}
     for index, name in enumerate(data.featured):
         gift = gifts.get(normalise(name))
         problem = "no such gift" if gift is None else f"{gift.name!r} is {gift.status}"

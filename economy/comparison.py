@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from decimal import Decimal
 
+from economy.arithmetic import PLAIN
 from economy.conversions import diamonds_for, payout
 from economy.model import Figure
 from economy.rates import DEFAULT_PRESET, FALLBACK_REGION, PRESET_NAMES, RateCard
 from economy.stores import CoinPrice
 
 EXAMPLE_COINS = 1_000  # the example gift: a Galaxy
-_PLAIN = Context(prec=28)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def summarise(card: RateCard, coins: int = EXAMPLE_COINS) -> ModelSummary:
         diamonds=diamonds,
         gross_usd=result.gross_usd,
         net_usd=result.net_usd,
-        creator_per_coin_usd=_PLAIN.divide(result.net_usd, coins),
+        creator_per_coin_usd=PLAIN.divide(result.net_usd, coins),
     )
 
 
@@ -66,6 +66,6 @@ def compare_models(presets: Mapping[str, RateCard], coins: int = EXAMPLE_COINS) 
     order = sorted(PRESET_NAMES, key=lambda name: name != DEFAULT_PRESET)
     models = tuple(summarise(presets[name], coins) for name in order if name in presets)
     nets = [model.net_usd for model in models if model.net_usd > 0]
-    ratio = _PLAIN.divide(max(nets), min(nets)) if nets else Decimal(1)
+    ratio = PLAIN.divide(max(nets), min(nets)) if nets else Decimal(1)
     default = presets[DEFAULT_PRESET]
     return Comparison(models, default.store("app", FALLBACK_REGION).reference_price, ratio)

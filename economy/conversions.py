@@ -21,10 +21,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from decimal import Decimal, localcontext
 from functools import wraps
 from typing import ParamSpec, Protocol, TypeVar
 
+from economy.arithmetic import EXACT, PLAIN, ceil_div
 from economy.errors import InvalidValue, OutOfRange
 from economy.limits import MAX_AMOUNT, MAX_BALANCE, MAX_CONVERT, MAX_COUNT, MIN_GOAL_USD
 from economy.model import Figure
@@ -35,8 +36,6 @@ from economy.purchase import plan_purchase
 from economy.rates import Availability, RateCard, Store
 from economy.stores import CoinPrice
 
-_CONTEXT = Context(prec=80, traps=[InvalidOperation, DivisionByZero, Overflow])
-_PLAIN = Context(prec=28)  # for quotients that do not terminate
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -46,7 +45,7 @@ def _exact(func: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @wraps(func)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with localcontext(_CONTEXT):
+        with localcontext(EXACT):
             return func(*args, **kwargs)
 
     return wrapper
@@ -119,8 +118,7 @@ class GiftValue:
     """What `count` of a gift is worth to the creator and cost the viewer.
 
     `viewer_cost` is the coins at the store's reference price; `plan` is how to buy them
-    (or why there is no plan). `purchase` is the plan computed even for stores with too few
-    known packs: kept for callers not yet rendering `plan`.
+    (or why there is no plan).
     """
 
     gift: GiftLike
@@ -129,7 +127,6 @@ class GiftValue:
     diamonds: Decimal
     gross_usd: Decimal
     net_usd: Decimal
-    purchase: Purchase
     viewer_cost: ViewerCost
     plan: Purchase | TooFewPacks
 
@@ -210,11 +207,6 @@ def _payout_parts(diamonds: Decimal | int, rates: RateCard) -> tuple[Decimal, De
     return gross, cut, gross - cut
 
 
-def _ceil_div(numerator: int, denominator: int) -> int:
-    """`ceil(numerator / denominator)` in exact integer arithmetic (denominator > 0)."""
-    return -(-numerator // denominator)
-
-
 def _least(at_least: Callable[[int], bool], estimate: int) -> int:
     """The smallest k >= 0 with `at_least(k)` (monotone), searched from a close estimate."""
     k = max(0, estimate)
@@ -238,7 +230,7 @@ def payout(diamonds: Decimal | int, rates: RateCard) -> Payout:
     minimum_usd = rates.minimum_withdrawal_usd.value
     minimum = _least(lambda d: d * per >= minimum_usd, math.ceil(minimum_usd / per))
     reached = diamonds > 0 and diamonds >= minimum
-    progress = Decimal(1) if minimum == 0 else min(Decimal(1), _PLAIN.divide(diamonds, minimum))
+    progress = Decimal(1) if minimum == 0 else min(Decimal(1), PLAIN.divide(diamonds, minimum))
     days = math.ceil(net / rates.daily_cap_usd.value) if reached else 0
     return Payout(
         diamonds=diamonds,
@@ -287,7 +279,7 @@ def goal(net_usd: Decimal | int, rates: RateCard, gift: GiftLike | None = None) 
     )
     gift_count = None
     if gift is not None:
-        gift_count = max(1, _ceil_div(coins, _gift_coins(gift)))
+        gift_count = max(1, ceil_div(coins, _gift_coins(gift)))
     return Goal(target, diamonds, coins, gift, gift_count)
 
 
@@ -304,8 +296,6 @@ def gift_value(gift: GiftLike, count: int, rates: RateCard, store: Store) -> Gif
     coins = _gift_coins(gift) * count
     diamonds = _diamonds(coins, rates)
     gross, _, net = _payout_parts(diamonds, rates)
-    plan = plan_purchase(coins, store)
-    purchase = plan if isinstance(plan, Purchase) else cheapest_purchase(coins, store)
     return GiftValue(
         gift=gift,
         count=count,
@@ -313,9 +303,8 @@ def gift_value(gift: GiftLike, count: int, rates: RateCard, store: Store) -> Gif
         diamonds=diamonds,
         gross_usd=gross,
         net_usd=net,
-        purchase=purchase,
         viewer_cost=_viewer_cost(coins, store),
-        plan=plan,
+        plan=plan_purchase(coins, store),
     )
 
 
@@ -333,7 +322,7 @@ def coins_cost(coins: int, store: Store) -> ViewerCost:
 
 def _viewer_cost(coins: int, store: Store) -> ViewerCost:
     price = store.reference_price
-    amount = _PLAIN.divide(coins * price.price, price.coins)
+    amount = PLAIN.divide(coins * price.price, price.coins)
     return ViewerCost(coins, amount, store.currency, price, store.key)
 
 
@@ -359,5 +348,5 @@ def converted(
         for figure in (rates.fx_figure(source), rates.fx_figure(target))
         if figure is not None
     )
-    result = _PLAIN.divide(value * rates.fx_rate(target), rates.fx_rate(source))
+    result = PLAIN.divide(value * rates.fx_rate(target), rates.fx_rate(source))
     return Converted(result, source, target, basis)

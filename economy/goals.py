@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
+from economy.arithmetic import EXACT, ceil_div
 from economy.conversions import (
     GiftLike,
     Goal,
@@ -24,8 +25,6 @@ from economy.errors import InvalidValue, Money, OutOfRange
 from economy.limits import MAX_AMOUNT, MIN_GOAL_USD
 from economy.money import currency_digits
 from economy.rates import RateCard
-
-_CONTEXT = Context(prec=80)
 
 
 class GoalOutOfRange(OutOfRange):
@@ -75,7 +74,7 @@ def goal_limits(currency: str, rates: RateCard) -> tuple[Decimal, Decimal]:
     code = currency.strip().upper()
     per_usd = rates.fx_rate(code)
     step = Decimal(1).scaleb(-currency_digits(code))
-    with localcontext(_CONTEXT):
+    with localcontext(EXACT):
         low = (MIN_GOAL_USD * per_usd).quantize(step, rounding=ROUND_CEILING)
         high = (MAX_AMOUNT * per_usd).quantize(step, rounding=ROUND_FLOOR)
     return low, high
@@ -93,8 +92,8 @@ def goal_usd(amount: Decimal | int, currency: str, rates: RateCard) -> Decimal:
     low, high = goal_limits(code, rates)
     if not low <= value <= high:
         raise GoalOutOfRange(value, low, high, code)
-    with localcontext(_CONTEXT):
-        usd = value if code == "USD" else _CONTEXT.divide(value, rates.fx_rate(code))
+    with localcontext(EXACT):
+        usd = value if code == "USD" else EXACT.divide(value, rates.fx_rate(code))
     return check_amount(usd, "amount", MIN_GOAL_USD)
 
 
@@ -116,7 +115,7 @@ def goal_gifts(
             if bigger is None or (gift.coins, gift.name) < (bigger.gift.coins, bigger.gift.name):
                 bigger = one
             continue
-        count = max(1, -(-target.coins // gift.coins))
+        count = max(1, ceil_div(target.coins, gift.coins))
         routes.append(_route(gift, count, rates))
     routes.sort(key=lambda route: (route.count, -route.gift.coins, route.gift.name))
     return GoalGifts(target, tuple(routes), bigger)

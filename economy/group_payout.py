@@ -8,13 +8,15 @@ from decimal import Decimal
 
 from economy.conversions import Payout, check_amount, converted, payout
 from economy.model import Figure
-from economy.money import Shown, currency_digits, split_for_display
+from economy.money import DisplayAmount, currency_digits, split_for_display
 from economy.rates import RateCard
 from economy.splits import split_proportionally
 from economy.storage import MemberTotal
 from economy.storage.ledger import to_milli
 
 PERCENT = Decimal(100)
+# gross, the platform's cut, the agency's cut, the net to share
+Four = tuple[DisplayAmount, DisplayAmount, DisplayAmount, DisplayAmount]
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,8 @@ class GroupParts:
     is USD); each column adds up exactly on screen. `basis`: the dated rates used."""
 
     currency: str
-    local: tuple[Shown, Shown, Shown, Shown]
-    usd: tuple[Shown, Shown, Shown, Shown] | None
+    local: Four
+    usd: Four | None
     basis: tuple[Figure, ...]
 
 
@@ -50,7 +52,7 @@ def agency_fraction(percent: Decimal | None, rates: RateCard) -> Decimal:
     return check_amount(percent, "agency cut", 0, 100) / PERCENT
 
 
-def _four(shown: tuple[Shown, ...], total: Shown) -> tuple[Shown, Shown, Shown, Shown]:
+def _four(shown: tuple[DisplayAmount, ...], total: DisplayAmount) -> Four:
     platform, agency, net = shown
     return total, platform, agency, net
 

@@ -104,7 +104,7 @@ def region_for_currency(currency: str) -> str:
 
 
 @dataclass(frozen=True)
-class Shown:
+class DisplayAmount:
     """An amount rounded for display: show it with `format_money(value, currency, locale,
     extra_digits=extra_digits)` (the fewest decimals that write `value` exactly)."""
 
@@ -117,9 +117,9 @@ class Breakdown:
     """Gross, cut and net as displayed: `gross.value == cut.value + net.value` exactly."""
 
     currency: str
-    gross: Shown
-    cut: Shown
-    net: Shown
+    gross: DisplayAmount
+    cut: DisplayAmount
+    net: DisplayAmount
 
     def formatted(self, locale: str | None = "en") -> tuple[str, str, str]:
         """(gross, cut, net) written the locale's way."""
@@ -130,7 +130,7 @@ class Breakdown:
         return gross, cut, net
 
 
-def for_display(amount: Decimal | int, currency: str) -> Shown:
+def for_display(amount: Decimal | int, currency: str) -> DisplayAmount:
     """One amount rounded once for display: half-up to the currency's digits, unless those
     would keep fewer than `SMALL_AMOUNT_DIGITS` significant digits of a non-zero amount (under
     ten cents, ten rupiah): then to that many (a Rose in the US app, USD 0.01523..., shows as
@@ -142,7 +142,7 @@ def for_display(amount: Decimal | int, currency: str) -> Shown:
     if 0 < abs(value) < Decimal(1).scaleb(1 - digits):
         decimals = min(max(digits, _decimals_to_show(abs(value))), digits + MAX_EXTRA_DIGITS)
     rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return _shown(rounded, digits)
+    return _display_amount(rounded, digits)
 
 
 def breakdown(
@@ -156,7 +156,7 @@ def breakdown(
 
 def split_for_display(
     total: Decimal | int, parts: Sequence[Decimal | int], currency: str, *, to_unit: bool = False
-) -> tuple[Shown, tuple[Shown, ...]]:
+) -> tuple[DisplayAmount, tuple[DisplayAmount, ...]]:
     """Display values of total = sum(parts) that still add up once rounded.
 
     Rounding: to the currency's digits, or, when those would keep fewer than
@@ -190,12 +190,12 @@ def split_for_display(
     for index in by_remainder[: max(0, min(len(pieces), left))]:
         floors[index] += step
     floors[-1] = rounded - sum(floors[:-1], Decimal(0))  # only moves if the sum was off
-    return _shown(rounded, digits), tuple(_shown(part, digits) for part in floors)
+    return _display_amount(rounded, digits), tuple(_display_amount(part, digits) for part in floors)
 
 
-def exactly(value: Decimal, currency: str) -> Shown:
+def exactly(value: Decimal, currency: str) -> DisplayAmount:
     """An already rounded amount, shown with every decimal it has (at least the currency's)."""
-    return _shown(value, currency_digits(currency))
+    return _display_amount(value, currency_digits(currency))
 
 
 def _decimals_to_show(amount: Decimal) -> int:
@@ -205,6 +205,6 @@ def _decimals_to_show(amount: Decimal) -> int:
     return min(exact, significant)
 
 
-def _shown(value: Decimal, digits: int) -> Shown:
+def _display_amount(value: Decimal, digits: int) -> DisplayAmount:
     exact = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
-    return Shown(value, max(0, exact - digits))
+    return DisplayAmount(value, max(0, exact - digits))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from economy.arithmetic import ceil_div
 from economy.errors import InvalidValue
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ class Page(Generic[T]):
 
 def page_count(total: int, per_page: int) -> int:
     """Pages needed for `total` items; an empty listing still has one (empty) page."""
-    return max(1, -(-total // per_page))
+    return max(1, ceil_div(total, per_page))
 
 
 def paginate(items: Iterable[T], page: int, per_page: int) -> Page[T]:

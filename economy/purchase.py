@@ -32,17 +32,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Context, Decimal, localcontext
+from decimal import Decimal, localcontext
 from functools import lru_cache
 
+from economy.arithmetic import EXACT, PLAIN, ceil_div
 from economy.errors import DataFileError, InvalidValue, OutOfRange
 from economy.limits import MAX_AMOUNT
-from economy.stores import Bundle, CoinPrice, Store
+from economy.stores import Bundle, Store
 
 MAX_CANDIDATES = 100_000  # a store whose packs need more is refused as bad data
 _SHIFT = 1 << 32  # (cost, purchases) packed into one int: cost * _SHIFT + purchases
-_CONTEXT = Context(prec=80)
-_PLAIN = Context(prec=28)
 
 
 @dataclass(frozen=True)
@@ -78,26 +77,16 @@ class Purchase:
 class TooFewPacks:
     """No plan: the store's known packs are too few to plan a purchase honestly.
 
-    Render "too few known packs in <store>", the known packs, and `estimate`: the coins at the
-    store's reference price (what the viewer pays, roughly).
+    Render "too few known packs in <store>" with the store's packs (`Store.bundles`); what
+    the coins cost at its reference price is `conversions.coins_cost`.
     """
-
-    coins_requested: int
-    store_key: str
-    known_packs: tuple[Bundle, ...]
-    reference_price: CoinPrice
-    estimate: Decimal  # coins_requested x reference price, unrounded
-    currency: str
 
 
 def plan_purchase(coins: int, store: Store) -> Purchase | TooFewPacks:
     """The plan to show a user: `cheapest_purchase`, unless the store has too few known packs."""
     n = check_coins(coins)
     if store.too_few_packs:
-        rate = store.reference_price
-        with localcontext(_CONTEXT):
-            estimate = _PLAIN.divide(n * rate.price, rate.coins)
-        return TooFewPacks(n, store.key, store.bundles, rate, estimate, store.currency)
+        return TooFewPacks()
     return cheapest_purchase(n, store)
 
 
@@ -108,7 +97,7 @@ def cheapest_purchase(coins: int, store: Store) -> Purchase:
     known packs.
     """
     n = check_coins(coins)
-    with localcontext(_CONTEXT):
+    with localcontext(EXACT):
         plan = _plan(store)
         return _purchase(n, store, plan, *_best(n, plan))
 
@@ -244,10 +233,6 @@ def _undominated(
 # --- per request --------------------------------------------------------------------------
 
 
-def _ceil_div(numerator: int, denominator: int) -> int:
-    return -(-numerator // denominator)
-
-
 def _best(n: int, plan: _Plan) -> tuple[tuple[int, ...], int, int]:
     """(counts of other packs, copies of b*, custom coins) of the best plan for n coins."""
     b, c = plan.coins[plan.best], plan.cost[plan.best]
@@ -270,7 +255,7 @@ def _best(n: int, plan: _Plan) -> tuple[tuple[int, ...], int, int]:
 def _custom_purchases(custom: int, plan: _Plan) -> int:
     if custom == 0:
         return 0
-    return 1 if plan.custom_max is None else _ceil_div(custom, plan.custom_max)
+    return 1 if plan.custom_max is None else ceil_div(custom, plan.custom_max)
 
 
 def _choices(m: int, plan: _Plan) -> Iterator[tuple[int, int]]:
@@ -279,7 +264,7 @@ def _choices(m: int, plan: _Plan) -> Iterator[tuple[int, int]]:
     if m <= 0:
         yield 0, 0
         return
-    yield _ceil_div(m, b), 0
+    yield ceil_div(m, b), 0
     if not plan.custom:
         return
     top = (m - 1) // b  # the most b* that still leave a custom amount to buy
@@ -310,17 +295,17 @@ def _custom_qs(m: int, last: int, plan: _Plan) -> set[int]:
         return {0, last}
     cap = plan.custom_max
     if delta == 0:  # f is lowest at `last`, and as low from the fewest b* with as many customs
-        return {0, last, max(0, _ceil_div(m - _ceil_div(m - last * b, cap) * cap, b))}
-    low, high = _ceil_div(m - last * b, cap), _ceil_div(m, cap)
+        return {0, last, max(0, ceil_div(m - ceil_div(m - last * b, cap) * cap, b))}
+    low, high = ceil_div(m - last * b, cap), ceil_div(m, cap)
     sigma_b = plan.lam * b - delta * cap  # sigma * b
     period = b // math.gcd(b, cap)
-    width = period if sigma_b == 0 else min(period, _ceil_div(delta * b, abs(sigma_b)))
+    width = period if sigma_b == 0 else min(period, ceil_div(delta * b, abs(sigma_b)))
     kappas = {low, high}
     if sigma_b >= 0:
         kappas.update(range(low, min(high, low + width)))
     if sigma_b <= 0:
         kappas.update(range(max(low, high - width), high))
-    return {min(last, max(0, _ceil_div(m - kappa * cap, b))) for kappa in kappas}
+    return {min(last, max(0, ceil_div(m - kappa * cap, b))) for kappa in kappas}
 
 
 def _purchase(
@@ -337,7 +322,7 @@ def _purchase(
     )
     price = sum((bundle.price * quantity for bundle, quantity in chosen), Decimal(0))
     if custom and store.custom_rate is not None:
-        price += _PLAIN.divide(custom * store.custom_rate.price, store.custom_rate.coins)
+        price += PLAIN.divide(custom * store.custom_rate.price, store.custom_rate.coins)
     received = sum(bundle.coins * quantity for bundle, quantity in chosen) + custom
     return Purchase(
         coins_requested=n,
@@ -347,5 +332,5 @@ def _purchase(
         custom_purchases=_custom_purchases(custom, plan),
         price=price,
         currency=store.currency,
-        price_per_coin=_PLAIN.divide(price, received),
+        price_per_coin=PLAIN.divide(price, received),
     )

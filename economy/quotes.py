@@ -22,6 +22,7 @@ from economy.conversions import (
     Payout,
     Purchase,
     TooFewPacks,
+    ViewerCost,
     ViewsEstimate,
     cheapest_purchase,
     coins_cost,
@@ -31,7 +32,7 @@ from economy.conversions import (
     payout,
     views_estimate,
 )
-from economy.flow import MoneyFlow, money_flow
+from economy.flow import MoneyFlow, converted_parts, money_flow
 from economy.goals import GiftRoute, goal_gifts, goal_usd
 from economy.model import Figure
 from economy.money import Breakdown, breakdown
@@ -84,10 +85,8 @@ def payout_parts(
     in_usd = breakdown(gross_usd, cut_usd, net_usd, "USD")
     if currency.upper() == "USD":
         return Parts(in_usd, None, ())
-    gross = converted(gross_usd, "USD", currency, rates)
-    cut = converted(cut_usd, "USD", currency, rates)
-    beside = breakdown(gross.amount, cut.amount, gross.amount - cut.amount, gross.to_currency)
-    return Parts(in_usd, beside, gross.basis)
+    beside = converted_parts(gross_usd, cut_usd, currency, rates)
+    return Parts(in_usd, beside.displayed, beside.basis)
 
 
 _QUOTE_MODULES = frozenset({__name__, "economy.group_payout"})  # where quotes are defined
@@ -141,8 +140,8 @@ def purchase_quote(
 @dataclass(frozen=True)
 class ViewerQuote:
     """What coins cost the viewer: coins x the store's price per coin (`cost`, in the store's
-    currency with USD beside), and, apart, the packs one would actually buy (`plan`), or why
-    there is no plan (`too_few`: the store has too few known packs)."""
+    currency with USD beside), and, apart, the packs one would actually buy (`plan`; None
+    when the store has too few known packs to plan with)."""
 
     coins: int
     cost: Shown
@@ -150,20 +149,14 @@ class ViewerQuote:
     per_coin: Shown  # one coin at that price
     choice: StoreChoice
     plan: PurchaseQuote | None
-    too_few: TooFewPacks | None
 
 
 def viewer_quote(
-    coins: int,
-    choice: StoreChoice,
-    rates: RateCard,
-    plan: Purchase | TooFewPacks | None = None,
+    choice: StoreChoice, rates: RateCard, cost: ViewerCost, plan: Purchase | TooFewPacks
 ) -> ViewerQuote:
-    """What `coins` cost the viewer in the chosen store, and how to buy them there (`plan`,
-    when already made by `plan_purchase`)."""
-    cost = coins_cost(coins, choice.store)
-    if plan is None:
-        plan = plan_purchase(coins, choice.store)
+    """What coins cost the viewer in the chosen store (`cost`, from `coins_cost` or
+    `gift_value`), and how to buy them there (`plan`, from `plan_purchase`), with USD beside."""
+    coins = cost.coins
     per_coin = cost.price.price_per_coin
     return ViewerQuote(
         coins=coins,
@@ -172,7 +165,6 @@ def viewer_quote(
         per_coin=shown(per_coin, cost.currency, "USD", rates),
         choice=choice,
         plan=purchase_quote(coins, choice, rates, plan) if isinstance(plan, Purchase) else None,
-        too_few=plan if isinstance(plan, TooFewPacks) else None,
     )
 
 
@@ -202,8 +194,8 @@ def gift_quote(
     choice = rates.store_for(store, region)
     value = gift_value(gift, count, rates, choice.store)
     cut_usd = value.gross_usd - value.net_usd
-    viewer = viewer_quote(value.coins, choice, rates, value.plan)
     paid = value.viewer_cost
+    viewer = viewer_quote(choice, rates, paid, value.plan)
     return GiftQuote(
         gift=gift,
         count=value.count,
@@ -243,7 +235,9 @@ def coins_quote(
     coins: int, rates: RateCard, catalog: Catalog, store: str, region: str
 ) -> CoinsQuote:
     """What `coins` cost in the `store` of `region` (else the US one), and what they buy."""
-    viewer = viewer_quote(coins, rates.store_for(store, region), rates)
+    choice = rates.store_for(store, region)
+    cost = coins_cost(coins, choice.store)
+    viewer = viewer_quote(choice, rates, cost, plan_purchase(coins, choice.store))
     return CoinsQuote(coins, viewer, tuple(affordable(catalog.featured, coins)))
 
 

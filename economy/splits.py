@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from economy.arithmetic import EXACT
 from economy.errors import InvalidValue
 
 
@@ -25,8 +26,7 @@ def split_proportionally(
     for who, weight in weights.items():
         if isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
             raise InvalidValue("weight", f"{who}: must be a whole number, 0 or more")
-    with localcontext() as context:
-        context.prec = 80
+    with localcontext(EXACT):
         units = (Decimal(total) / quantum).to_integral_value(rounding=ROUND_HALF_UP)
         sign = -1 if units < 0 else 1
         shares = _split_units(abs(int(units)), _effective(weights))

@@ -7,14 +7,13 @@ price per so many coins (`0.99` per `65`), so it stays exact; `price_per_coin` g
 
 from __future__ import annotations
 
-from decimal import Context, Decimal
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from economy.arithmetic import PLAIN
 from economy.model import ExactDecimal, Frozen, Sourced
-
-_PLAIN = Context(prec=28)
 
 
 class Bundle(Frozen):
@@ -26,7 +25,7 @@ class Bundle(Frozen):
     @property
     def price_per_coin(self) -> Decimal:
         """`price / coins`, to 28 significant digits."""
-        return _PLAIN.divide(self.price, self.coins)
+        return PLAIN.divide(self.price, self.coins)
 
 
 class CoinPrice(Bundle, Sourced):

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from economy.catalog import Catalog
-from economy.errors import DataFileError
+from economy.catalog import Catalog, Gift
+from economy.errors import AlreadyExists, DataFileError
 
 
 def names(gifts: Any) -> list[str]:
@@ -78,6 +78,23 @@ def test_a_file_with_shared_names_sources_and_local_names_loads(tmp_path: Path) 
     assert (match.gift.coins, [g.coins for g in match.also]) == (500, [20])
     assert loaded.resolve("buque").locale == "pt-BR"
     assert loaded.sources["new"].current_list
+
+
+def test_a_catalog_built_from_gifts_answers_as_the_loaded_file(tmp_path: Path) -> None:
+    gifts = [
+        entry("Posy", 500, local_names={"pt-BR": ["Buquê"]}),
+        entry("Posy (20 coins)", 20, tiktok_name="Posy"),
+        entry("Rose", 1, aliases=["flower"]),
+    ]
+    loaded = Catalog.load(write_catalog(tmp_path, gifts, featured=["rose"]))
+    built = Catalog(list(loaded), as_of=loaded.as_of, source=loaded.source, featured=["rose"])
+    for query in ("", "posy", "buque", "flower", "ros", "pos", "rsoe"):
+        assert built.search(query) == loaded.search(query), query
+    assert built.resolve("posy") == loaded.resolve("posy")
+    assert built.listing("name") == loaded.listing("name")
+    clashing = Gift(name="Flower", coins=3, gift_id=None, aliases=(), streakable=False)
+    with pytest.raises(AlreadyExists):
+        Catalog([*loaded, clashing], as_of=loaded.as_of, source=loaded.source)
 
 
 def test_duplicate_name_is_named(tmp_path: Path) -> None:

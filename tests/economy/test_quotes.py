@@ -15,7 +15,7 @@ from economy.comparison import compare_models
 from economy.conversions import converted
 from economy.flow import money_flow
 from economy.money import for_display
-from economy.quotes import exchange_used, gift_quote, payout_parts, payout_quote
+from economy.quotes import coins_quote, exchange_used, gift_quote, payout_parts, payout_quote
 from economy.rates import default_presets
 
 D = Decimal
@@ -77,6 +77,27 @@ def test_the_money_flow_of_a_galaxy_in_the_us_app() -> None:
     assert flow.kept_share + flow.cut_share + flow.net_share == 1
     guides = gift_quote(galaxy, 1, GUIDES, "app", "US", "USD").flow
     assert guides is not None and (guides.cut.value, guides.net.value) == (D("1.25"), D("1.25"))
+
+
+@pytest.mark.parametrize(("gift", "region"), [("galaxy", "US"), ("lion", "BR"), ("yacht", "ID")])
+def test_what_gifts_cost_reads_as_what_their_coins_cost(gift: str, region: str) -> None:
+    catalog = default_catalog()
+    found = catalog.get(gift)
+    quote = gift_quote(found, 2, TIKTOK, "app", region, "USD")
+    assert quote.viewer == coins_quote(quote.coins, TIKTOK, catalog, "app", region).viewer
+    cost = quote.viewer.cost  # in the store's currency; the flow is in USD
+    paid = converted(cost.amount, cost.currency, "USD", TIKTOK).amount
+    assert quote.flow is not None and quote.flow.paid == for_display(paid, "USD")
+
+
+@pytest.mark.parametrize("currency", ["USD", "IDR", "BRL", "EUR"])
+@pytest.mark.parametrize("card", [TIKTOK, GUIDES], ids=["tiktok", "guides"])
+def test_the_money_flow_shows_the_gross_cut_and_net_of_the_text(currency: str, card) -> None:
+    quote = gift_quote(default_catalog().get("lion"), 3, card, "app", "US", currency)
+    text = quote.parts.usd if quote.parts.beside is None else quote.parts.beside
+    assert quote.flow is not None
+    assert (quote.flow.gross, quote.flow.cut, quote.flow.net) == (text.gross, text.cut, text.net)
+    assert exchange_used(quote.flow) == exchange_used(quote.parts)  # a US store: paid in USD
 
 
 def test_no_flow_when_the_creator_would_get_more_than_the_viewer_paid() -> None:
