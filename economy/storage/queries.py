@@ -16,8 +16,6 @@ from typing import Any
 
 from economy.errors import DataFileError
 from economy.fx import ReferenceRates
-from economy.limits import AUTOCOMPLETE_CHOICES
-from economy.names import name_key
 from economy.storage.keys import (
     FX_PREFIX,
     KEY_CURRENCY,
@@ -36,7 +34,6 @@ from economy.storage.records import (
     Entry,
     GiftCount,
     Gifter,
-    Group,
     GuildSettings,
     LeaderboardRow,
     UserSummary,
@@ -155,17 +152,6 @@ RESET_PREVIEW = (
 )
 EXPORT_CHUNK = 5000
 EXPORT = f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE guild_id = ? AND id > ? ORDER BY id LIMIT ?"
-GROUP_COLUMNS = (
-    "g.id, g.guild_id, g.name, g.creator_id, g.created_at,"
-    " (SELECT COUNT(*) FROM tally_group_members m WHERE m.group_id = g.id)"
-)
-GROUP_MEMBERS = (
-    "SELECT m.user_id, COALESCE(t.diamonds_milli, 0) AS diamonds"
-    " FROM tally_group_members m"
-    " LEFT JOIN received_totals t ON t.guild_id = ? AND t.user_id = m.user_id"
-    "  AND t.period_key = ?"
-    " WHERE m.group_id = ? ORDER BY diamonds DESC, m.user_id"
-)
 AUDIT_COLUMNS = "id, guild_id, actor_id, key, old_value, new_value, created_at"
 CUSTOM_GIFTS = (
     "SELECT name, coins, creator_id, created_at FROM custom_gifts"
@@ -351,11 +337,6 @@ def gift_counts(rows: Iterable[Row]) -> list[GiftCount]:
     return [GiftCount(g[0], g[1], from_milli(g[2])) for g in rows]
 
 
-def group_from(row: Row) -> Group:
-    """A Group from GROUP_COLUMNS (id, guild_id, name, creator_id, created_at, member_count)."""
-    return Group(row[0], row[1], row[2], row[3], moment(row[4]), row[5])
-
-
 def audit_from(row: Row) -> AuditRow:
     """An AuditRow from AUDIT_COLUMNS."""
     return AuditRow(row[0], row[1], row[2], row[3], row[4], row[5], moment(row[6]))
@@ -394,13 +375,6 @@ def set_on_from(rows: Iterable[Row]) -> MappingProxyType[str, datetime]:
     for key, created_at in rows:
         set_on.setdefault(key, moment(created_at))
     return MappingProxyType(set_on)
-
-
-def autocomplete_terms(typed: str, limit: int) -> tuple[str, str, int]:
-    """(name key, LIKE pattern for "contains", bounded limit) of a group name being typed."""
-    key = name_key(typed[:100])
-    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return key, f"%{pattern}%", max(1, min(limit, AUTOCOMPLETE_CHOICES))
 
 
 def newest_valid_rates(rows: Iterable[Row]) -> StoredReferenceRates | None:
