@@ -1,16 +1,19 @@
-"""SQL and row readers of groups and join requests that both backends share (see `queries`).
+"""SQL, row readers and reads of groups and join requests that both backends share (see
+`queries`).
 
 Both backends run these statements, PostgreSQL's numbered, so lookups, pages, autocomplete
 and member lists order and tie alike, and the errors and caps below are the same on both.
 Parameters differ only in type: SQLite takes timestamps as ISO text, PostgreSQL as datetimes;
 rows come back either way and `group_from` takes both. Every cap is checked inside the write
-that would pass it (the backend's transaction), so concurrent writes cannot overshoot.
+that would pass it (the backend's transaction), so concurrent writes cannot overshoot. The
+reads are written once (`GroupReads`); each backend adds only its writes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from economy.errors import AlreadyExists, LimitReached, NotFound, Person
@@ -22,9 +25,12 @@ from economy.limits import (
     MAX_JOIN_REQUESTS,
 )
 from economy.names import clean_name, name_key
-from economy.storage.checks import check_new_name
+from economy.storage.checks import check_new_name, check_page, group_key
+from economy.storage.ledger import from_milli
+from economy.storage.periods import Period, period_key
 from economy.storage.queries import Row, moment
-from economy.storage.records import Group
+from economy.storage.reads import SharedReads
+from economy.storage.records import Group, MemberTotal
 
 GROUP_COLUMNS = (
     "g.id, g.guild_id, g.name, g.creator_id, g.created_at,"
@@ -173,3 +179,39 @@ def no_request(group: Group, user_id: int) -> NotFound:
 
 def no_member(group: Group, user_id: int) -> NotFound:
     return NotFound("group member", Person(user_id), group=group.name)
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+class GroupReads(SharedReads):
+    """The reads of `GroupStore`, the same on both backends; each backend adds its writes."""
+
+    async def get_group(self, guild_id: int, name: str) -> Group:
+        return found(first(await self._read(GROUP_BY_KEY, guild_id, group_key(name))), name)
+
+    async def get_group_by_id(self, guild_id: int, group_id: int) -> Group:
+        return found(first(await self._read(GROUP_BY_ID, guild_id, group_id)), group_id)
+
+    async def list_groups(
+        self, guild_id: int, offset: int = 0, limit: int = 20
+    ) -> tuple[list[Group], int]:
+        check_page(offset, limit)
+        async with self._reader.snapshot() as session:
+            rows = await session.rows(self._sql(GROUP_PAGE), (guild_id, limit, offset))
+            total = await session.row(self._sql(COUNT_GROUPS), (guild_id,))
+        return [group_from(row) for row in rows], int(total[0]) if total else 0
+
+    async def group_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
+        rows = await self._read(GROUP_NAMES, *names_params(guild_id, typed, limit))
+        return [name for (name,) in rows]  # disjoint branches, unique keys, LIMIT in SQL
+
+    async def group_members(
+        self, guild_id: int, name: str, period: Period = "all", now: datetime | None = None
+    ) -> tuple[Group, list[MemberTotal]]:
+        key = group_key(name)
+        async with self._reader.snapshot() as session:
+            group = found(await session.row(self._sql(GROUP_BY_KEY), (guild_id, key)), name)
+            params = (guild_id, period_key(period, now), group.id)
+            members = await session.rows(self._sql(GROUP_MEMBERS), params)
+        return group, [MemberTotal(user_id, from_milli(milli)) for user_id, milli in members]

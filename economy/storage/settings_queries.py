@@ -1,10 +1,11 @@
-"""SQL and row readers of a server's settings, their audit trail and its custom gifts that
-both backends share (see `queries`).
+"""SQL, row readers and reads of a server's settings, their audit trail and its custom gifts
+that both backends share (see `queries`).
 
 Both backends run these statements, PostgreSQL's numbered, so settings, gifts and history
 read and order alike, and a change and its audit row are written by the same steps in one
 transaction. Parameters differ only in type: SQLite takes timestamps as ISO text, PostgreSQL
-as datetimes; rows come back either way and the readers take both.
+as datetimes; rows come back either way and the readers take both. The reads are written
+once (`SettingsReads`); each backend adds only its writes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from types import MappingProxyType
 from economy.errors import NotFound
 from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
 from economy.names import clean_name, name_key
-from economy.storage.checks import check_new_name, check_range
+from economy.storage.checks import check_new_name, check_page, check_range
 from economy.storage.keys import (
     FX_PREFIX,
     KEY_CURRENCY,
@@ -27,6 +28,7 @@ from economy.storage.keys import (
     check_config,
 )
 from economy.storage.queries import Row, moment
+from economy.storage.reads import SharedReads
 from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
 
 AUDIT_COLUMNS = "id, guild_id, actor_id, key, old_value, new_value, created_at"
@@ -127,18 +129,37 @@ def settings_from(rows: Iterable[Row]) -> GuildSettings:
     )
 
 
-def stored_from(
-    settings: Iterable[Row], gifts: Iterable[Row], changes: Iterable[Row]
-) -> StoredSettings:
-    """StoredSettings from SETTINGS, CUSTOM_GIFTS and RECENT_CHANGES rows of one snapshot."""
-    return StoredSettings(
-        settings_from(settings), tuple(custom_gift_from(g) for g in gifts), set_on_from(changes)
-    )
-
-
 def set_on_from(rows: Iterable[Row]) -> MappingProxyType[str, datetime]:
     """Setting key -> its newest change, from RECENT_CHANGES rows (newest first)."""
     set_on: dict[str, datetime] = {}
     for key, created_at in rows:
         set_on.setdefault(key, moment(created_at))
     return MappingProxyType(set_on)
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+class SettingsReads(SharedReads):
+    """The reads of `GuildSettingsStore`, the same on both backends; each backend adds its
+    writes."""
+
+    async def get_settings(self, guild_id: int) -> GuildSettings:
+        return settings_from(await self._read(SETTINGS, guild_id))
+
+    async def stored_settings(self, guild_id: int, dated: int = 100) -> StoredSettings:
+        check_page(0, dated)
+        async with self._reader.snapshot() as session:
+            rows = await session.rows(self._sql(SETTINGS), (guild_id,))
+            gifts = await session.rows(self._sql(CUSTOM_GIFTS), (guild_id,))
+            changes = await session.rows(self._sql(RECENT_CHANGES), (guild_id, dated))
+        return StoredSettings(
+            settings_from(rows), tuple(custom_gift_from(g) for g in gifts), set_on_from(changes)
+        )
+
+    async def settings_history(self, guild_id: int, limit: int = 20) -> list[AuditRow]:
+        check_page(0, limit)
+        return [audit_from(row) for row in await self._read(HISTORY, guild_id, limit)]
+
+    async def list_custom_gifts(self, guild_id: int) -> list[CustomGift]:
+        return [custom_gift_from(row) for row in await self._read(CUSTOM_GIFTS, guild_id)]

@@ -12,13 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from economy.storage import group_queries as gq
-from economy.storage.checks import check_page, group_key
+from economy.storage.checks import group_key
 from economy.storage.groups import Decision, JoinRequest
-from economy.storage.ledger import from_milli
-from economy.storage.periods import Period, as_utc, period_key
-from economy.storage.postgres.connection import Connection, Database, Record, affected, lock
+from economy.storage.periods import as_utc
+from economy.storage.postgres.connection import Connection, Database, affected, lock
 from economy.storage.queries import numbered
-from economy.storage.records import Group, MemberTotal
+from economy.storage.records import Group
 
 
 async def _locked(conn: Connection, guild_id: int) -> None:
@@ -39,14 +38,12 @@ async def _join(conn: Connection, group: Group, user_id: int, joined: datetime) 
     return group
 
 
-class PostgresGroups:
-    """The `GroupStore` protocol on PostgreSQL."""
+class PostgresGroups(gq.GroupReads):
+    """The `GroupStore` protocol on PostgreSQL: the shared reads, and the writes."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(db, numbered)
         self._db = db
-
-    async def _read(self, sql: str, *params: object) -> list[Record]:
-        return await self._db.read(numbered(sql), params)
 
     async def create_group(
         self, guild_id: int, name: str, creator_id: int, now: datetime | None = None
@@ -77,31 +74,6 @@ class PostgresGroups:
             return group
 
         return await self._db.write(write)
-
-    async def get_group(self, guild_id: int, name: str) -> Group:
-        """A group by name, any case; NotFound when missing."""
-        rows = await self._read(gq.GROUP_BY_KEY, guild_id, group_key(name))
-        return gq.found(gq.first(rows), name)
-
-    async def get_group_by_id(self, guild_id: int, group_id: int) -> Group:
-        """A group by id, in this server only; NotFound when missing."""
-        rows = await self._read(gq.GROUP_BY_ID, guild_id, group_id)
-        return gq.found(gq.first(rows), group_id)
-
-    async def list_groups(
-        self, guild_id: int, offset: int = 0, limit: int = 20
-    ) -> tuple[list[Group], int]:
-        """One page of the server's groups by name, and how many there are."""
-        check_page(offset, limit)
-        async with self._db.snapshot() as session:
-            rows = await session.rows(numbered(gq.GROUP_PAGE), (guild_id, limit, offset))
-            total = await session.row(numbered(gq.COUNT_GROUPS), (guild_id,))
-        return [gq.group_from(row) for row in rows], int(total[0]) if total else 0
-
-    async def group_names(self, guild_id: int, typed: str, limit: int = 25) -> list[str]:
-        """Autocomplete: names starting with `typed` (index range), then containing it."""
-        rows = await self._read(gq.GROUP_NAMES, *gq.names_params(guild_id, typed, limit))
-        return [name for (name,) in rows]  # disjoint branches, unique keys, LIMIT in SQL
 
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
@@ -163,15 +135,3 @@ class PostgresGroups:
             return group
 
         return await self._db.write(write)
-
-    async def group_members(
-        self, guild_id: int, name: str, period: Period = "all", now: datetime | None = None
-    ) -> tuple[Group, list[MemberTotal]]:
-        """The group and its members with diamonds received in the period, highest first."""
-        key = group_key(name)
-        async with self._db.snapshot() as session:
-            group = gq.found(await session.row(numbered(gq.GROUP_BY_KEY), (guild_id, key)), name)
-            members = await session.rows(
-                numbered(gq.GROUP_MEMBERS), (guild_id, period_key(period, now), group.id)
-            )
-        return group, [MemberTotal(user_id, from_milli(milli)) for user_id, milli in members]

@@ -14,12 +14,11 @@ from typing import Any
 
 from economy.names import name_key
 from economy.storage import settings_queries as sq
-from economy.storage.checks import check_page
 from economy.storage.keys import custom_gift_key
 from economy.storage.periods import as_utc
-from economy.storage.postgres.connection import Connection, Database, Record, lock
+from economy.storage.postgres.connection import Connection, Database, lock
 from economy.storage.queries import numbered
-from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
+from economy.storage.records import AuditRow, CustomGift
 
 
 async def _audit(conn: Connection, change: tuple[Any, ...], now: datetime | None) -> AuditRow:
@@ -28,27 +27,12 @@ async def _audit(conn: Connection, change: tuple[Any, ...], now: datetime | None
     return sq.audit_from(await conn.fetchrow(numbered(sq.ADD_AUDIT), *change, as_utc(now)))
 
 
-class PostgresGuildSettings:
-    """The `GuildSettingsStore` protocol on PostgreSQL."""
+class PostgresGuildSettings(sq.SettingsReads):
+    """The `GuildSettingsStore` protocol on PostgreSQL: the shared reads, and the writes."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(db, numbered)
         self._db = db
-
-    async def _read(self, sql: str, *params: object) -> list[Record]:
-        return await self._db.read(numbered(sql), params)
-
-    async def get_settings(self, guild_id: int) -> GuildSettings:
-        """The server's settings (defaults where unset)."""
-        return sq.settings_from(await self._read(sq.SETTINGS, guild_id))
-
-    async def stored_settings(self, guild_id: int, dated: int = 100) -> StoredSettings:
-        """Settings, custom gifts and the newest change of each recently changed key."""
-        check_page(0, dated)
-        async with self._db.snapshot() as session:
-            rows = await session.rows(numbered(sq.SETTINGS), (guild_id,))
-            gifts = await session.rows(numbered(sq.CUSTOM_GIFTS), (guild_id,))
-            changes = await session.rows(numbered(sq.RECENT_CHANGES), (guild_id, dated))
-        return sq.stored_from(rows, gifts, changes)
 
     async def change_settings(
         self,
@@ -73,11 +57,6 @@ class PostgresGuildSettings:
             return rows
 
         return await self._db.write(write)
-
-    async def settings_history(self, guild_id: int, limit: int = 20) -> list[AuditRow]:
-        """Latest audit rows of the server, newest first."""
-        check_page(0, limit)
-        return [sq.audit_from(row) for row in await self._read(sq.HISTORY, guild_id, limit)]
 
     async def add_custom_gift(
         self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
@@ -111,7 +90,3 @@ class PostgresGuildSettings:
             return gift
 
         return await self._db.write(write)
-
-    async def list_custom_gifts(self, guild_id: int) -> list[CustomGift]:
-        """The server's custom gifts, by name."""
-        return [sq.custom_gift_from(row) for row in await self._read(sq.CUSTOM_GIFTS, guild_id)]

@@ -14,10 +14,9 @@ from typing import Any
 
 from economy.names import name_key
 from economy.storage import settings_queries as sq
-from economy.storage.checks import check_page
 from economy.storage.keys import custom_gift_key
 from economy.storage.periods import as_utc
-from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
+from economy.storage.records import AuditRow, CustomGift
 from economy.storage.sqlite.connection import Database
 
 
@@ -28,24 +27,12 @@ def _audit(db: sqlite3.Connection, change: tuple[Any, ...], now: datetime | None
     return sq.audit_from(row)
 
 
-class SqliteGuildSettings:
-    """The `GuildSettingsStore` protocol on SQLite."""
+class SqliteGuildSettings(sq.SettingsReads):
+    """The `GuildSettingsStore` protocol on SQLite: the shared reads, and the writes."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(db)
         self._db = db
-
-    async def get_settings(self, guild_id: int) -> GuildSettings:
-        """The server's settings (defaults where unset)."""
-        return sq.settings_from(await self._db.read(sq.SETTINGS, (guild_id,)))
-
-    async def stored_settings(self, guild_id: int, dated: int = 100) -> StoredSettings:
-        """Settings, custom gifts and the newest change of each recently changed key."""
-        check_page(0, dated)
-        async with self._db.snapshot() as session:
-            rows = await session.rows(sq.SETTINGS, (guild_id,))
-            gifts = await session.rows(sq.CUSTOM_GIFTS, (guild_id,))
-            changes = await session.rows(sq.RECENT_CHANGES, (guild_id, dated))
-        return sq.stored_from(rows, gifts, changes)
 
     async def change_settings(
         self,
@@ -70,12 +57,6 @@ class SqliteGuildSettings:
             return rows
 
         return await self._db.write(write)
-
-    async def settings_history(self, guild_id: int, limit: int = 20) -> list[AuditRow]:
-        """Latest audit rows of the server, newest first."""
-        check_page(0, limit)
-        rows = await self._db.read(sq.HISTORY, (guild_id, limit))
-        return [sq.audit_from(row) for row in rows]
 
     async def add_custom_gift(
         self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
@@ -105,8 +86,3 @@ class SqliteGuildSettings:
             return gift
 
         return await self._db.write(write)
-
-    async def list_custom_gifts(self, guild_id: int) -> list[CustomGift]:
-        """The server's custom gifts, by name."""
-        rows = await self._db.read(sq.CUSTOM_GIFTS, (guild_id,))
-        return [sq.custom_gift_from(row) for row in rows]
