@@ -10,7 +10,7 @@ once (`SettingsReads`); each backend adds only its writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import MappingProxyType
 
@@ -18,6 +18,7 @@ from economy.errors import NotFound
 from economy.limits import MAX_CUSTOM_GIFTS, MAX_GIFT_COINS
 from economy.names import clean_name, name_key
 from economy.storage.checks import check_new_name, check_page, check_range
+from economy.storage.guild_settings import Changes
 from economy.storage.keys import (
     FX_PREFIX,
     KEY_CURRENCY,
@@ -71,7 +72,7 @@ REMOVE_GIFT = (
 # -- checks and rows ---------------------------------------------------------------------------
 
 
-def check_changes(changes: Mapping[str, str | None]) -> None:
+def check_changes(changes: Changes) -> None:
     """Every key known and every value of its shape, before anything is written."""
     for key, value in changes.items():
         check_config(key, value)

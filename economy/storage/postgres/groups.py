@@ -48,7 +48,6 @@ class PostgresGroups(gq.GroupReads):
     async def create_group(
         self, guild_id: int, name: str, creator_id: int, now: datetime | None = None
     ) -> Group:
-        """Create a group; refused when taken, look-alike, or past a cap."""
         clean, key = gq.new_name(name)
         moment = as_utc(now)
 
@@ -65,8 +64,6 @@ class PostgresGroups(gq.GroupReads):
         return Group(group_id, guild_id, clean, creator_id, moment, 0)
 
     async def delete_group(self, guild_id: int, name: str) -> Group:
-        """Delete a group with its memberships and requests; NotFound when missing."""
-
         async def write(conn: Connection) -> Group:
             await _locked(conn, guild_id)
             group = await _find(conn, guild_id, name)
@@ -78,7 +75,6 @@ class PostgresGroups(gq.GroupReads):
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
     ) -> Group:
-        """Put a member in a group; AlreadyExists when they are in it."""
         joined = as_utc(now)
 
         async def write(conn: Connection) -> Group:
@@ -90,7 +86,6 @@ class PostgresGroups(gq.GroupReads):
     async def request_join(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
     ) -> JoinRequest:
-        """Ask to join; AlreadyExists when already a member or already asked."""
         moment = as_utc(now)
 
         async def write(conn: Connection) -> Group:
@@ -110,7 +105,6 @@ class PostgresGroups(gq.GroupReads):
     async def decide_request(
         self, guild_id: int, group_id: int, user_id: int, decision: Decision
     ) -> Group:
-        """Approve or decline a pending request; NotFound when it was already decided."""
         joined = as_utc()
 
         async def write(conn: Connection) -> Group:
@@ -124,8 +118,6 @@ class PostgresGroups(gq.GroupReads):
         return await self._db.write(write)
 
     async def remove_member(self, guild_id: int, name: str, user_id: int) -> Group:
-        """Leave a group; NotFound('group member', ...) when not in it."""
-
         async def write(conn: Connection) -> Group:
             await _locked(conn, guild_id)
             group = await _find(conn, guild_id, name)

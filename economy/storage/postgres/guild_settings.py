@@ -8,12 +8,12 @@ numbered); timestamps are passed as datetimes, for TIMESTAMPTZ columns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from economy.names import name_key
 from economy.storage import settings_queries as sq
+from economy.storage.guild_settings import Changes
 from economy.storage.keys import custom_gift_key
 from economy.storage.periods import as_utc
 from economy.storage.postgres.connection import Connection, Database, lock
@@ -35,13 +35,8 @@ class PostgresGuildSettings(sq.SettingsReads):
         self._db = db
 
     async def change_settings(
-        self,
-        guild_id: int,
-        changes: Mapping[str, str | None],
-        actor_id: int,
-        now: datetime | None = None,
+        self, guild_id: int, changes: Changes, actor_id: int, now: datetime | None = None
     ) -> list[AuditRow]:
-        """Set or clear several settings, each audited, all in one transaction (or none)."""
         sq.check_changes(changes)
 
         async def write(conn: Connection) -> list[AuditRow]:
@@ -61,7 +56,6 @@ class PostgresGuildSettings(sq.SettingsReads):
     async def add_custom_gift(
         self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
-        """Add a server-only gift and audit it; refused when taken, look-alike or past the cap."""
         clean, key = sq.new_gift(name, coins)
         moment = as_utc(now)
 
@@ -79,8 +73,6 @@ class PostgresGuildSettings(sq.SettingsReads):
     async def remove_custom_gift(
         self, guild_id: int, name: str, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
-        """Remove a server-only gift and audit it; NotFound when missing."""
-
         async def write(conn: Connection) -> CustomGift:
             await lock(conn, "settings", guild_id)
             row = await conn.fetchrow(numbered(sq.REMOVE_GIFT), guild_id, name_key(name))

@@ -48,7 +48,6 @@ class SqliteGroups(gq.GroupReads):
     async def create_group(
         self, guild_id: int, name: str, creator_id: int, now: datetime | None = None
     ) -> Group:
-        """Create a group; refused when taken, look-alike, or past a cap."""
         clean, key = gq.new_name(name)
         moment = as_utc(now)
 
@@ -64,8 +63,6 @@ class SqliteGroups(gq.GroupReads):
         return Group(group_id, guild_id, clean, creator_id, moment, 0)
 
     async def delete_group(self, guild_id: int, name: str) -> Group:
-        """Delete a group with its memberships and requests; NotFound when missing."""
-
         def write(db: sqlite3.Connection) -> Group:
             group = _find(db, guild_id, name)
             db.execute(gq.DELETE_GROUP, (group.id,))
@@ -76,7 +73,6 @@ class SqliteGroups(gq.GroupReads):
     async def add_member(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
     ) -> Group:
-        """Put a member in a group; AlreadyExists when they are in it."""
         joined = as_utc(now).isoformat()
 
         def write(db: sqlite3.Connection) -> Group:
@@ -87,7 +83,6 @@ class SqliteGroups(gq.GroupReads):
     async def request_join(
         self, guild_id: int, name: str, user_id: int, now: datetime | None = None
     ) -> JoinRequest:
-        """Ask to join; AlreadyExists when already a member or already asked."""
         moment = as_utc(now)
 
         def write(db: sqlite3.Connection) -> Group:
@@ -106,7 +101,6 @@ class SqliteGroups(gq.GroupReads):
     async def decide_request(
         self, guild_id: int, group_id: int, user_id: int, decision: Decision
     ) -> Group:
-        """Approve or decline a pending request; NotFound when it was already decided."""
         joined = as_utc().isoformat()
 
         def write(db: sqlite3.Connection) -> Group:
@@ -119,8 +113,6 @@ class SqliteGroups(gq.GroupReads):
         return await self._db.write(write)
 
     async def remove_member(self, guild_id: int, name: str, user_id: int) -> Group:
-        """Leave a group; NotFound('group member', ...) when not in it."""
-
         def write(db: sqlite3.Connection) -> Group:
             group = _find(db, guild_id, name)
             if not db.execute(gq.REMOVE_MEMBER, (group.id, user_id)).rowcount:

@@ -8,12 +8,12 @@ custom gift cap holds. The statements, checks and readers are the shared ones
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from economy.names import name_key
 from economy.storage import settings_queries as sq
+from economy.storage.guild_settings import Changes
 from economy.storage.keys import custom_gift_key
 from economy.storage.periods import as_utc
 from economy.storage.records import AuditRow, CustomGift
@@ -35,13 +35,8 @@ class SqliteGuildSettings(sq.SettingsReads):
         self._db = db
 
     async def change_settings(
-        self,
-        guild_id: int,
-        changes: Mapping[str, str | None],
-        actor_id: int,
-        now: datetime | None = None,
+        self, guild_id: int, changes: Changes, actor_id: int, now: datetime | None = None
     ) -> list[AuditRow]:
-        """Set or clear several settings, each audited, all in one transaction (or none)."""
         sq.check_changes(changes)
 
         def write(db: sqlite3.Connection) -> list[AuditRow]:
@@ -61,7 +56,6 @@ class SqliteGuildSettings(sq.SettingsReads):
     async def add_custom_gift(
         self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
-        """Add a server-only gift and audit it; refused when taken, look-alike or past the cap."""
         clean, key = sq.new_gift(name, coins)
         moment = as_utc(now)
 
@@ -76,8 +70,6 @@ class SqliteGuildSettings(sq.SettingsReads):
     async def remove_custom_gift(
         self, guild_id: int, name: str, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
-        """Remove a server-only gift and audit it; NotFound when missing."""
-
         def write(db: sqlite3.Connection) -> CustomGift:
             row = db.execute(sq.REMOVE_GIFT, (guild_id, name_key(name))).fetchone()
             gift = sq.removed_gift(row, name)
