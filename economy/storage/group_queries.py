@@ -57,8 +57,9 @@ GROUP_NAMES = (
     "  AND substr(name_key, 1, ?) <> ?) AS found"
     " ORDER BY later, name_key LIMIT ?"
 )
-# The highest code point: every key starting with k sorts from k up to k + this (code point
-# order: SQLite's BINARY, PostgreSQL's COLLATE "C" on name_key).
+# The highest code point: keys starting with k sort from k to below k + this (code point
+# order: SQLite's BINARY, PostgreSQL's COLLATE "C" on name_key), bar any where this very
+# character follows k, which neither branch lists.
 _LAST_CHAR = chr(0x10FFFF)
 GROUP_MEMBERS = (
     "SELECT m.user_id, COALESCE(t.diamonds_milli, 0) AS diamonds"
@@ -76,7 +77,8 @@ INSERT_GROUP = (
     "INSERT INTO tally_groups (guild_id, name, name_key, creator_id, created_at)"
     " VALUES (?, ?, ?, ?, ?) RETURNING id"
 )
-DELETE_GROUP = "DELETE FROM tally_groups WHERE id = ?"  # memberships and requests cascade
+# A group's members, requests and goals go with it (ON DELETE CASCADE).
+DELETE_GROUP = "DELETE FROM tally_groups WHERE id = ?"
 IS_MEMBER = "SELECT 1 FROM tally_group_members WHERE group_id = ? AND user_id = ?"
 # A row back only when the member was not in the group already.
 ADD_MEMBER = (
@@ -181,7 +183,7 @@ def no_member(group: Group, user_id: int) -> NotFound:
     return NotFound("group member", Person(user_id), group=group.name)
 
 
-# -- reads -------------------------------------------------------------------------------------
+# -- the reads ---------------------------------------------------------------------------------
 
 
 class GroupReads(SharedReads):

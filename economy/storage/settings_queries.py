@@ -138,7 +138,7 @@ def set_on_from(rows: Iterable[Row]) -> MappingProxyType[str, datetime]:
     return MappingProxyType(set_on)
 
 
-# -- reads -------------------------------------------------------------------------------------
+# -- the reads ---------------------------------------------------------------------------------
 
 
 class SettingsReads(SharedReads):

@@ -3,8 +3,8 @@
 Every group write first takes the server's groups lock (an advisory lock), so the caps
 (groups per server and per creator, members per group, pending requests) and the look-alike
 check hold against concurrent writes from any process, as SQLite's single writer ensures.
-The statements, caps and errors are SQLite's (`economy.storage.group_queries`, numbered);
-timestamps are passed as datetimes, for TIMESTAMPTZ columns.
+The statements, caps, errors and reads are SQLite's (`economy.storage.group_queries`,
+numbered); timestamps are passed as datetimes, for TIMESTAMPTZ columns.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each write takes the server's settings lock first, so an audit row's old value is the value
 it replaced even when two managers change settings at once, and the custom gift cap holds.
-The statements, checks and readers are SQLite's (`economy.storage.settings_queries`,
+The statements, checks, readers and reads are SQLite's (`economy.storage.settings_queries`,
 numbered); timestamps are passed as datetimes, for TIMESTAMPTZ columns.
 """
 

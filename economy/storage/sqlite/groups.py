@@ -2,7 +2,7 @@
 
 Every cap (groups per server and per creator, members per group, pending requests) is checked
 inside the write that would pass it, so concurrent writes cannot overshoot: SQLite has one
-writer at a time. The statements, caps and errors are the shared ones
+writer at a time. The statements, caps, errors and reads are the shared ones
 (`economy.storage.group_queries`); timestamps are written as ISO text, as SQLite keeps them.
 """
 

@@ -1,7 +1,7 @@
 """`SqliteGuildSettings`: per-server settings as key -> text, audited, and custom gifts.
 
 SQLite has one writer at a time, so an audit row's old value is the value it replaced and the
-custom gift cap holds. The statements, checks and readers are the shared ones
+custom gift cap holds. The statements, checks, readers and reads are the shared ones
 (`economy.storage.settings_queries`); timestamps are written as ISO text, as SQLite keeps them.
 """
 
