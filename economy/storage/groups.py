@@ -38,7 +38,8 @@ class GroupStore(Protocol):
         ...
 
     async def delete_group(self, guild_id: int, name: str) -> Group:
-        """Delete a group, its memberships and requests; returns what was deleted."""
+        """Delete a group, its memberships and requests; returns what was deleted, NotFound
+        when there is no such group."""
         ...
 
     async def get_group(self, guild_id: int, name: str) -> Group:

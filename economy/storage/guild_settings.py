@@ -8,6 +8,8 @@ from typing import Protocol
 
 from economy.storage.records import AuditRow, CustomGift, GuildSettings, StoredSettings
 
+Changes = Mapping[str, str | None]  # setting key -> its new value, None to clear it
+
 
 class GuildSettingsStore(Protocol):
     """Per-server settings; every change is audited in the same transaction."""
@@ -21,11 +23,7 @@ class GuildSettingsStore(Protocol):
         ...
 
     async def change_settings(
-        self,
-        guild_id: int,
-        changes: Mapping[str, str | None],
-        actor_id: int,
-        now: datetime | None = None,
+        self, guild_id: int, changes: Changes, actor_id: int, now: datetime | None = None
     ) -> list[AuditRow]:
         """Set or clear (None) settings, each audited, all in one transaction (or none)."""
         ...
@@ -37,7 +35,8 @@ class GuildSettingsStore(Protocol):
     async def add_custom_gift(
         self, guild_id: int, name: str, coins: int, actor_id: int, now: datetime | None = None
     ) -> CustomGift:
-        """Add a server-only gift (audited); AlreadyExists on a duplicate name."""
+        """Add a server-only gift (audited); AlreadyExists when the name is taken, LooksLike
+        when it looks like one that is, LimitReached past the server's cap."""
         ...
 
     async def remove_custom_gift(

@@ -21,7 +21,7 @@ from economy.storage.queries import (
     leaderboard_row,
     leaderboard_sql,
 )
-from economy.storage.records import Gifter, LeaderboardRow
+from economy.storage.records import MEMBER_PREFIX, By, LeaderboardRow
 
 Statements = dict[str, tuple[str, tuple[Any, ...]]]
 
@@ -29,7 +29,7 @@ _TOP_MEMBER_GIFTER = (
     "SELECT 1 + (SELECT COUNT(*) FROM gifter_totals o WHERE o.guild_id = g.guild_id"
     "  AND o.period_key = g.period_key AND o.coins > g.coins), g.gifter_key, g.coins, g.name"
     " FROM gifter_totals g WHERE g.guild_id = ? AND g.period_key = ? AND g.coins > 0"
-    " AND g.gifter_key LIKE 'u:%' ORDER BY g.coins DESC, g.gifter_key LIMIT 1"
+    f" AND g.gifter_key LIKE '{MEMBER_PREFIX}%' ORDER BY g.coins DESC, g.gifter_key LIMIT 1"
 )
 _PERIOD_TOTALS = (
     "SELECT COALESCE(SUM(diamonds_milli), 0), COALESCE(SUM(coins), 0), COALESCE(SUM(entries), 0)"
@@ -79,17 +79,13 @@ def report_statements(schedule: Schedule, key: str) -> Statements:
     }
 
 
-def _newcomers(rows: Sequence[Row], as_gifters: bool) -> tuple[LeaderboardRow, ...]:
-    """The first POST_NEWCOMERS (key, value, name) rows as leaderboard rows."""
-    found = []
-    for position, (key, value, name) in enumerate(rows[:POST_NEWCOMERS], 1):
-        if as_gifters:
-            gifter = Gifter.stored(str(key), name)
-            found.append(LeaderboardRow(position, gifter.key, gifter.user_id, name, int(value)))
-        else:
-            row = LeaderboardRow(position, f"u:{key}", int(key), name, from_milli(value))
-            found.append(row)
-    return tuple(found)
+def _newcomers(rows: Sequence[Row], by: By) -> tuple[LeaderboardRow, ...]:
+    """The first POST_NEWCOMERS (key, value, name) rows as rows of board `by`, numbered in
+    order (a newcomer's place, not a rank)."""
+    return tuple(
+        leaderboard_row(by, (position, *row))
+        for position, row in enumerate(rows[:POST_NEWCOMERS], 1)
+    )
 
 
 def report_from(schedule: Schedule, key: str, rows: Mapping[str, Sequence[Row]]) -> PeriodReport:
@@ -116,9 +112,9 @@ def report_from(schedule: Schedule, key: str, rows: Mapping[str, Sequence[Row]])
         coins=int(coins),
         entries=int(entries),
         biggest=entry_from(biggest[0]) if biggest else None,
-        new_receivers=_newcomers(new_receivers, as_gifters=False),
+        new_receivers=_newcomers(new_receivers, "received"),
         new_receiver_count=len(new_receivers),
-        new_gifters=_newcomers(new_gifters, as_gifters=True),
+        new_gifters=_newcomers(new_gifters, "gifted"),
         new_gifter_count=len(new_gifters),
         holders={role: tuple(users) for role, users in holders.items()},
     )

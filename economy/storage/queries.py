@@ -11,33 +11,18 @@ import functools
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
 from economy.errors import DataFileError
 from economy.fx import ReferenceRates
-from economy.limits import AUTOCOMPLETE_CHOICES
-from economy.names import name_key
-from economy.storage.keys import (
-    FX_PREFIX,
-    KEY_CURRENCY,
-    KEY_LEADERBOARD_ENABLED,
-    KEY_PRESET,
-    KEY_TALLY_OTHERS,
-    OVERRIDE_PREFIX,
-)
 from economy.storage.ledger import from_milli
 from economy.storage.records import (
     BY_VALUES,
     MEMBER_PREFIX,
-    AuditRow,
     By,
-    CustomGift,
     Entry,
     GiftCount,
     Gifter,
-    Group,
-    GuildSettings,
     LeaderboardRow,
     UserSummary,
 )
@@ -156,31 +141,11 @@ RESET_PREVIEW = (
 )
 EXPORT_CHUNK = 5000
 EXPORT = f"SELECT {ENTRY_COLUMNS} FROM ledger WHERE guild_id = ? AND id > ? ORDER BY id LIMIT ?"
-GROUP_COLUMNS = (
-    "g.id, g.guild_id, g.name, g.creator_id, g.created_at,"
-    " (SELECT COUNT(*) FROM tally_group_members m WHERE m.group_id = g.id)"
-)
-GROUP_MEMBERS = (
-    "SELECT m.user_id, COALESCE(t.diamonds_milli, 0) AS diamonds"
-    " FROM tally_group_members m"
-    " LEFT JOIN received_totals t ON t.guild_id = ? AND t.user_id = m.user_id"
-    "  AND t.period_key = ?"
-    " WHERE m.group_id = ? ORDER BY diamonds DESC, m.user_id"
-)
-AUDIT_COLUMNS = "id, guild_id, actor_id, key, old_value, new_value, created_at"
-CUSTOM_GIFTS = (
-    "SELECT name, coins, creator_id, created_at FROM custom_gifts"
-    " WHERE guild_id = ? ORDER BY name_key"
-)
-SETTINGS = "SELECT key, value FROM guild_settings WHERE guild_id = ?"
 ADD_REFERENCE_RATES = (
     "INSERT INTO reference_rates (as_of, source, rates, loaded_at) VALUES (?, ?, ?, ?) RETURNING id"
 )
 NEWEST_REFERENCE_RATES = (
     "SELECT id, rates, loaded_at FROM reference_rates ORDER BY as_of DESC, id DESC LIMIT 20"
-)
-RECENT_CHANGES = (
-    "SELECT key, created_at FROM config_audit WHERE guild_id = ? ORDER BY id DESC LIMIT ?"
 )
 # Totals recomputed from the active ledger, compared both ways with the stored ones.
 _PERIODS = f"""
@@ -350,58 +315,6 @@ def period_summaries(
 def gift_counts(rows: Iterable[Row]) -> list[GiftCount]:
     """GiftCounts from TOP_GIFTS rows."""
     return [GiftCount(g[0], g[1], from_milli(g[2])) for g in rows]
-
-
-def group_from(row: Row) -> Group:
-    """A Group from GROUP_COLUMNS (id, guild_id, name, creator_id, created_at, member_count)."""
-    return Group(row[0], row[1], row[2], row[3], moment(row[4]), row[5])
-
-
-def audit_from(row: Row) -> AuditRow:
-    """An AuditRow from AUDIT_COLUMNS."""
-    return AuditRow(row[0], row[1], row[2], row[3], row[4], row[5], moment(row[6]))
-
-
-def custom_gift_from(row: Row) -> CustomGift:
-    """A CustomGift from (name, coins, creator_id, created_at)."""
-    return CustomGift(row[0], row[1], row[2], moment(row[3]))
-
-
-def settings_from(rows: Iterable[Row]) -> GuildSettings:
-    """Build GuildSettings from (key, value) rows."""
-    plain: dict[str, str] = {}
-    overrides: dict[str, str] = {}
-    fx: dict[str, str] = {}
-    for key, value in rows:
-        if key.startswith(OVERRIDE_PREFIX):
-            overrides[key.removeprefix(OVERRIDE_PREFIX)] = value
-        elif key.startswith(FX_PREFIX):
-            fx[key.removeprefix(FX_PREFIX)] = value
-        else:
-            plain[key] = value
-    return GuildSettings(
-        preset=plain.get(KEY_PRESET),
-        overrides=MappingProxyType(overrides),
-        currency=plain.get(KEY_CURRENCY),
-        fx_overrides=MappingProxyType(fx),
-        tally_others="everyone" if plain.get(KEY_TALLY_OTHERS) == "everyone" else "managers",
-        leaderboard_enabled=plain.get(KEY_LEADERBOARD_ENABLED, "true") == "true",
-    )
-
-
-def set_on_from(rows: Iterable[Row]) -> MappingProxyType[str, datetime]:
-    """Setting key -> its newest change, from RECENT_CHANGES rows (newest first)."""
-    set_on: dict[str, datetime] = {}
-    for key, created_at in rows:
-        set_on.setdefault(key, moment(created_at))
-    return MappingProxyType(set_on)
-
-
-def autocomplete_terms(typed: str, limit: int) -> tuple[str, str, int]:
-    """(name key, LIKE pattern for "contains", bounded limit) of a group name being typed."""
-    key = name_key(typed[:100])
-    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return key, f"%{pattern}%", max(1, min(limit, AUTOCOMPLETE_CHOICES))
 
 
 def newest_valid_rates(rows: Iterable[Row]) -> StoredReferenceRates | None:

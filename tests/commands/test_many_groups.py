@@ -11,7 +11,7 @@ import pytest
 from bot.offline import OfflineDiscord
 from economy.limits import MAX_GROUPS
 from economy.names import name_key
-from economy.storage.sqlite.groups import GROUP_NAMES
+from economy.storage.group_queries import GROUP_NAMES, names_params
 from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
 from tests.support.replies import embed_of, only_reply, refusal
 
@@ -60,7 +60,7 @@ async def test_50k_groups_each_server_reads_only_its_own(offline: OfflineDiscord
     assert "200" in refusal(refused)  # the cap holds
 
     with sqlite3.connect(path) as db:
-        params = (GUILD.id, "g", "g", GUILD.id, "%g%", "g", "g", 25)
+        params = names_params(GUILD.id, "g", 25)
         plan = [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {GROUP_NAMES}", params)]
     db.close()
     reads = [step for step in plan if "tally_groups" in step]
