@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +51,11 @@ def pytest_configure(config: pytest.Config) -> None:
     """The bot remembers the databases it created in a state folder: for the tests (and the
     processes they start) that is a throwaway folder, never the developer's own."""
     os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="tiktok-gift-bot-state-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The throwaway state folder goes with the run (each xdist worker made its own)."""
+    shutil.rmtree(os.environ.pop("XDG_STATE_HOME", ""), ignore_errors=True)
 
 
 @pytest.fixture
