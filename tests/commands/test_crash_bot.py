@@ -48,6 +48,12 @@ def fingerprint(path: Path) -> tuple[int, ...]:
 # -- killed mid-storm ------------------------------------------------------------------------
 
 
+def confirmation(line: bytes) -> tuple[int, int]:
+    """(sender id, count) from a whole ``SENDER_ID COUNT`` line the writer printed."""
+    sender, count = line.split()
+    return int(sender), int(count)
+
+
 @pytest.mark.parametrize("kill_after", [150, 1200])
 async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after: int) -> None:
     path = tmp_path / "bot.sqlite3"
@@ -70,15 +76,15 @@ async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after
         async with asyncio.timeout(60):
             while len(confirmed) < kill_after:
                 line = await bot.stdout.readline()
-                if not line:
+                if not line.endswith(b"\n"):
                     stderr = await bot.stderr.read()
                     pytest.fail(f"the bot died early: {stderr.decode()[-3000:]}")
-                sender, count = line.split()
-                confirmed.append((int(sender), int(count)))
+                confirmed.append(confirmation(line))
     finally:
         bot.send_signal(signal.SIGKILL)  # mid-storm: 16 interactions are in flight
     rest, _ = await bot.communicate()
-    confirmed += [(int(s), int(c)) for s, c in (line.split() for line in rest.splitlines())]
+    *lines, _cut_off = rest.split(b"\n")  # a line the kill cut short confirmed nothing
+    confirmed += [confirmation(line) for line in lines]
     assert await bot.wait() == -signal.SIGKILL
 
     with sqlite3.connect(path) as db:
