@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import discord
 
@@ -15,24 +15,32 @@ from bot.views import CallerView
 if TYPE_CHECKING:
     from bot.client import GiftBot
 
-PageRenderer = Callable[[int], Awaitable[discord.Embed]]
+
+class Page(NamedTuple):
+    """One rendered page and how many pages there are now (the count comes with the page,
+    read in the same snapshot, so no count is read before the first page)."""
+
+    embed: discord.Embed
+    pages: int
+
+
+PageRenderer = Callable[[int], Awaitable[Page]]
 TIMEOUT_SECONDS = 180.0
 
 
 class Pager(CallerView):
-    """Pages 1..`pages` rendered on demand by `render(page)`."""
+    """Pages rendered on demand by `render(page)`, which also says how many there are."""
 
     def __init__(
         self,
         owner_id: int,
-        pages: int,
         render: PageRenderer,
         *,
         locale: str,
         timeout: float = TIMEOUT_SECONDS,
     ) -> None:
         super().__init__(owner_id, timeout=timeout)
-        self.pages = max(1, pages)
+        self.pages = 1
         self.page = 1
         self.render = render
         self.locale = locale
@@ -42,7 +50,7 @@ class Pager(CallerView):
 
     async def start(self, interaction: discord.Interaction[GiftBot], **send: Any) -> None:
         """Send page 1 (buttons only when there is more than one page)."""
-        embed = await self.render(1)
+        embed = await self._render(1)
         self.listen(interaction)
         if self.pages > 1:
             await reply(interaction, embed=embed, view=self, **send)
@@ -50,14 +58,24 @@ class Pager(CallerView):
             self.stop()
             await reply(interaction, embed=embed, **send)
 
+    async def _render(self, page: int) -> discord.Embed:
+        """Page `page`; the page count (and so the buttons) follows what it says."""
+        rendered = await self.render(page)
+        self.pages = max(1, rendered.pages)
+        self._sync_buttons()
+        return rendered.embed
+
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.page <= 1
         self.next.disabled = self.page >= self.pages
 
     async def _show(self, interaction: discord.Interaction[GiftBot], page: int) -> None:
         self.page = min(max(page, 1), self.pages)
-        self._sync_buttons()
-        await update(interaction, embed=await self.render(self.page), view=self)
+        embed = await self._render(self.page)
+        if self.page > self.pages:  # the list shrank since the last page was drawn
+            self.page = self.pages
+            embed = await self._render(self.page)
+        await update(interaction, embed=embed, view=self)
 
     @discord.ui.button(
         label="Previous", style=discord.ButtonStyle.secondary, custom_id="pager:prev"

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.client import GiftBot
 from bot.context import Ask, ask_for
 from bot.errors import UserError
-from bot.pager import Pager
+from bot.pager import Page, Pager
 from bot.render import answer
 from bot.respond import reply
 from bot.text import safe
@@ -125,9 +125,8 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
         gifts = ask.catalog.listing(sort=order, min_coins=min_coins, max_coins=max_coins)
         if not gifts:
             raise UserError("gift.list.none_in_range")
-        first = paginate(gifts, 1, GIFTS_PER_PAGE)
 
-        async def render(page: int) -> discord.Embed:
+        async def render(page: int) -> Page:
             shown = paginate(gifts, page, GIFTS_PER_PAGE)
             embed = answer(
                 ask, ask.t("gift.list.title", plural=len(gifts), total=ask.number(len(gifts)))
@@ -136,9 +135,9 @@ class Gifts(commands.GroupCog, group_name="gift", group_description="TikTok LIVE
             embed.add_field(
                 name="\u200b", value=ask.t("common.page", page=shown.page, pages=shown.pages)
             )
-            return embed
+            return Page(embed, shown.pages)
 
-        pager = Pager(interaction.user.id, first.pages, render, locale=ask.locale)
+        pager = Pager(interaction.user.id, render, locale=ask.locale)
         await pager.start(interaction)
 
 

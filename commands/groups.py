@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.client import GiftBot
 from bot.context import Ask, ask_for
 from bot.errors import UserError
-from bot.pager import Pager
+from bot.pager import Page, Pager
 from bot.permissions import is_manager, require_guild, require_member
 from bot.ratelimit import write_limited
 from bot.render import answer, notice
@@ -198,9 +198,8 @@ class Groups(
     async def list_groups(self, interaction: discord.Interaction[GiftBot]) -> None:
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
-        _, total = await self.groups.list_groups(guild_id, 0, 1)
 
-        async def render(page: int) -> discord.Embed:
+        async def render(page: int) -> Page:
             shown, count = await self.groups.list_groups(guild_id, (page - 1) * PER_PAGE, PER_PAGE)
             lines = [
                 ask.t(
@@ -217,11 +216,11 @@ class Groups(
                 ask.t("group.list.title", total=ask.number(count)),
                 "\n".join(lines) or ask.t("group.list.empty"),
             )
-            add_page_field(ask, embed, page, page_count(count, PER_PAGE))
-            return embed
+            pages = page_count(count, PER_PAGE)
+            add_page_field(ask, embed, page, pages)
+            return Page(embed, pages)
 
-        pages = page_count(total, PER_PAGE)
-        await Pager(interaction.user.id, pages, render, locale=ask.locale).start(interaction)
+        await Pager(interaction.user.id, render, locale=ask.locale).start(interaction)
 
     @app_commands.command(name="show", description="A group's members and their diamonds")
     @app_commands.describe(
@@ -246,7 +245,7 @@ class Groups(
             quote = payout_quote(total, ask.rates, ask.currency)
             file = await group_picture(interaction, ask, group, members, quote, goal)
 
-        async def render(page: int) -> discord.Embed:
+        async def render(page: int) -> Page:
             shown = members[(page - 1) * PER_PAGE : page * PER_PAGE]
             lines = [
                 ask.t(
@@ -268,9 +267,9 @@ class Groups(
             add_goal_field(ask, embed, goal)
             add_page_field(ask, embed, page, pages)
             show_in(embed, file)
-            return embed
+            return Page(embed, pages)
 
-        pager = Pager(interaction.user.id, pages, render, locale=ask.locale)
+        pager = Pager(interaction.user.id, render, locale=ask.locale)
         await pager.start(interaction, **({"file": file} if file else {}))
 
     @app_commands.command(name="payout", description="What a group's diamonds pay, split by share")
@@ -298,7 +297,7 @@ class Groups(
         split = split_payout(members, ask.rates, ask.currency, fraction)
         pages = page_count(len(members), PER_PAGE)
 
-        async def render(page: int) -> discord.Embed:
+        async def render(page: int) -> Page:
             shown = members[(page - 1) * PER_PAGE : page * PER_PAGE]
             lines = [
                 ask.t(
@@ -336,9 +335,9 @@ class Groups(
                 name=ask.t("group.payout.how"), value=ask.t("group.payout.how_value"), inline=False
             )
             add_page_field(ask, embed, page, pages)
-            return embed
+            return Page(embed, pages)
 
-        await Pager(interaction.user.id, pages, render, locale=ask.locale).start(interaction)
+        await Pager(interaction.user.id, render, locale=ask.locale).start(interaction)
 
     # -- autocomplete ------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.client import GiftBot
 from bot.context import ask_for
 from bot.errors import UserError
-from bot.pager import Pager
+from bot.pager import Page, Pager
 from bot.permissions import require_guild, require_manager
 from bot.ratelimit import write_limited
 from bot.render import answer, notice
@@ -186,17 +186,16 @@ class Tally(
         ask = await ask_for(interaction)
         guild_id = require_guild(interaction)
         target = require_person(member or interaction.user)
-        _, total = await self.ledger.history(guild_id, target.id, 0, 1)
 
-        async def render(page: int) -> discord.Embed:
+        async def render(page: int) -> Page:
             offset = (page - 1) * HISTORY_PER_PAGE
             entries, count = await self.ledger.history(
                 guild_id, target.id, offset, HISTORY_PER_PAGE
             )
-            return history_embed(ask, display_name(target), entries, count, page)
+            embed = history_embed(ask, display_name(target), entries, count, page)
+            return Page(embed, page_count(count, HISTORY_PER_PAGE))
 
-        pages = page_count(total, HISTORY_PER_PAGE)
-        await Pager(interaction.user.id, pages, render, locale=ask.locale).start(interaction)
+        await Pager(interaction.user.id, render, locale=ask.locale).start(interaction)
 
     @app_commands.command(name="leaderboard", description="Who received (or gave) the most")
     @app_commands.describe(

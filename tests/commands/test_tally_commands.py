@@ -270,6 +270,37 @@ async def test_history_pages_newest_first_for_the_caller_only(offline: OfflineDi
     assert buttons(page3)["pager:next"].get("disabled") is True
 
 
+async def test_history_pages_follow_entries_added_while_it_is_open(
+    offline: OfflineDiscord,
+) -> None:
+    """The page count comes with each page: entries recorded after page 1 was sent add
+    pages, and a list that shrank brings the reader back to its last page."""
+    ledger = offline.bot.storage.ledger
+
+    async def receive(count: int) -> None:
+        await ledger.add_entry(
+            GUILD.id, ALICE.id, BOB.id, gift_name="Rose", count=count, coins=count, diamonds=0
+        )
+
+    for count in range(1, 12):
+        await receive(count)
+    reply = only_reply(await tally(offline, "tally history", {"member": ALICE}, user=BOB))
+    assert "Page 1 of 2" in field(embed_of(reply), "\u200b")
+    for count in range(12, 22):
+        await receive(count)
+    page2 = only_reply(await offline.press(reply.message_id, "pager:next", user=BOB, guild=GUILD))
+    assert "Page 2 of 3" in field(embed_of(page2), "\u200b")
+    assert buttons(page2)["pager:next"].get("disabled") is False
+    page3 = only_reply(await offline.press(reply.message_id, "pager:next", user=BOB, guild=GUILD))
+    assert "Page 3 of 3" in field(embed_of(page3), "\u200b")
+    for _ in range(12):
+        await ledger.undo_last(GUILD.id, BOB.id)
+    back = only_reply(await offline.press(reply.message_id, "pager:prev", user=BOB, guild=GUILD))
+    assert embed_of(back)["title"] == "Alice's history (9 entries)"
+    assert "**Rose** × 9" in embed_of(back)["description"]
+    assert all(button.get("disabled") for button in buttons(back).values())
+
+
 async def test_history_empty_and_skips_undone_entries(offline: OfflineDiscord) -> None:
     embed = public_embed(await tally(offline, "tally history"))
     assert "No entries yet" in embed["description"]
