@@ -22,7 +22,7 @@ from commands._options import Choice, Money, chosen, group_choices
 from commands._subgroups import Subgroup
 from economy.errors import Label, Person
 from economy.limits import MAX_NAME_LENGTH
-from economy.storage import GoalTarget, as_utc
+from economy.storage import GoalStanding, GoalTarget, as_utc
 from economy.tally import may_record_for_others
 from economy.tally_goals import GoalUnit, goal_amount, goal_progress, parse_due
 
@@ -91,13 +91,12 @@ class GoalCommands(app_commands.Group):
         kind = cast(GoalUnit, chosen(unit, "diamonds"))
         value, currency = goal_amount(Decimal(str(amount)), kind, ask.currency, ask.rates)
         guild_id = require_guild(interaction)
-        await self.bot.storage.community.set_goal(
+        goal = await self.bot.storage.community.set_goal(
             guild_id, target, value, currency, due, interaction.user.id
         )
-        standing = await self.bot.storage.community.goal(guild_id, target)
         embed = answer(ask, ask.t("goal.set_title"), ask.t("goal.set", whose=ask.value(whose)))
-        if standing is not None:
-            add_goal_field(ask, embed, goal_progress(standing, ask.rates, today))
+        progress = goal_progress(GoalStanding.just_set(goal), ask.rates, today)
+        add_goal_field(ask, embed, progress)
         await reply(interaction, embed=embed)
 
     @app_commands.command(name="clear", description="Remove a goal")

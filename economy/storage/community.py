@@ -137,6 +137,11 @@ class GoalStanding:
     goal: Goal
     diamonds: Decimal
 
+    @classmethod
+    def just_set(cls, goal: Goal) -> GoalStanding:
+        """A goal as its write left it: it counts entries after it, so nothing yet."""
+        return cls(goal, Decimal(0))
+
 
 class CommunityStore(Protocol):
     """Schedules, roles and goals keyed by server; every cap is checked inside its write."""
