@@ -99,7 +99,10 @@ class GiftBot(Bot):
         self.autocomplete_limiter = autocomplete_limiter()
         self.freeze_heap = freeze_heap
         self.avatars = AvatarFetcher(lambda url: self.http.get_from_cdn(url))
-        self.command_ids = CommandIds(lambda guild: self.tree.fetch_commands(guild=guild))
+        synced_to = frozenset({config.dev_guild_id} if config.dev_guild_id else ())
+        self.command_ids = CommandIds(
+            lambda guild: self.tree.fetch_commands(guild=guild), own_commands_in=synced_to
+        )
         self._expired_replies: set[asyncio.Task[None]] = set()
         self._cards_started = False
         self._later: set[asyncio.Task[Any]] = set()

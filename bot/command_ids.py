@@ -1,7 +1,8 @@
 """The ids Discord gave the bot's commands when they were synced, for clickable mentions
-(`</tally add:123>`). Read from Discord on first use (the global commands, and a server's own
-when commands were synced to one server) and kept; until a sync there are none, and /help
-writes plain `/tally add` instead."""
+(`</tally add:123>`). Read from Discord on first use and kept: the global commands, and the
+development server's own (`DEV_GUILD_ID`, where `make sync` puts them); no other server has
+commands of its own, so no other server's list is asked for (that was a REST call per server
+an hour). Until a sync there are none, and /help writes plain `/tally add` instead."""
 
 from __future__ import annotations
 
@@ -22,17 +23,18 @@ Fetch = Callable[[discord.abc.Snowflake | None], Awaitable[list[discord.app_comm
 
 
 class CommandIds:
-    """Top-level command name -> id, globally and per server, fetched through `fetch` (the
-    tree's `fetch_commands`)."""
+    """Top-level command name -> id, globally and in `own_commands_in` (servers commands are
+    synced to), fetched through `fetch` (the tree's `fetch_commands`)."""
 
-    def __init__(self, fetch: Fetch) -> None:
+    def __init__(self, fetch: Fetch, own_commands_in: frozenset[int] = frozenset()) -> None:
         self._fetch = fetch
+        self._own_commands_in = own_commands_in
         self._known: OrderedDict[int | None, tuple[float, dict[str, int]]] = OrderedDict()
 
     async def ids(self, guild_id: int | None) -> dict[str, int]:
         """The ids that work in this server (its own commands win over global ones)."""
         found = dict(await self._ids(None))
-        if guild_id is not None:
+        if guild_id in self._own_commands_in:
             found.update(await self._ids(guild_id))
         return found
 

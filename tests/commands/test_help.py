@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import discord
+
+from bot.command_ids import CommandIds
 from bot.offline import OfflineDiscord
 from commands.help import collation_key
 from tests.support.people import ALICE, BOB, GUILD, MANAGER
@@ -103,6 +106,21 @@ async def test_mentions_once_synced(offline: OfflineDiscord) -> None:
     assert "</tally add:111>" in tallies and "</tally history:111>" in tallies
     lookups = commands_in(await topic(offline, reply, "lookups"))
     assert "</coins:222>" in lookups and "`/diamonds`" in lookups  # not synced: plain
-    assert len(offline.rest.made("GET", "/applications/")) == 2  # global, then this server's
+    assert len(offline.rest.made("GET", "/applications/")) == 1  # global only: no own commands
     await open_help(offline)
-    assert len(offline.rest.made("GET", "/applications/")) == 2  # kept
+    assert len(offline.rest.made("GET", "/applications/")) == 1  # kept
+
+
+async def test_the_development_server_mentions_its_own_commands() -> None:
+    """Only the server commands are synced to (DEV_GUILD_ID) is asked for its own list."""
+    asked: list[int | None] = []
+
+    async def fetch(where: discord.abc.Snowflake | None) -> list[discord.app_commands.AppCommand]:
+        asked.append(where.id if where else None)
+        return []
+
+    ids = CommandIds(fetch, own_commands_in=frozenset({42}))
+    await ids.ids(7)
+    await ids.ids(42)
+    await ids.ids(42)
+    assert asked == [None, 42]
