@@ -79,12 +79,19 @@ def format_number(n: int | Decimal, locale: str | None = "en") -> str:
     """A plain number with the locale's grouping (`1,234,567` / `1.234.567`)."""
     if type(n) is int:  # coin prices and counts repeat on every autocomplete keystroke
         return _format_int(n, locale)
-    return format_decimal(n, locale=babel_locale(locale), decimal_quantization=False)
+    return _format_decimal_text(str(n), locale)  # gift values repeat on every /tally add
 
 
 @lru_cache(maxsize=4096)
 def _format_int(n: int, locale: str | None) -> str:
     return format_decimal(n, locale=babel_locale(locale), decimal_quantization=False)
+
+
+@lru_cache(maxsize=4096)
+def _format_decimal_text(text: str, locale: str | None) -> str:
+    """Keyed by the Decimal's text, not its value: `5.0` and `5` are equal Decimals but are
+    written differently."""
+    return format_decimal(Decimal(text), locale=babel_locale(locale), decimal_quantization=False)
 
 
 def format_percent(fraction: Decimal | int, locale: str | None = "en") -> str:
