@@ -3,7 +3,8 @@
 Schedules, period claims, threshold roles and goals are read and written with these
 statements on SQLite and, numbered, on PostgreSQL, so orders, ties and every "once" are the
 same. Parameters differ only in type: SQLite takes timestamps and dates as ISO text,
-PostgreSQL as datetimes and dates; rows come back either way and the readers take both.
+PostgreSQL as datetimes and dates; rows come back either way and the readers take both. The
+reads are written once (`CommunityReads`); each backend adds only its writes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from economy.storage.community import Goal, GoalStanding, GoalTarget, Schedule, 
 from economy.storage.ledger import from_milli
 from economy.storage.periods import PERIOD_KINDS, PeriodKind, as_utc
 from economy.storage.queries import ACTIVE, Row, moment
+from economy.storage.reads import SharedReads
 
 SCHEDULE_COLUMNS = (
     "guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id, locale,"
@@ -255,3 +257,26 @@ def goal_from(row: Row) -> Goal:
         created_at=when(created),
         reached_at=when(reached) if reached else None,
     )
+
+
+# -- the reads ---------------------------------------------------------------------------------
+
+
+class CommunityReads(SharedReads):
+    """The reads of `CommunityStore`, the same on both backends; each backend adds its writes
+    (the claims among them, which read in their own transaction)."""
+
+    async def schedules(self, guild_id: int) -> list[Schedule]:
+        return [schedule_from(row) for row in await self._read(SCHEDULES, guild_id)]
+
+    async def threshold_roles(self, guild_id: int) -> list[ThresholdRole]:
+        return [threshold_from(row) for row in await self._read(THRESHOLDS, guild_id)]
+
+    async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
+        select, target_id = goal_sql("SELECT", target)
+        rows = await self._read(select, guild_id, target_id)
+        return standing_from(rows[0]) if rows else None
+
+    async def open_goals(self, guild_id: int, user_id: int) -> list[GoalStanding]:
+        rows = await self._read(OPEN_GOALS, guild_id, user_id, user_id)
+        return [standing_from(row) for row in rows]

@@ -3,7 +3,8 @@
 Each claim is one write: an INSERT that only one transaction can make (a unique row), or an
 UPDATE guarded by the state it changes, with whatever the claimer needs read in that same
 transaction. Two processes on one file take turns on the write lock, so exactly one wins.
-The statements are the shared ones (`economy.storage.community_queries`).
+The statements and reads are the shared ones (`economy.storage.community_queries`);
+timestamps are written as ISO text, as SQLite keeps them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from economy.storage.community import (
     CLAIM_LEASE_SECONDS,
     DuePeriod,
     Goal,
-    GoalStanding,
     GoalTarget,
     PeriodReport,
     Schedule,
@@ -41,10 +41,11 @@ def read_report(db: sqlite3.Connection, schedule: Schedule, key: str) -> PeriodR
     return report_from(schedule, key, rows)
 
 
-class SqliteCommunity:
-    """The `CommunityStore` protocol on SQLite."""
+class SqliteCommunity(cq.CommunityReads):
+    """The `CommunityStore` protocol on SQLite: the shared reads, and the writes."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(db)
         self._db = db
 
     async def _write_row(self, sql: str, params: tuple[Any, ...]) -> Row | None:
@@ -57,9 +58,6 @@ class SqliteCommunity:
         return await self._db.write(write)
 
     # -- schedules ---------------------------------------------------------------------------
-
-    async def schedules(self, guild_id: int) -> list[Schedule]:
-        return [cq.schedule_from(row) for row in await self._db.read(cq.SCHEDULES, (guild_id,))]
 
     async def set_schedule_posts(
         self,
@@ -184,9 +182,6 @@ class SqliteCommunity:
 
     # -- threshold roles ---------------------------------------------------------------------
 
-    async def threshold_roles(self, guild_id: int) -> list[ThresholdRole]:
-        return [cq.threshold_from(row) for row in await self._db.read(cq.THRESHOLDS, (guild_id,))]
-
     async def save_threshold_role(
         self,
         guild_id: int,
@@ -277,15 +272,6 @@ class SqliteCommunity:
         delete, target_id = cq.goal_sql("DELETE", target)
         row = await self._write_row(delete, (guild_id, target_id))
         return cq.goal_from(row) if row else None
-
-    async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
-        select, target_id = cq.goal_sql("SELECT", target)
-        rows = await self._db.read(select, (guild_id, target_id))
-        return cq.standing_from(rows[0]) if rows else None
-
-    async def open_goals(self, guild_id: int, user_id: int) -> list[GoalStanding]:
-        rows = await self._db.read(cq.OPEN_GOALS, (guild_id, user_id, user_id))
-        return [cq.standing_from(row) for row in rows]
 
     async def claim_goal_reached(self, goal_id: int, now: datetime | None = None) -> bool:
         row = await self._write_row(cq.CLAIM_GOAL_REACHED, (as_utc(now).isoformat(), goal_id))
