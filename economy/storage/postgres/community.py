@@ -24,7 +24,6 @@ from economy.storage import community_queries as cq
 from economy.storage.checks import check_range
 from economy.storage.community import (
     CLAIM_LEASE_SECONDS,
-    DuePeriod,
     Goal,
     GoalTarget,
     PeriodReport,
@@ -33,7 +32,7 @@ from economy.storage.community import (
 )
 from economy.storage.ledger import to_milli
 from economy.storage.period_report import report_from, report_statements
-from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end, previous_period_key
+from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end
 from economy.storage.postgres.connection import Connection, Database, Record, lock
 from economy.storage.queries import numbered
 
@@ -50,7 +49,7 @@ class PostgresCommunity(cq.CommunityReads):
     """The `CommunityStore` protocol on PostgreSQL: the shared reads, and the writes."""
 
     def __init__(self, db: Database) -> None:
-        super().__init__(db, numbered)
+        super().__init__(db, numbered, cq.as_datetime)
         self._db = db
 
     async def _write_row(self, sql: str, params: Sequence[Any]) -> Record | None:
@@ -123,15 +122,6 @@ class PostgresCommunity(cq.CommunityReads):
             return await conn.fetchrow(empty, moment, *key) is not None
 
         return await self._db.write(write)
-
-    async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
-        moment = as_utc(now)
-        week = previous_period_key("week", moment)
-        month = previous_period_key("month", moment)
-        cutoff = moment - timedelta(seconds=CLAIM_LEASE_SECONDS)
-        params = (period_end(week), period_end(month), week, month, cutoff, limit)
-        rows = await self._read(cq.DUE, *params)
-        return [DuePeriod(g, k, week if k == "week" else month) for g, k in rows]
 
     async def claim_period(
         self, guild_id: int, kind: PeriodKind, period_key: str, now: datetime | None = None

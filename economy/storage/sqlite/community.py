@@ -21,7 +21,6 @@ from economy.storage import community_queries as cq
 from economy.storage.checks import check_range
 from economy.storage.community import (
     CLAIM_LEASE_SECONDS,
-    DuePeriod,
     Goal,
     GoalTarget,
     PeriodReport,
@@ -30,7 +29,7 @@ from economy.storage.community import (
 )
 from economy.storage.ledger import to_milli
 from economy.storage.period_report import report_from, report_statements
-from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end, previous_period_key
+from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end
 from economy.storage.sqlite.connection import Database, Row
 
 
@@ -117,18 +116,6 @@ class SqliteCommunity(cq.CommunityReads):
             return bool(db.execute(empty, (stamp, *key)).fetchall())
 
         return await self._db.write(write)
-
-    async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
-        moment = as_utc(now)
-        week = previous_period_key("week", moment)
-        month = previous_period_key("month", moment)
-        cutoff = (moment - timedelta(seconds=CLAIM_LEASE_SECONDS)).isoformat()
-        params = (
-            period_end(week).isoformat(), period_end(month).isoformat(), week, month, cutoff,
-            limit,
-        )  # fmt: skip
-        rows = await self._db.read(cq.DUE, params)
-        return [DuePeriod(g, k, week if k == "week" else month) for g, k in rows]
 
     async def claim_period(
         self, guild_id: int, kind: PeriodKind, period_key: str, now: datetime | None = None
