@@ -3,20 +3,37 @@
 Schedules, period claims, threshold roles and goals are read and written with these
 statements on SQLite and, numbered, on PostgreSQL, so orders, ties and every "once" are the
 same. Parameters differ only in type: SQLite takes timestamps and dates as ISO text,
-PostgreSQL as datetimes and dates; rows come back either way and the readers take both.
+PostgreSQL as datetimes and dates; rows come back either way and the readers take both. The
+reads are written once (`CommunityReads`); each backend adds only its writes.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from economy.errors import InvalidValue
-from economy.storage.community import Goal, GoalStanding, GoalTarget, Schedule, ThresholdRole
+from economy.storage.community import (
+    CLAIM_LEASE_SECONDS,
+    DuePeriod,
+    Goal,
+    GoalStanding,
+    GoalTarget,
+    Schedule,
+    ThresholdRole,
+)
 from economy.storage.ledger import from_milli
-from economy.storage.periods import PERIOD_KINDS, PeriodKind, as_utc
+from economy.storage.periods import (
+    PERIOD_KINDS,
+    PeriodKind,
+    as_utc,
+    period_end,
+    previous_period_key,
+)
 from economy.storage.queries import ACTIVE, Row, moment
+from economy.storage.reads import Reader, SharedReads, as_is
 
 SCHEDULE_COLUMNS = (
     "guild_id, kind, channel_id, gifter_role_id, receiver_role_id, manager_id, locale,"
@@ -255,3 +272,56 @@ def goal_from(row: Row) -> Goal:
         created_at=when(created),
         reached_at=when(reached) if reached else None,
     )
+
+
+def iso_text(moment: datetime) -> str:
+    """A moment as a parameter on SQLite, which keeps timestamps as ISO text."""
+    return moment.isoformat()
+
+
+def as_datetime(moment: datetime) -> datetime:
+    """A moment as a parameter on PostgreSQL, whose columns are TIMESTAMPTZ."""
+    return moment
+
+
+# -- the reads ---------------------------------------------------------------------------------
+
+
+class CommunityReads(SharedReads):
+    """The reads of `CommunityStore`, the same on both backends; each backend adds its writes
+    (the claims among them, which read in their own transaction). `stamp` turns a moment into
+    the backend's parameter (`iso_text` on SQLite, `as_datetime` on PostgreSQL)."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        sql: Callable[[str], str] = as_is,
+        stamp: Callable[[datetime], datetime | str] = iso_text,
+    ) -> None:
+        super().__init__(reader, sql)
+        self._stamp = stamp
+
+    async def schedules(self, guild_id: int) -> list[Schedule]:
+        return [schedule_from(row) for row in await self._read(SCHEDULES, guild_id)]
+
+    async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
+        moment = as_utc(now)
+        week = previous_period_key("week", moment)
+        month = previous_period_key("month", moment)
+        cutoff = moment - timedelta(seconds=CLAIM_LEASE_SECONDS)
+        stamp = self._stamp
+        params = (stamp(period_end(week)), stamp(period_end(month)), week, month, stamp(cutoff))
+        rows = await self._read(DUE, *params, limit)
+        return [DuePeriod(g, k, week if k == "week" else month) for g, k in rows]
+
+    async def threshold_roles(self, guild_id: int) -> list[ThresholdRole]:
+        return [threshold_from(row) for row in await self._read(THRESHOLDS, guild_id)]
+
+    async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
+        select, target_id = goal_sql("SELECT", target)
+        rows = await self._read(select, guild_id, target_id)
+        return standing_from(rows[0]) if rows else None
+
+    async def open_goals(self, guild_id: int, user_id: int) -> list[GoalStanding]:
+        rows = await self._read(OPEN_GOALS, guild_id, user_id, user_id)
+        return [standing_from(row) for row in rows]

@@ -3,7 +3,8 @@
 A read is the same on SQLite and PostgreSQL but for the placeholders: a shared statement
 (``?``) goes to SQLite as it is and to PostgreSQL numbered. `SharedReads` holds the database
 and that conversion; an aggregate's reads (`group_queries.GroupReads`,
-`settings_queries.SettingsReads`) build on it, and each backend's store adds its writes.
+`settings_queries.SettingsReads`, `community_queries.CommunityReads`) build on it, and each
+backend's store adds its writes.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """`PostgresCommunity`: period posts and roles, threshold roles and goals (migration V002).
 
-The statements are SQLite's (`economy.storage.community_queries`, numbered), so every order,
-tie and "once" is the same. A "once" is a unique row or a guarded UPDATE, which PostgreSQL
-settles between concurrent writers of any process: the second INSERT of a (server, period)
-claim or of a threshold grant waits for the first and then conflicts; the second goal claim
-finds `reached_at` set. A period is claimed and its report read in one REPEATABLE READ
-transaction (one snapshot, as SQLite's write lock gives), and a claim that raced another is
-retried, then finds the other's row. Caps (threshold roles, goals) are checked under the
-server's advisory lock, so concurrent writes never overshoot them.
+The statements and reads are SQLite's (`economy.storage.community_queries`, numbered), so
+every order, tie and "once" is the same; timestamps are passed as datetimes. A "once" is a
+unique row or a guarded UPDATE, which PostgreSQL settles between concurrent writers of any
+process: the second INSERT of a (server, period) claim or of a threshold grant waits for the
+first and then conflicts; the second goal claim finds `reached_at` set. A period is claimed
+and its report read in one REPEATABLE READ transaction (one snapshot, as SQLite's write lock
+gives), and a claim that raced another is retried, then finds the other's row. Caps
+(threshold roles, goals) are checked under the server's advisory lock, so concurrent writes
+never overshoot them.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from economy.storage import community_queries as cq
 from economy.storage.checks import check_range
 from economy.storage.community import (
     CLAIM_LEASE_SECONDS,
-    DuePeriod,
     Goal,
-    GoalStanding,
     GoalTarget,
     PeriodReport,
     Schedule,
@@ -33,7 +32,7 @@ from economy.storage.community import (
 )
 from economy.storage.ledger import to_milli
 from economy.storage.period_report import report_from, report_statements
-from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end, previous_period_key
+from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end
 from economy.storage.postgres.connection import Connection, Database, Record, lock
 from economy.storage.queries import numbered
 
@@ -46,10 +45,11 @@ async def read_report(conn: Connection, schedule: Schedule, key: str) -> PeriodR
     return report_from(schedule, key, rows)
 
 
-class PostgresCommunity:
-    """The `CommunityStore` protocol on PostgreSQL."""
+class PostgresCommunity(cq.CommunityReads):
+    """The `CommunityStore` protocol on PostgreSQL: the shared reads, and the writes."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(db, numbered, cq.as_datetime)
         self._db = db
 
     async def _write_row(self, sql: str, params: Sequence[Any]) -> Record | None:
@@ -57,13 +57,7 @@ class PostgresCommunity:
         row: Record | None = await self._db.write_one(numbered(sql), params)
         return row
 
-    async def _read(self, sql: str, params: Sequence[Any]) -> list[Record]:
-        return await self._db.read(numbered(sql), params)
-
     # -- schedules ---------------------------------------------------------------------------
-
-    async def schedules(self, guild_id: int) -> list[Schedule]:
-        return [cq.schedule_from(row) for row in await self._read(cq.SCHEDULES, (guild_id,))]
 
     async def set_schedule_posts(
         self,
@@ -129,15 +123,6 @@ class PostgresCommunity:
 
         return await self._db.write(write)
 
-    async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
-        moment = as_utc(now)
-        week = previous_period_key("week", moment)
-        month = previous_period_key("month", moment)
-        cutoff = moment - timedelta(seconds=CLAIM_LEASE_SECONDS)
-        params = (period_end(week), period_end(month), week, month, cutoff, limit)
-        rows = await self._read(cq.DUE, params)
-        return [DuePeriod(g, k, week if k == "week" else month) for g, k in rows]
-
     async def claim_period(
         self, guild_id: int, kind: PeriodKind, period_key: str, now: datetime | None = None
     ) -> PeriodReport | None:
@@ -191,9 +176,6 @@ class PostgresCommunity:
         await self._db.write(write)
 
     # -- threshold roles ---------------------------------------------------------------------
-
-    async def threshold_roles(self, guild_id: int) -> list[ThresholdRole]:
-        return [cq.threshold_from(row) for row in await self._read(cq.THRESHOLDS, (guild_id,))]
 
     async def save_threshold_role(
         self,
@@ -287,15 +269,6 @@ class PostgresCommunity:
         delete, target_id = cq.goal_sql("DELETE", target)
         row = await self._write_row(delete, (guild_id, target_id))
         return cq.goal_from(row) if row else None
-
-    async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
-        select, target_id = cq.goal_sql("SELECT", target)
-        rows = await self._read(select, (guild_id, target_id))
-        return cq.standing_from(rows[0]) if rows else None
-
-    async def open_goals(self, guild_id: int, user_id: int) -> list[GoalStanding]:
-        rows = await self._read(cq.OPEN_GOALS, (guild_id, user_id, user_id))
-        return [cq.standing_from(row) for row in rows]
 
     async def claim_goal_reached(self, goal_id: int, now: datetime | None = None) -> bool:
         row = await self._write_row(cq.CLAIM_GOAL_REACHED, (as_utc(now), goal_id))

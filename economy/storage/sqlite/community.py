@@ -3,7 +3,8 @@
 Each claim is one write: an INSERT that only one transaction can make (a unique row), or an
 UPDATE guarded by the state it changes, with whatever the claimer needs read in that same
 transaction. Two processes on one file take turns on the write lock, so exactly one wins.
-The statements are the shared ones (`economy.storage.community_queries`).
+The statements and reads are the shared ones (`economy.storage.community_queries`);
+timestamps are written as ISO text, as SQLite keeps them.
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ from economy.storage import community_queries as cq
 from economy.storage.checks import check_range
 from economy.storage.community import (
     CLAIM_LEASE_SECONDS,
-    DuePeriod,
     Goal,
-    GoalStanding,
     GoalTarget,
     PeriodReport,
     Schedule,
@@ -30,7 +29,7 @@ from economy.storage.community import (
 )
 from economy.storage.ledger import to_milli
 from economy.storage.period_report import report_from, report_statements
-from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end, previous_period_key
+from economy.storage.periods import PeriodKind, as_utc, kind_of, period_end
 from economy.storage.sqlite.connection import Database, Row
 
 
@@ -41,10 +40,11 @@ def read_report(db: sqlite3.Connection, schedule: Schedule, key: str) -> PeriodR
     return report_from(schedule, key, rows)
 
 
-class SqliteCommunity:
-    """The `CommunityStore` protocol on SQLite."""
+class SqliteCommunity(cq.CommunityReads):
+    """The `CommunityStore` protocol on SQLite: the shared reads, and the writes."""
 
     def __init__(self, db: Database) -> None:
+        super().__init__(db)
         self._db = db
 
     async def _write_row(self, sql: str, params: tuple[Any, ...]) -> Row | None:
@@ -57,9 +57,6 @@ class SqliteCommunity:
         return await self._db.write(write)
 
     # -- schedules ---------------------------------------------------------------------------
-
-    async def schedules(self, guild_id: int) -> list[Schedule]:
-        return [cq.schedule_from(row) for row in await self._db.read(cq.SCHEDULES, (guild_id,))]
 
     async def set_schedule_posts(
         self,
@@ -120,18 +117,6 @@ class SqliteCommunity:
 
         return await self._db.write(write)
 
-    async def due_periods(self, now: datetime | None = None, limit: int = 100) -> list[DuePeriod]:
-        moment = as_utc(now)
-        week = previous_period_key("week", moment)
-        month = previous_period_key("month", moment)
-        cutoff = (moment - timedelta(seconds=CLAIM_LEASE_SECONDS)).isoformat()
-        params = (
-            period_end(week).isoformat(), period_end(month).isoformat(), week, month, cutoff,
-            limit,
-        )  # fmt: skip
-        rows = await self._db.read(cq.DUE, params)
-        return [DuePeriod(g, k, week if k == "week" else month) for g, k in rows]
-
     async def claim_period(
         self, guild_id: int, kind: PeriodKind, period_key: str, now: datetime | None = None
     ) -> PeriodReport | None:
@@ -183,9 +168,6 @@ class SqliteCommunity:
         await self._db.write(write)
 
     # -- threshold roles ---------------------------------------------------------------------
-
-    async def threshold_roles(self, guild_id: int) -> list[ThresholdRole]:
-        return [cq.threshold_from(row) for row in await self._db.read(cq.THRESHOLDS, (guild_id,))]
 
     async def save_threshold_role(
         self,
@@ -277,15 +259,6 @@ class SqliteCommunity:
         delete, target_id = cq.goal_sql("DELETE", target)
         row = await self._write_row(delete, (guild_id, target_id))
         return cq.goal_from(row) if row else None
-
-    async def goal(self, guild_id: int, target: GoalTarget) -> GoalStanding | None:
-        select, target_id = cq.goal_sql("SELECT", target)
-        rows = await self._db.read(select, (guild_id, target_id))
-        return cq.standing_from(rows[0]) if rows else None
-
-    async def open_goals(self, guild_id: int, user_id: int) -> list[GoalStanding]:
-        rows = await self._db.read(cq.OPEN_GOALS, (guild_id, user_id, user_id))
-        return [cq.standing_from(row) for row in rows]
 
     async def claim_goal_reached(self, goal_id: int, now: datetime | None = None) -> bool:
         row = await self._write_row(cq.CLAIM_GOAL_REACHED, (as_utc(now).isoformat(), goal_id))
