@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from bot.offline import FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from economy.storage import SqliteStorage
 from tests.support.bots import config_for, offline_bot
 from tests.support.disk import cap_file_size, free_space
+from tests.support.limits import lift_write_limit
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
@@ -108,7 +108,7 @@ async def short_wait(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
     storage = await SqliteStorage.open(tmp_path / "bot.sqlite3", busy_timeout_ms=50)
     try:
         async with offline_bot(config_for(tmp_path), storage=storage) as driver:
-            driver.bot.write_limiter = WriteLimiter(burst=10**9)
+            lift_write_limit(driver.bot)
             yield driver
     finally:
         await storage.close()

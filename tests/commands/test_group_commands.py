@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from bot.offline import FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from economy.errors import NotFound
 from economy.limits import MAX_GROUPS_PER_CREATOR
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
@@ -54,12 +53,6 @@ async def join_with_consent(
     assert "asks to join" in embed_of(asked)["description"]
     pressed = await offline.press(asked.message_id, "p:grq:", user=approver, guild=guild)
     return embed_of(only_reply(pressed))
-
-
-@pytest.fixture
-def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
-    return offline
 
 
 # -- lifecycle -------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bot.offline import OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from commands._period_post import close_due_periods
 from economy.storage import Gifter, as_utc, period_end, period_key, period_start
 from tests.support.community import (
@@ -209,11 +210,11 @@ async def test_stopping_posts_or_top_roles_keeps_the_other_half(offline: Offline
     assert await community.schedules(GUILD.id) == []  # nothing left: no schedule
 
 
+@pytest.mark.usefixtures("unlimited")
 async def test_posts_and_top_roles_changed_at_the_same_moment_both_hold(
     offline: OfflineDiscord,
 ) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
     weekly = {"period": "weekly"}
     posts = ("tally posts set", {**weekly, "channel": POSTS})
     both_roles = ("tally roles top", {**weekly, "gifter": TOP_GIFTER, "receiver": TOP_RECEIVER})

@@ -10,7 +10,6 @@ import pytest
 
 from bot.i18n import catalogs, placeholders
 from bot.offline import FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from bot.translator import command_texts
 from economy.storage import Gifter
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
@@ -24,12 +23,6 @@ from tests.support.replies import (
     refusal,
 )
 from tests.support.tally import ledger, on_guides, received, tally
-
-
-@pytest.fixture
-def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
-    return offline
 
 
 async def everyone_may_tally_others(offline: OfflineDiscord, guild=GUILD) -> None:
