@@ -13,17 +13,12 @@ import pytest
 from bot.offline import OfflineDiscord
 from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
 from tests.support.replies import buttons, embed_of, field, only_reply, public_embed, refusal
+from tests.support.server_settings import on_guides, use_settings
 
 NBSP = "\xa0"
 
 
 pytestmark = pytest.mark.usefixtures("unlimited")  # more writes than a person may make
-
-
-async def use(offline: OfflineDiscord, **settings: str) -> None:
-    """Store server settings directly (as a manager would with /settings)."""
-    await offline.bot.storage.guild_settings.change_settings(GUILD.id, settings, MANAGER.id)
-    offline.bot.profiles.forget(GUILD.id)
 
 
 async def ask(offline: OfflineDiscord, path: str, options: dict[str, Any] | None = None, **kw: Any):
@@ -56,7 +51,7 @@ async def test_a_galaxy_by_default_is_tiktoks_model(offline: OfflineDiscord) -> 
 
 
 async def test_a_galaxy_under_the_guides_is_their_numbers(offline: OfflineDiscord) -> None:
-    await use(offline, preset="guides")
+    await on_guides(offline)
     embed = await ask(offline, "gift value", {"gift": "galaxy"})
     assert field(embed, "Diamonds to the creator") == "500"
     assert field(embed, "Creator's gross") == "$2.50"
@@ -72,7 +67,7 @@ async def test_a_galaxy_under_the_guides_is_their_numbers(offline: OfflineDiscor
 async def test_a_thousand_diamonds(
     offline: OfflineDiscord, preset: str, cut: str, net: str
 ) -> None:
-    await use(offline, preset=preset)
+    await use_settings(offline, {"preset": preset})
     embed = await ask(offline, "diamonds", {"amount": 1000})
     assert field(embed, "Gross") == "$5.00"
     assert field(embed, "Cut at cash-out") == cut
@@ -82,7 +77,7 @@ async def test_a_thousand_diamonds(
 async def test_the_guides_reproduce_the_seed_articles(offline: OfflineDiscord) -> None:
     """Seed 001: 100 coins -> 50 diamonds; 1,000 diamonds = $5, about $2.50 after the cut;
     the minimum is about $100 = 20,000 diamonds. Seed 002: $0.02-$0.03 per 1,000 views."""
-    await use(offline, preset="guides")
+    await on_guides(offline)
     gift = await ask(offline, "gift value", {"gift": "hand hearts"})  # 100 coins
     assert field(gift, "Coins spent") == "100" and field(gift, "Diamonds to the creator") == "50"
     diamonds = await ask(offline, "diamonds", {"amount": 1000})
@@ -95,7 +90,7 @@ async def test_the_guides_reproduce_the_seed_articles(offline: OfflineDiscord) -
 
 
 async def test_two_single_roses_under_the_guides_make_one_diamond(offline: OfflineDiscord) -> None:
-    await use(offline, preset="guides")
+    await on_guides(offline)
     for _ in range(2):
         added = public_embed(
             await offline.command("tally add", {"gift": "rose"}, user=ALICE, guild=GUILD)
@@ -113,7 +108,7 @@ async def test_two_single_roses_under_the_guides_make_one_diamond(offline: Offli
 @pytest.mark.parametrize("diamonds", [1, 3, 7, 999, 1_001, 12_345, 20_001])
 @pytest.mark.parametrize("currency", ["USD", "IDR", "BRL"])
 async def test_gross_is_cut_plus_net_as_shown(offline: OfflineDiscord, diamonds, currency) -> None:
-    await use(offline, preset="guides", currency=currency)
+    await use_settings(offline, {"preset": "guides", "currency": currency})
     embed = await ask(offline, "diamonds", {"amount": diamonds})
     gross, cut, net = (field(embed, name) for name in ("Gross", "Cut at", "You take home"))
     assert money(gross) == money(cut) + money(net), (gross, cut, net)
@@ -124,7 +119,7 @@ async def test_gross_is_cut_plus_net_as_shown(offline: OfflineDiscord, diamonds,
 async def test_amounts_under_ten_cents_keep_their_digits(offline: OfflineDiscord) -> None:
     one = await ask(offline, "diamonds", {"amount": 1})
     assert field(one, "Gross") == "$0.005"
-    await use(offline, preset="guides")
+    await on_guides(offline)
     three = await ask(offline, "diamonds", {"amount": 3})
     assert [field(three, name) for name in ("Gross", "Cut at", "You take home")] == [
         "$0.015",
@@ -232,7 +227,7 @@ async def test_a_goal_in_one_gift_and_one_bigger_than_the_goal(offline: OfflineD
 
 
 async def test_a_goal_in_rupiah_is_refused_in_rupiah(offline: OfflineDiscord) -> None:
-    await use(offline, currency="IDR")
+    await use_settings(offline, {"currency": "IDR"})
     replies = await offline.command(
         "payout goal", {"amount": 100}, user=ALICE, guild=GUILD, locale="id"
     )
@@ -259,18 +254,18 @@ async def test_each_program_says_where_it_runs_or_ran(offline: OfflineDiscord) -
 async def test_converted_amounts_name_their_exchange_rates(offline: OfflineDiscord) -> None:
     plain = await ask(offline, "gift value", {"gift": "galaxy"})
     assert "exchange rates" not in plain["footer"]["text"]
-    await use(offline, currency="IDR")
+    await use_settings(offline, {"currency": "IDR"})
     converted = await ask(offline, "gift value", {"gift": "galaxy"})
     assert field(converted, "Creator's gross") == "$5.00 (≈ IDR89,204)"
     assert "exchange rates: ECB, Oct 6, 2026" in converted["footer"]["text"]
-    await use(offline, **{"fx:IDR": "16000"})
+    await use_settings(offline, {"fx:IDR": "16000"})
     overridden = await ask(offline, "gift value", {"gift": "galaxy"})
     assert field(overridden, "Creator's gross") == "$5.00 (≈ IDR80,000)"
     assert "exchange rates: this server's rate," in overridden["footer"]["text"]
 
 
 async def test_no_preset_id_in_what_users_read(offline: OfflineDiscord) -> None:
-    await use(offline, preset="guides")
+    await on_guides(offline)
     texts = [
         only_reply(await offline.command(path, options, user=MANAGER, guild=GUILD)).text()
         for path, options in [

@@ -21,6 +21,7 @@ from tests.support.replies import (
     public_notice,
 )
 from tests.support.replies import refusal as refusal_of
+from tests.support.server_settings import on_guides, use_settings
 
 
 async def group(offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD):
@@ -293,9 +294,8 @@ def shares(embed: dict) -> dict[int, Decimal]:
 async def seed_crew(offline: OfflineDiscord, diamonds: dict[FakeUser, int]) -> None:
     """A group "Crew" whose members received `diamonds`, in a server on the creator guides'
     model (its 50% cut at cash-out leaves odd cents to split)."""
+    await on_guides(offline)
     storage = offline.bot.storage
-    await storage.guild_settings.change_settings(GUILD.id, {"preset": "guides"}, MANAGER.id)
-    offline.bot.profiles.forget(GUILD.id)
     await storage.groups.create_group(GUILD.id, "Crew", ALICE.id)
     for user, count in diamonds.items():
         await storage.groups.add_member(GUILD.id, "Crew", user.id)
@@ -347,10 +347,7 @@ async def test_payout_with_an_agency_cut_and_a_period(offline: OfflineDiscord) -
 
 
 async def test_payout_in_the_servers_currency_splits_whole_rupiah(offline) -> None:
-    await offline.bot.storage.guild_settings.change_settings(
-        GUILD.id, {"currency": "IDR"}, MANAGER.id
-    )
-    offline.bot.profiles.forget(GUILD.id)
+    await use_settings(offline, {"currency": "IDR"})
     await seed_crew(offline, {ALICE: 1_000, BOB: 1_000, MANAGER: 1_001})
     embed = public_embed(await group(offline, "payout", {"name": "Crew", "agency_cut": 10}))
     net_text = field(embed, "Net to share")

@@ -20,6 +20,7 @@ from tests.support.bots import offline_bot
 from tests.support.community import CANNOT_POST, LAYOUT, POSTS, people, seed
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import embed_of, only_reply, public_notice, refusal
+from tests.support.server_settings import use_settings
 
 
 def week_end(moment: datetime | None = None) -> datetime:
@@ -132,10 +133,7 @@ async def test_no_post_while_the_server_has_leaderboards_off(offline: OfflineDis
     offline.cache_server(GUILD, LAYOUT)
     public_notice(await weekly_posts(offline))
     await seed(offline, people(2))
-    await offline.bot.storage.guild_settings.change_settings(
-        GUILD.id, {"leaderboard_enabled": "false"}, MANAGER.id
-    )
-    offline.bot.profiles.forget(GUILD.id)
+    await use_settings(offline, {"leaderboard_enabled": "false"})
     assert await close_due_periods(offline.bot, week_end()) == ["quiet"]
     assert posts_in(offline) == []
 
