@@ -12,11 +12,17 @@ import pytest
 
 from bot.offline import OfflineDiscord
 from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
-from tests.support.replies import buttons, embed_of, field, only_reply, public_embed, refusal
+from tests.support.replies import (
+    beside,
+    buttons,
+    embed_of,
+    field,
+    money,
+    only_reply,
+    public_embed,
+    refusal,
+)
 from tests.support.server_settings import on_guides, use_settings
-
-NBSP = "\xa0"
-
 
 pytestmark = pytest.mark.usefixtures("unlimited")  # more writes than a person may make
 
@@ -24,18 +30,6 @@ pytestmark = pytest.mark.usefixtures("unlimited")  # more writes than a person m
 async def ask(offline: OfflineDiscord, path: str, options: dict[str, Any] | None = None, **kw: Any):
     kw.setdefault("guild", GUILD)
     return embed_of(only_reply(await offline.command(path, options or {}, user=ALICE, **kw)))
-
-
-def money(text: str) -> Decimal:
-    """The first amount in a text: `$0.015` -> 0.015, `IDR89,204` -> 89204."""
-    found = re.search(r"(\d[\d,]*(?:\.\d+)?)", text.replace(NBSP, " "))
-    assert found, text
-    return Decimal(found.group(1).replace(",", ""))
-
-
-def beside(text: str) -> Decimal:
-    """The converted amount in `$5.00 (≈ IDR89,204)`."""
-    return money(text.split("≈", 1)[1])
 
 
 # -- the two models ---------------------------------------------------------------------------

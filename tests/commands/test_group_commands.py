@@ -13,9 +13,11 @@ from economy.limits import MAX_GROUPS_PER_CREATOR
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
 from tests.support.replies import (
     UPDATE_MESSAGE,
+    beside,
     buttons,
     embed_of,
     field,
+    money,
     only_reply,
     public_embed,
     public_notice,
@@ -276,18 +278,12 @@ async def test_list_pages_and_autocomplete_offers_at_most_25(offline: OfflineDis
 
 # -- payout ----------------------------------------------------------------------------------
 
-MONEY = re.compile(r"(?:\$|IDR|Rp)\s?([\d.,]+)")
-
-
-def amount(text: str) -> Decimal:
-    return Decimal(MONEY.search(text).group(1).replace(",", ""))
-
 
 def shares(embed: dict) -> dict[int, Decimal]:
     found = {}
     for line in embed["description"].splitlines():
         user_id = int(re.match(r"<@(\d+)>", line).group(1))
-        found[user_id] = amount(line.split("→")[1])
+        found[user_id] = money(line.split("→")[1])
     return found
 
 
@@ -321,7 +317,7 @@ async def test_payout_shares_add_up_exactly_to_the_net(offline: OfflineDiscord) 
         ALICE.id: Decimal("0.33"),
         BOB.id: Decimal("0.33"),
     }
-    assert sum(split.values()) == amount(field(embed, "Net to share"))
+    assert sum(split.values()) == money(field(embed, "Net to share"))
 
 
 async def test_payout_ties_go_to_the_earliest_account(offline: OfflineDiscord) -> None:
@@ -338,7 +334,7 @@ async def test_payout_with_an_agency_cut_and_a_period(offline: OfflineDiscord) -
     )
     assert embed["title"] == "Payout for Crew · this month"
     assert field(embed, "Agency cut (12.5%") == "$4.17"  # 12.5% of $33.335
-    net = amount(field(embed, "Net to share"))
+    net = money(field(embed, "Net to share"))
     assert net == Decimal("29.17")  # 33.335 - 4.166875 = 29.168125
     split = shares(embed)
     assert sum(split.values()) == net
@@ -354,16 +350,11 @@ async def test_payout_in_the_servers_currency_splits_whole_rupiah(offline) -> No
     assert "≈ $" in net_text
     split = shares(embed)
     assert all(share == share.to_integral_value() for share in split.values())
-    assert sum(split.values()) == amount(net_text)
+    assert sum(split.values()) == money(net_text)
     parts = [field(embed, name) for name in ("Gross", "Platform cut", "Agency cut", "Net")]
-    for column in (amount, beside):  # rupiah, and dollars beside: each adds up as shown
+    for column in (money, beside):  # rupiah, and dollars beside: each adds up as shown
         gross, platform, agency, net = (column(text) for text in parts)
         assert gross == platform + agency + net, (column.__name__, parts)
-
-
-def beside(text: str) -> Decimal:
-    """The USD amount shown beside a local one: `Rp1.234 (≈ $0.07)`."""
-    return amount(text.split("≈", 1)[1])
 
 
 @pytest.mark.parametrize("cut", [-1, 100.5, 1e9])
@@ -386,7 +377,7 @@ async def test_payout_of_a_big_group_is_paged_and_still_exact(offline: OfflineDi
     await seed_crew(offline, crew)
     reply = only_reply(await group(offline, "payout", {"name": "Crew"}))
     total = shares(embed_of(reply))
-    net = amount(field(embed_of(reply), "Net to share"))
+    net = money(field(embed_of(reply), "Net to share"))
     for _ in range(2):
         page = only_reply(
             await offline.press(reply.message_id, "pager:next", user=ALICE, guild=GUILD)
@@ -449,7 +440,7 @@ async def test_one_members_huge_total_never_breaks_the_groups_payout(unlimited) 
     embed = public_embed(await group(offline, "payout", {"name": "Crew"}, user=OUTSIDER))
     assert field(embed, "Diamonds") == "10,000,000,000,100"
     split = shares(embed)
-    assert sum(split.values()) == amount(field(embed, "Net to share"))
+    assert sum(split.values()) == money(field(embed, "Net to share"))
     capped = await offline.command(
         "tally add-diamonds", {"amount": 1}, user=BOB, guild=GUILD, members=MEMBERS
     )

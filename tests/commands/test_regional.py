@@ -9,9 +9,7 @@ import pytest
 from bot.offline import OfflineDiscord
 from economy.rates import default_presets
 from tests.support.people import ALICE, GUILD, MANAGER, OTHER_GUILD
-from tests.support.replies import embed_of, field, only_reply
-
-NBSP = "\xa0"
+from tests.support.replies import NBSP, embed_of, field, only_reply
 
 
 def embed(replies) -> dict[str, Any]:

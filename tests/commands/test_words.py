@@ -9,10 +9,7 @@ import pytest
 
 from bot.offline import OfflineDiscord
 from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
-from tests.support.replies import embed_of, field, only_reply, public_notice
-
-NBSP = "\xa0"
-
+from tests.support.replies import NBSP, embed_of, field, only_reply, public_notice
 
 pytestmark = pytest.mark.usefixtures("unlimited")  # more writes than a person may make
 
