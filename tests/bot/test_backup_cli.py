@@ -7,7 +7,6 @@ database named by DATABASE_PATH and no Discord token.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
 import sqlite3
@@ -21,18 +20,17 @@ import pytest
 from economy.storage import SqliteStorage
 from tests.support.bots import config_for, offline_bot
 from tests.support.people import ALICE, BOB, GUILD
+from tests.support.processes import REPO, child_env
 from tests.support.replies import embed_of, field, only_reply
 
 pytestmark = pytest.mark.slow  # child processes
 
-REPO = Path(__file__).resolve().parents[2]
 WRITER_GUILD = 1  # the guild tests/storage_crash_writer.py writes to
 
 
 def environment(database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "LOG_LEVEL"}}
-    env["DATABASE_PATH"] = str(database)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    env = child_env(DATABASE_PATH=str(database))
+    env.pop("LOG_LEVEL", None)
     return env
 
 

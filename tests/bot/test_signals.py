@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -11,23 +10,21 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # child processes
+from tests.support.processes import REPO, child_env
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # child processes
 
 
 def start_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     """`python -m bot run ARGS` (Discord replaced by a wait) on a database in `tmp_path`."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "bot" / "signal_runner.py"), *args],
+        [sys.executable, str(REPO / "tests" / "bot" / "signal_runner.py"), *args],
         cwd=tmp_path,
-        env={
-            **os.environ,
-            "DISCORD_TOKEN": "fake.token.for-signal-test",
-            "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-            "PYTHONPATH": str(ROOT),
+        env=child_env(
+            DISCORD_TOKEN="fake.token.for-signal-test",
+            DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
             **env,
-        },
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

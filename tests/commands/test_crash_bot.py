@@ -8,10 +8,8 @@ saved (and then nothing is).
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,13 +21,13 @@ from tests.support.bots import config_for, offline_bot
 from tests.support.disk import cap_file_size, free_space
 from tests.support.limits import lift_write_limit
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
+from tests.support.processes import REPO, start_script
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
 
 # child processes; SQLite only: its file, write lock and disk-full paths (PostgreSQL's are in
 # tests/storage/test_postgres_storage.py)
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
-REPO = Path(__file__).resolve().parents[2]
 BUSY = "database is busy right now"
 FULL = "storage is full"
 
@@ -57,18 +55,8 @@ def confirmation(line: bytes) -> tuple[int, int]:
 @pytest.mark.parametrize("kill_after", [150, 1200])
 async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after: int) -> None:
     path = tmp_path / "bot.sqlite3"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(REPO / "tests" / "commands" / "bot_crash_writer.py"),
-        str(path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=tmp_path,
-        env=env,
+    bot = await start_script(
+        REPO / "tests" / "commands" / "bot_crash_writer.py", str(path), cwd=tmp_path
     )
     assert bot.stdout is not None and bot.stderr is not None
     confirmed: list[tuple[int, int]] = []

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -22,10 +20,10 @@ from economy.storage import (
 )
 from economy.storage.sqlite.migrations import load_migrations, split_statements
 from tests.support.disk import cap_file_size
+from tests.support.processes import REPO, start_script
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's files, PRAGMAs and writer thread
 
-REPO = Path(__file__).resolve().parents[2]
 G = 5
 
 
@@ -176,15 +174,8 @@ async def test_badly_numbered_migrations_are_refused(tmp_path: Path) -> None:
 
 async def test_crash_mid_storm_loses_no_committed_entry(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite"
-    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    writer = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(REPO / "tests" / "storage" / "storage_crash_writer.py"),
-        str(path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=REPO,
-        env=env,
+    writer = await start_script(
+        REPO / "tests" / "storage" / "storage_crash_writer.py", str(path), cwd=REPO
     )
     assert writer.stdout is not None
     printed: list[int] = []
