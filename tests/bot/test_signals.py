@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.processes import REPO, child_env
+from tests.support.sqlite_files import run_sql
 
 pytestmark = pytest.mark.slow  # child processes
 
@@ -57,9 +57,7 @@ def test_signal_closes_the_database_and_exits_0(tmp_path: Path, signum: int) -> 
     assert "Database closed" in output and "Traceback" not in output
     assert "fake.token.for-signal-test" not in output
     assert not Path(f"{database}-wal").exists()  # closed: WAL checkpointed and removed
-    with sqlite3.connect(database) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    db.close()
+    assert run_sql(database, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_a_second_sigterm_does_not_cut_the_cleanup_short(tmp_path: Path) -> None:

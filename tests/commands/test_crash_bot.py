@@ -23,6 +23,7 @@ from tests.support.limits import lift_write_limit
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.processes import REPO, start_script
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
+from tests.support.sqlite_files import run_sql
 
 # child processes; SQLite only: its file, write lock and disk-full paths (PostgreSQL's are in
 # tests/storage/test_postgres_storage.py)
@@ -75,9 +76,7 @@ async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after
     confirmed += [confirmation(line) for line in lines]
     assert await bot.wait() == -signal.SIGKILL
 
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    db.close()
+    assert run_sql(path, "PRAGMA integrity_check") == [("ok",)]
     async with await SqliteStorage.open(path) as storage:
         stored = set()
         async for entry in storage.ledger.export_rows(1_900_000_000_000_000_001):
