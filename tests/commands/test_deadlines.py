@@ -16,11 +16,10 @@ from bench.bulk import Loader, member_id
 from bot.offline import CapturedRequest, FakeUser, OfflineDiscord
 from tests.support.backends import Backend
 from tests.support.people import GUILD, MANAGER, MEMBERS, OTHER_GUILD
-from tests.support.replies import embed_of, only_reply
+from tests.support.replies import DISCORD_DEADLINE_S, embed_of, only_reply
 
 pytestmark = pytest.mark.slow
 
-DISCORD_DEADLINE_S = 3.0
 HOLD_THE_WRITE_LOCK = """
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)

@@ -9,7 +9,9 @@ from typing import Any
 from bot.offline import CapturedRequest
 
 CHANNEL_MESSAGE = 4
+DEFERRED = 5  # "thinking": the answer follows as a follow-up message
 UPDATE_MESSAGE = 7
+DISCORD_DEADLINE_S = 3.0  # Discord fails an interaction not answered within this
 FOOTER = "not affiliated with TikTok"
 VIEW_ID = re.compile(r":[0-9a-f]{16}$")
 NBSP = "\xa0"  # between a currency and its amount in some locales ("R$\xa010,00")
