@@ -7,7 +7,6 @@ database named by DATABASE_PATH and no Discord token.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
 import sqlite3
@@ -21,18 +20,18 @@ import pytest
 from economy.storage import SqliteStorage
 from tests.support.bots import config_for, offline_bot
 from tests.support.people import ALICE, BOB, GUILD
+from tests.support.processes import REPO, child_env
 from tests.support.replies import embed_of, field, only_reply
+from tests.support.sqlite_files import run_sql, user_version
 
 pytestmark = pytest.mark.slow  # child processes
 
-REPO = Path(__file__).resolve().parents[2]
 WRITER_GUILD = 1  # the guild tests/storage_crash_writer.py writes to
 
 
 def environment(database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "LOG_LEVEL"}}
-    env["DATABASE_PATH"] = str(database)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    env = child_env(DATABASE_PATH=str(database))
+    env.pop("LOG_LEVEL", None)
     return env
 
 
@@ -109,10 +108,8 @@ async def test_backup_while_another_process_writes_is_consistent(tmp_path: Path,
     after = ledger_ids(live)
 
     assert not target.with_name(target.name + ".tmp").exists()
-    with sqlite3.connect(target) as copy:
-        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert copy.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    copy.close()
+    assert run_sql(target, "PRAGMA integrity_check") == [("ok",)]
+    assert run_sql(target, "PRAGMA journal_mode") == [("wal",)]
     copied = ledger_ids(target)
     assert before <= copied <= after and len(after) > len(before)  # a snapshot mid-writing
     async with await SqliteStorage.open(target) as storage:
@@ -165,25 +162,14 @@ async def test_backup_onto_the_live_database_is_refused(tmp_path: Path) -> None:
     done = run_backup(live, live, tmp_path / "run")
     assert done.returncode != 0
     assert ledger_ids(live) and len(ledger_ids(live)) == 10
-    with sqlite3.connect(live) as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    db.close()
-
-
-def user_version(path: Path) -> int:
-    with sqlite3.connect(path) as db:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-    db.close()
-    return version
+    assert run_sql(live, "PRAGMA integrity_check") == [("ok",)]
 
 
 async def test_backup_copies_without_migrating_the_live_file(tmp_path: Path) -> None:
     """A database from another version is copied as it is: the live file is only read."""
     live = tmp_path / "live.sqlite3"
     await seed(live, entries=20)
-    with sqlite3.connect(live) as db:
-        db.execute("PRAGMA user_version = 999")  # as if written by a newer bot
-    db.close()
+    run_sql(live, "PRAGMA user_version = 999")  # as if written by a newer bot
     done = run_backup(live, tmp_path / "copy.sqlite3", tmp_path / "run")
     assert done.returncode == 0, done.stderr
     assert user_version(live) == 999 and user_version(tmp_path / "copy.sqlite3") == 999

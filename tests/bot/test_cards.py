@@ -36,8 +36,7 @@ from bot.cards.parts import BAR_TOP, HEADER_HEIGHT, PAD, ROW_GAP, ROW_HEIGHT, WI
 from bot.cards.render import clear_caches
 from bot.cards.samples import HOSTILE_NAMES, avatar_png
 from bot.cards.worker import WORKER, CardWorkerError, clear_worker_caches
-
-MAX_PNG_BYTES = 1_000_000
+from tests.support.cards import MAX_PNG_BYTES
 
 
 def decode(png: bytes) -> Image.Image:

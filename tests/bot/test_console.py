@@ -11,9 +11,7 @@ import pytest
 from bot.console import ConsoleInputError, ConsoleSession, history_file, parse_command
 from bot.console_input import Completer, setup_line_editing
 from tests.support.bots import offline_bot
-from tests.support.processes import run_cli
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import REPO, run_cli
 
 
 def test_parse_command_reads_options_with_spaces_and_quotes() -> None:
@@ -77,7 +75,7 @@ def test_console_prompt_reads_lines_until_quit(tmp_path: Path) -> None:
 
 
 async def test_readme_console_example_is_what_the_console_prints(session) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("```\n> ", 1)[1].split("\n```", 1)[0]
     command, expected = block.split("\n", 1)
     assert await session.handle(command) == expected

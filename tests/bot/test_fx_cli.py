@@ -18,8 +18,9 @@ from bot.config import BotConfig
 from economy import profiles
 from tests.support.backends import Backend
 from tests.support.bots import offline_bot
-from tests.support.people import ALICE, GUILD, MANAGER
+from tests.support.people import ALICE, GUILD
 from tests.support.replies import embed_of, field, only_reply
+from tests.support.server_settings import use_settings
 
 HERE = Path(__file__).resolve().parent
 NEWER = HERE / "fx" / "eurofxref-daily.xml"  # 2026-10-20, USD 1.1500, IDR 20700.00
@@ -67,9 +68,7 @@ async def test_a_newer_file_is_used_by_the_running_bot(
 ) -> None:
     monkeypatch.setattr(profiles, "RATES_CHECK_SECONDS", 0.0)  # look on every command
     async with offline_bot(config) as bot:
-        storage = bot.bot.storage.guild_settings
-        await storage.change_settings(GUILD.id, {"currency": "IDR"}, MANAGER.id)
-        bot.bot.profiles.forget(GUILD.id)
+        await use_settings(bot, {"currency": "IDR"})
         before, footer = await gross_in_rupiah(bot)
         assert before == "$5.00 (≈ IDR89,204)" and "ECB, Oct 6, 2026" in footer
 
@@ -83,8 +82,7 @@ async def test_a_newer_file_is_used_by_the_running_bot(
         dm = embed_of(only_reply(await bot.command("coins", {"amount": 70}, user=ALICE)))
         assert "ECB" not in dm["footer"]["text"]  # all in USD: no rate used
 
-        await storage.change_settings(GUILD.id, {"fx:IDR": "16000"}, MANAGER.id)
-        bot.bot.profiles.forget(GUILD.id)
+        await use_settings(bot, {"fx:IDR": "16000"})
         own, footer = await gross_in_rupiah(bot)
         assert own == "$5.00 (≈ IDR80,000)" and "this server's rate" in footer
 

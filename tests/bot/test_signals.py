@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # child processes
+from tests.support.processes import REPO, child_env
+from tests.support.sqlite_files import run_sql
 
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # child processes
 
 
 def start_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     """`python -m bot run ARGS` (Discord replaced by a wait) on a database in `tmp_path`."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "bot" / "signal_runner.py"), *args],
+        [sys.executable, str(REPO / "tests" / "bot" / "signal_runner.py"), *args],
         cwd=tmp_path,
-        env={
-            **os.environ,
-            "DISCORD_TOKEN": "fake.token.for-signal-test",
-            "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-            "PYTHONPATH": str(ROOT),
+        env=child_env(
+            DISCORD_TOKEN="fake.token.for-signal-test",
+            DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
             **env,
-        },
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -60,9 +57,7 @@ def test_signal_closes_the_database_and_exits_0(tmp_path: Path, signum: int) -> 
     assert "Database closed" in output and "Traceback" not in output
     assert "fake.token.for-signal-test" not in output
     assert not Path(f"{database}-wal").exists()  # closed: WAL checkpointed and removed
-    with sqlite3.connect(database) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    db.close()
+    assert run_sql(database, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_a_second_sigterm_does_not_cut_the_cleanup_short(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from tests.support.bots import offline_bot
 from tests.support.people import ALICE, GUILD
 from tests.support.processes import child_env, run_cli
 from tests.support.replies import only_reply, refusal
+from tests.support.sqlite_files import run_sql
 
 TOKEN = "MTEx.fake-token-for-tests.abcdefghijklmnop"
 
@@ -124,9 +125,7 @@ def test_a_corrupt_or_newer_database_stops_every_action_without_a_traceback(
     if kind == "corrupt":
         database.write_bytes(b"this is not a database" * 100)
     else:
-        with sqlite3.connect(database) as db:
-            db.execute("PRAGMA user_version = 999")
-        db.close()
+        run_sql(database, "PRAGMA user_version = 999")
     before = database.read_bytes()
     for args in (["ask", "/tally show"], ["run"]):
         env = child_env(

@@ -20,8 +20,8 @@ from bench.harness import TrackingAdapter
 from bot.client import GiftBot
 from bot.config import BotConfig
 from bot.offline import FakeGuild, FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from bot.services import open_services
+from tests.support.limits import lift_write_limit
 
 GUILD = FakeGuild(id=1_900_000_000_000_000_001)
 SENDERS = [FakeUser(1_910_000_000_000_000_000 + i, f"sender{i}") for i in range(40)]
@@ -34,7 +34,7 @@ async def storm(path: Path) -> None:
     steps = itertools.count(1)
     async with open_services(config) as services:
         bot = GiftBot(config, services)
-        bot.write_limiter = WriteLimiter(burst=10**9)
+        lift_write_limit(bot)
         driver = OfflineDiscord(bot)
         adapter = driver.adapter = TrackingAdapter(driver.bot_user)  # replies per interaction
         async with driver:

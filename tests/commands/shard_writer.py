@@ -19,8 +19,8 @@ from bench.harness import TrackingAdapter
 from bot.client import ShardedGiftBot, make_bot
 from bot.config import BotConfig
 from bot.offline import FakeGuild, FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from bot.services import open_services
+from tests.support.limits import lift_write_limit
 
 SENDERS = [FakeUser(1_920_000_000_000_000_000 + i, f"sender{i}") for i in range(24)]
 GIFTS = ["rose", "galaxy", "lion", "finger heart", "doughnut"]
@@ -41,7 +41,7 @@ async def write(shard_count: int, shard_id: int, guilds: list[FakeGuild], steps:
     async with open_services(config) as services:
         bot = make_bot(config, services, shard_count=shard_count, shard_ids=[shard_id])
         assert isinstance(bot, ShardedGiftBot) and bot.shard_ids == [shard_id]
-        bot.write_limiter = WriteLimiter(burst=10**9)
+        lift_write_limit(bot)
         driver = OfflineDiscord(bot)
         adapter = driver.adapter = TrackingAdapter(driver.bot_user)
         async with driver:

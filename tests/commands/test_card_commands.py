@@ -16,6 +16,7 @@ from bot.cards import CardWorkerError
 from bot.cards.parts import WIDTH
 from bot.offline import OfflineDiscord
 from economy.storage import GoalTarget, as_utc
+from tests.support.cards import MAX_PNG_BYTES
 from tests.support.community import (
     avatar_address,
     hostile_people,
@@ -26,8 +27,6 @@ from tests.support.community import (
 )
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import UPDATE_MESSAGE, embed_of, field, only_reply, public_embed
-
-MAX_PNG_BYTES = 1_000_000
 
 
 async def board(offline: OfflineDiscord, user=ALICE, **options):

@@ -8,28 +8,27 @@ saved (and then nothing is).
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.offline import FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from economy.storage import SqliteStorage
 from tests.support.bots import config_for, offline_bot
 from tests.support.disk import cap_file_size, free_space
+from tests.support.limits import lift_write_limit
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
+from tests.support.processes import REPO, start_script
 from tests.support.replies import CHANNEL_MESSAGE, only_reply, refusal
+from tests.support.sqlite_files import run_sql
 
 # child processes; SQLite only: its file, write lock and disk-full paths (PostgreSQL's are in
 # tests/storage/test_postgres_storage.py)
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
-REPO = Path(__file__).resolve().parents[2]
 BUSY = "database is busy right now"
 FULL = "storage is full"
 
@@ -57,18 +56,8 @@ def confirmation(line: bytes) -> tuple[int, int]:
 @pytest.mark.parametrize("kill_after", [150, 1200])
 async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after: int) -> None:
     path = tmp_path / "bot.sqlite3"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(REPO / "tests" / "commands" / "bot_crash_writer.py"),
-        str(path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=tmp_path,
-        env=env,
+    bot = await start_script(
+        REPO / "tests" / "commands" / "bot_crash_writer.py", str(path), cwd=tmp_path
     )
     assert bot.stdout is not None and bot.stderr is not None
     confirmed: list[tuple[int, int]] = []
@@ -87,9 +76,7 @@ async def test_killed_bot_keeps_every_confirmed_entry(tmp_path: Path, kill_after
     confirmed += [confirmation(line) for line in lines]
     assert await bot.wait() == -signal.SIGKILL
 
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    db.close()
+    assert run_sql(path, "PRAGMA integrity_check") == [("ok",)]
     async with await SqliteStorage.open(path) as storage:
         stored = set()
         async for entry in storage.ledger.export_rows(1_900_000_000_000_000_001):
@@ -108,7 +95,7 @@ async def short_wait(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
     storage = await SqliteStorage.open(tmp_path / "bot.sqlite3", busy_timeout_ms=50)
     try:
         async with offline_bot(config_for(tmp_path), storage=storage) as driver:
-            driver.bot.write_limiter = WriteLimiter(burst=10**9)
+            lift_write_limit(driver.bot)
             yield driver
     finally:
         await storage.close()

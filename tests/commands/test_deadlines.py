@@ -14,14 +14,12 @@ import pytest
 
 from bench.bulk import Loader, member_id
 from bot.offline import CapturedRequest, FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from tests.support.backends import Backend
 from tests.support.people import GUILD, MANAGER, MEMBERS, OTHER_GUILD
-from tests.support.replies import embed_of, only_reply
+from tests.support.replies import DISCORD_DEADLINE_S, embed_of, only_reply
 
 pytestmark = pytest.mark.slow
 
-DISCORD_DEADLINE_S = 3.0
 HOLD_THE_WRITE_LOCK = """
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -92,8 +90,8 @@ async def test_a_write_lock_held_by_another_process(
 
 
 @pytest.mark.sqlite_only  # fills the ledger in SQLite's file
+@pytest.mark.usefixtures("unlimited")
 async def test_a_200k_entry_reset_leaves_other_servers_answered(offline: OfflineDiscord) -> None:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
     Loader(offline.bot.storage.path, GUILD.id, members=1).add(200_000)
     big = FakeUser(member_id(0), "big")
     members = {**MEMBERS, big.id: big}

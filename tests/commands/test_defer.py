@@ -17,9 +17,7 @@ from bench.bulk import fill_ledger
 from bot.offline import CapturedRequest, OfflineDiscord
 from economy.storage import Entry, StorageBusy
 from tests.support.people import GUILD, MANAGER, MEMBERS, OTHER_GUILD
-
-DEFERRED = 5
-DISCORD_DEADLINE_S = 3.0
+from tests.support.replies import DEFERRED, DISCORD_DEADLINE_S
 
 
 def timed_requests(offline: OfflineDiscord) -> list[tuple[float, CapturedRequest]]:

@@ -11,47 +11,32 @@ from typing import Any
 import pytest
 
 from bot.offline import OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
-from tests.support.replies import buttons, embed_of, field, only_reply, public_embed, refusal
+from tests.support.replies import (
+    beside,
+    buttons,
+    embed_of,
+    field,
+    money,
+    only_reply,
+    public_embed,
+    refusal,
+)
+from tests.support.server_settings import on_guides, use_settings
 
-NBSP = "\xa0"
-
-
-@pytest.fixture
-def bot(offline: OfflineDiscord) -> OfflineDiscord:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
-    return offline
-
-
-async def use(bot: OfflineDiscord, **settings: str) -> None:
-    """Store server settings directly (as a manager would with /settings)."""
-    await bot.bot.storage.guild_settings.change_settings(GUILD.id, settings, MANAGER.id)
-    bot.bot.profiles.forget(GUILD.id)
+pytestmark = pytest.mark.usefixtures("unlimited")  # more writes than a person may make
 
 
-async def ask(bot: OfflineDiscord, path: str, options: dict[str, Any] | None = None, **kw: Any):
+async def ask(offline: OfflineDiscord, path: str, options: dict[str, Any] | None = None, **kw: Any):
     kw.setdefault("guild", GUILD)
-    return embed_of(only_reply(await bot.command(path, options or {}, user=ALICE, **kw)))
-
-
-def money(text: str) -> Decimal:
-    """The first amount in a text: `$0.015` -> 0.015, `IDR89,204` -> 89204."""
-    found = re.search(r"(\d[\d,]*(?:\.\d+)?)", text.replace(NBSP, " "))
-    assert found, text
-    return Decimal(found.group(1).replace(",", ""))
-
-
-def beside(text: str) -> Decimal:
-    """The converted amount in `$5.00 (≈ IDR89,204)`."""
-    return money(text.split("≈", 1)[1])
+    return embed_of(only_reply(await offline.command(path, options or {}, user=ALICE, **kw)))
 
 
 # -- the two models ---------------------------------------------------------------------------
 
 
-async def test_a_galaxy_by_default_is_tiktoks_model(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "gift value", {"gift": "galaxy"})
+async def test_a_galaxy_by_default_is_tiktoks_model(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "gift value", {"gift": "galaxy"})
     assert field(embed, "Diamonds to the creator") == "1,000"
     assert field(embed, "Creator's gross") == "$5.00"
     assert field(embed, "Cut at cash-out (0%)") == "none"
@@ -59,9 +44,9 @@ async def test_a_galaxy_by_default_is_tiktoks_model(bot: OfflineDiscord) -> None
     assert embed["footer"]["text"].startswith("Estimate · TikTok's model (as of Nov 25, 2026)")
 
 
-async def test_a_galaxy_under_the_guides_is_their_numbers(bot: OfflineDiscord) -> None:
-    await use(bot, preset="guides")
-    embed = await ask(bot, "gift value", {"gift": "galaxy"})
+async def test_a_galaxy_under_the_guides_is_their_numbers(offline: OfflineDiscord) -> None:
+    await on_guides(offline)
+    embed = await ask(offline, "gift value", {"gift": "galaxy"})
     assert field(embed, "Diamonds to the creator") == "500"
     assert field(embed, "Creator's gross") == "$2.50"
     assert field(embed, "Cut at cash-out (50%)") == "$1.25"
@@ -73,38 +58,40 @@ async def test_a_galaxy_under_the_guides_is_their_numbers(bot: OfflineDiscord) -
     ("preset", "cut", "net"),
     [("tiktok", "none", "$5.00"), ("guides", "$2.50", "$2.50")],
 )
-async def test_a_thousand_diamonds(bot: OfflineDiscord, preset: str, cut: str, net: str) -> None:
-    await use(bot, preset=preset)
-    embed = await ask(bot, "diamonds", {"amount": 1000})
+async def test_a_thousand_diamonds(
+    offline: OfflineDiscord, preset: str, cut: str, net: str
+) -> None:
+    await use_settings(offline, {"preset": preset})
+    embed = await ask(offline, "diamonds", {"amount": 1000})
     assert field(embed, "Gross") == "$5.00"
     assert field(embed, "Cut at cash-out") == cut
     assert field(embed, "You take home") == net
 
 
-async def test_the_guides_reproduce_the_seed_articles(bot: OfflineDiscord) -> None:
+async def test_the_guides_reproduce_the_seed_articles(offline: OfflineDiscord) -> None:
     """Seed 001: 100 coins -> 50 diamonds; 1,000 diamonds = $5, about $2.50 after the cut;
     the minimum is about $100 = 20,000 diamonds. Seed 002: $0.02-$0.03 per 1,000 views."""
-    await use(bot, preset="guides")
-    gift = await ask(bot, "gift value", {"gift": "hand hearts"})  # 100 coins
+    await on_guides(offline)
+    gift = await ask(offline, "gift value", {"gift": "hand hearts"})  # 100 coins
     assert field(gift, "Coins spent") == "100" and field(gift, "Diamonds to the creator") == "50"
-    diamonds = await ask(bot, "diamonds", {"amount": 1000})
+    diamonds = await ask(offline, "diamonds", {"amount": 1000})
     assert (field(diamonds, "Gross"), field(diamonds, "You take home")) == ("$5.00", "$2.50")
     assert "Minimum withdrawal: $100.00 (20,000 diamonds)" in [
         item["name"] for item in diamonds["fields"]
     ]
-    views = await ask(bot, "payout views", {"views": 1000, "program": "creator-fund"})
+    views = await ask(offline, "payout views", {"views": 1000, "program": "creator-fund"})
     assert field(views, "Creator Fund").startswith("$0.02 to $0.03")
 
 
-async def test_two_single_roses_under_the_guides_make_one_diamond(bot: OfflineDiscord) -> None:
-    await use(bot, preset="guides")
+async def test_two_single_roses_under_the_guides_make_one_diamond(offline: OfflineDiscord) -> None:
+    await on_guides(offline)
     for _ in range(2):
         added = public_embed(
-            await bot.command("tally add", {"gift": "rose"}, user=ALICE, guild=GUILD)
+            await offline.command("tally add", {"gift": "rose"}, user=ALICE, guild=GUILD)
         )
         assert field(added, "Diamonds added") == "+0.5"
     shown = public_embed(
-        await bot.command("tally show", {}, user=ALICE, guild=GUILD, members=MEMBERS)
+        await offline.command("tally show", {}, user=ALICE, guild=GUILD, members=MEMBERS)
     )
     assert field(shown, "Diamonds received") == "1"
 
@@ -114,20 +101,20 @@ async def test_two_single_roses_under_the_guides_make_one_diamond(bot: OfflineDi
 
 @pytest.mark.parametrize("diamonds", [1, 3, 7, 999, 1_001, 12_345, 20_001])
 @pytest.mark.parametrize("currency", ["USD", "IDR", "BRL"])
-async def test_gross_is_cut_plus_net_as_shown(bot: OfflineDiscord, diamonds, currency) -> None:
-    await use(bot, preset="guides", currency=currency)
-    embed = await ask(bot, "diamonds", {"amount": diamonds})
+async def test_gross_is_cut_plus_net_as_shown(offline: OfflineDiscord, diamonds, currency) -> None:
+    await use_settings(offline, {"preset": "guides", "currency": currency})
+    embed = await ask(offline, "diamonds", {"amount": diamonds})
     gross, cut, net = (field(embed, name) for name in ("Gross", "Cut at", "You take home"))
     assert money(gross) == money(cut) + money(net), (gross, cut, net)
     if currency != "USD":
         assert beside(gross) == beside(cut) + beside(net), (gross, cut, net)
 
 
-async def test_amounts_under_ten_cents_keep_their_digits(bot: OfflineDiscord) -> None:
-    one = await ask(bot, "diamonds", {"amount": 1})
+async def test_amounts_under_ten_cents_keep_their_digits(offline: OfflineDiscord) -> None:
+    one = await ask(offline, "diamonds", {"amount": 1})
     assert field(one, "Gross") == "$0.005"
-    await use(bot, preset="guides")
-    three = await ask(bot, "diamonds", {"amount": 3})
+    await on_guides(offline)
+    three = await ask(offline, "diamonds", {"amount": 3})
     assert [field(three, name) for name in ("Gross", "Cut at", "You take home")] == [
         "$0.015",
         "$0.0075",
@@ -138,16 +125,16 @@ async def test_amounts_under_ten_cents_keep_their_digits(bot: OfflineDiscord) ->
 # -- what the viewer pays ---------------------------------------------------------------------
 
 
-async def test_a_rose_costs_about_a_cent_and_a_half_in_the_us_app(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "gift value", {"gift": "rose"})
+async def test_a_rose_costs_about_a_cent_and_a_half_in_the_us_app(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "gift value", {"gift": "rose"})
     paid = field(embed, "What the viewer paid")
     assert paid.startswith("about $0.015 · at 65 coins for $0.99")
     assert "app store, United States" in paid
     assert field(embed, "Buying the coins") == "$0.99 · 1 × 65 · 1 purchase"
 
 
-async def test_a_yacht_is_bought_in_a_handful_of_purchases(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "gift value", {"gift": "yacht"})
+async def test_a_yacht_is_bought_in_a_handful_of_purchases(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "gift value", {"gift": "yacht"})
     plan = field(embed, "Buying the coins")
     purchases = int(re.search(r"(\d+) purchases?$", plan).group(1))
     packs = sum(int(qty) for qty in re.findall(r"(\d+) × ", plan))
@@ -155,8 +142,8 @@ async def test_a_yacht_is_bought_in_a_handful_of_purchases(bot: OfflineDiscord) 
     assert field(embed, "What the viewer paid").startswith("about $304.62")  # 20,000 x 0.99/65
 
 
-async def test_a_region_with_too_few_known_packs_says_so(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "gift value", {"gift": "lion", "region": "BR"})
+async def test_a_region_with_too_few_known_packs_says_so(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "gift value", {"gift": "lion", "region": "BR"})
     assert field(embed, "What the viewer paid").startswith("about R$1,889.94")
     plan = field(embed, "Buying the coins")
     assert plan.startswith("Too few known packs in the app store, Brazil to plan a purchase")
@@ -177,42 +164,46 @@ async def test_a_region_with_too_few_known_packs_says_so(bot: OfflineDiscord) ->
         ("King of Legends", "King of Legends", "42,999"),
     ],
 )
-async def test_todays_gifts_resolve_at_their_prices(bot, typed: str, name: str, coins: str) -> None:
-    embed = await ask(bot, "gift value", {"gift": typed})
+async def test_todays_gifts_resolve_at_their_prices(
+    offline, typed: str, name: str, coins: str
+) -> None:
+    embed = await ask(offline, "gift value", {"gift": typed})
     assert embed["title"] == f"{name} × 1"
     assert field(embed, "Coins spent") == coins
     assert "closest" not in (embed.get("description") or "")
 
 
-async def test_a_typo_names_the_closest_match(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "gift value", {"gift": "galxy"})
+async def test_a_typo_names_the_closest_match(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "gift value", {"gift": "galxy"})
     assert embed["title"] == "Galaxy × 1"
     assert "No gift is called “galxy”; the closest match is **Galaxy**." in embed["description"]
-    tally = public_embed(await bot.command("tally add", {"gift": "galxy"}, user=ALICE, guild=GUILD))
+    tally = public_embed(
+        await offline.command("tally add", {"gift": "galxy"}, user=ALICE, guild=GUILD)
+    )
     assert "the closest match is **Galaxy**" in tally["description"]
 
 
-async def test_gifts_sharing_a_name_are_listed(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "gift value", {"gift": "bouquet"})
+async def test_gifts_sharing_a_name_are_listed(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "gift value", {"gift": "bouquet"})
     note = embed["description"]
     assert "Bouquet (20 coins)" in note and "Bouquet (100 coins)" in note
     assert "This is **Bouquet**" in note
-    twenty = await ask(bot, "gift value", {"gift": "Bouquet (20 coins)"})
+    twenty = await ask(offline, "gift value", {"gift": "Bouquet (20 coins)"})
     assert field(twenty, "Coins spent") == "20"
 
 
-async def test_a_retired_gift_is_marked_and_not_offered(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "gift value", {"gift": "rocket"})
+async def test_a_retired_gift_is_marked_and_not_offered(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "gift value", {"gift": "rocket"})
     assert "This gift is retired." in embed["description"]
-    offered = await bot.autocomplete("gift value", "gift", "", user=ALICE, guild=GUILD)
+    offered = await offline.autocomplete("gift value", "gift", "", user=ALICE, guild=GUILD)
     assert "Rocket" not in [choice["value"] for choice in offered]
 
 
 # -- goals and programs -----------------------------------------------------------------------
 
 
-async def test_a_small_goal_lists_gifts_that_do_not_overshoot(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "payout goal", {"amount": 2.5})
+async def test_a_small_goal_lists_gifts_that_do_not_overshoot(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "payout goal", {"amount": 2.5})
     lines = field(embed, "Gifts that reach it").splitlines()
     assert not any("Universe" in line for line in lines)
     for line in lines[:-1]:
@@ -220,29 +211,29 @@ async def test_a_small_goal_lists_gifts_that_do_not_overshoot(bot: OfflineDiscor
     assert lines[-1] == "Or one bigger gift: a single Galaxy nets $5.00."
 
 
-async def test_a_goal_in_one_gift_and_one_bigger_than_the_goal(bot: OfflineDiscord) -> None:
-    galaxies = await ask(bot, "payout goal", {"amount": 12, "gift": "galaxy"})
+async def test_a_goal_in_one_gift_and_one_bigger_than_the_goal(offline: OfflineDiscord) -> None:
+    galaxies = await ask(offline, "payout goal", {"amount": 12, "gift": "galaxy"})
     assert field(galaxies, "Gifts that reach it") == "3 × Galaxy: nets $15.00"
-    lion = await ask(bot, "payout goal", {"amount": 12, "gift": "lion"})
+    lion = await ask(offline, "payout goal", {"amount": 12, "gift": "lion"})
     assert field(lion, "Gifts that reach it") == (
         "A single Lion already nets $150.00, more than the goal."
     )
 
 
-async def test_a_goal_in_rupiah_is_refused_in_rupiah(bot: OfflineDiscord) -> None:
-    await use(bot, currency="IDR")
-    replies = await bot.command(
+async def test_a_goal_in_rupiah_is_refused_in_rupiah(offline: OfflineDiscord) -> None:
+    await use_settings(offline, {"currency": "IDR"})
+    replies = await offline.command(
         "payout goal", {"amount": 100}, user=ALICE, guild=GUILD, locale="id"
     )
     message = refusal(replies)
     assert message.startswith("Target harus dari Rp179 sampai Rp")
     assert "(Anda mengetik Rp100)" in message
-    fine = await ask(bot, "payout goal", {"amount": 89_204}, locale="id")
+    fine = await ask(offline, "payout goal", {"amount": 89_204}, locale="id")
     assert fine["title"] == "Membawa pulang Rp89.204 (≈ US$5,00)"
 
 
-async def test_each_program_says_where_it_runs_or_ran(bot: OfflineDiscord) -> None:
-    embed = await ask(bot, "payout views", {"views": 1_000_000})
+async def test_each_program_says_where_it_runs_or_ran(offline: OfflineDiscord) -> None:
+    embed = await ask(offline, "payout views", {"views": 1_000_000})
     rewards = field(embed, "Creator Rewards Program").splitlines()[1]
     assert rewards.startswith("Runs in United States, United Kingdom, Germany, France, Japan")
     assert "check in the app" in rewards and "Nov 26, 2025" in rewards
@@ -254,23 +245,23 @@ async def test_each_program_says_where_it_runs_or_ran(bot: OfflineDiscord) -> No
 # -- where figures come from ------------------------------------------------------------------
 
 
-async def test_converted_amounts_name_their_exchange_rates(bot: OfflineDiscord) -> None:
-    plain = await ask(bot, "gift value", {"gift": "galaxy"})
+async def test_converted_amounts_name_their_exchange_rates(offline: OfflineDiscord) -> None:
+    plain = await ask(offline, "gift value", {"gift": "galaxy"})
     assert "exchange rates" not in plain["footer"]["text"]
-    await use(bot, currency="IDR")
-    converted = await ask(bot, "gift value", {"gift": "galaxy"})
+    await use_settings(offline, {"currency": "IDR"})
+    converted = await ask(offline, "gift value", {"gift": "galaxy"})
     assert field(converted, "Creator's gross") == "$5.00 (≈ IDR89,204)"
     assert "exchange rates: ECB, Oct 6, 2026" in converted["footer"]["text"]
-    await use(bot, **{"fx:IDR": "16000"})
-    overridden = await ask(bot, "gift value", {"gift": "galaxy"})
+    await use_settings(offline, {"fx:IDR": "16000"})
+    overridden = await ask(offline, "gift value", {"gift": "galaxy"})
     assert field(overridden, "Creator's gross") == "$5.00 (≈ IDR80,000)"
     assert "exchange rates: this server's rate," in overridden["footer"]["text"]
 
 
-async def test_no_preset_id_in_what_users_read(bot: OfflineDiscord) -> None:
-    await use(bot, preset="guides")
+async def test_no_preset_id_in_what_users_read(offline: OfflineDiscord) -> None:
+    await on_guides(offline)
     texts = [
-        only_reply(await bot.command(path, options, user=MANAGER, guild=GUILD)).text()
+        only_reply(await offline.command(path, options, user=MANAGER, guild=GUILD)).text()
         for path, options in [
             ("gift value", {"gift": "galaxy"}),
             ("diamonds", {"amount": 5}),
@@ -284,7 +275,7 @@ async def test_no_preset_id_in_what_users_read(bot: OfflineDiscord) -> None:
     assert "Preset: creator guides' model" in texts[-1]
 
 
-async def test_the_explanation_is_one_press_away_from_every_value_answer(bot) -> None:
+async def test_the_explanation_is_one_press_away_from_every_value_answer(offline) -> None:
     for path, options in [
         ("gift value", {"gift": "galaxy"}),
         ("coins", {"amount": 100}),
@@ -292,9 +283,9 @@ async def test_the_explanation_is_one_press_away_from_every_value_answer(bot) ->
         ("payout views", {"views": 100}),
         ("payout goal", {"amount": 5}),
     ]:
-        reply = only_reply(await bot.command(path, options, user=ALICE, guild=GUILD))
+        reply = only_reply(await offline.command(path, options, user=ALICE, guild=GUILD))
         assert buttons(reply)["p:how"]["label"] == "How is this worked out?", path
-    pressed = only_reply(await bot.press(reply.message_id, "p:how", user=MANAGER, guild=GUILD))
+    pressed = only_reply(await offline.press(reply.message_id, "p:how", user=MANAGER, guild=GUILD))
     assert pressed.ephemeral
     how = embed_of(pressed)
     names = [item["name"] for item in how["fields"]]
@@ -304,8 +295,8 @@ async def test_the_explanation_is_one_press_away_from_every_value_answer(bot) ->
     assert "Half of a half is a quarter" in field(how, "Why they differ")
 
 
-async def test_the_money_flow_picture_follows_the_text_answer(bot: OfflineDiscord) -> None:
-    replies = await bot.command("gift value", {"gift": "galaxy"}, user=ALICE, guild=GUILD)
+async def test_the_money_flow_picture_follows_the_text_answer(offline: OfflineDiscord) -> None:
+    replies = await offline.command("gift value", {"gift": "galaxy"}, user=ALICE, guild=GUILD)
     answer = only_reply(replies)
     assert "image" not in embed_of(answer)  # the text answer does not wait for the picture
     [added] = [r for r in replies if r.method == "PATCH"]
@@ -316,7 +307,7 @@ async def test_the_money_flow_picture_follows_the_text_answer(bot: OfflineDiscor
 
 
 async def test_an_answer_stands_without_its_picture(
-    bot: OfflineDiscord, monkeypatch: pytest.MonkeyPatch
+    offline: OfflineDiscord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import commands._money_flow as pictures
 
@@ -325,11 +316,11 @@ async def test_an_answer_stands_without_its_picture(
 
     monkeypatch.setattr(pictures, "_drawn", type(pictures._drawn)())  # no picture kept yet
     monkeypatch.setattr(pictures, "render_money_flow_async", broken)
-    replies = await bot.command("gift value", {"gift": "lion"}, user=ALICE, guild=GUILD)
+    replies = await offline.command("gift value", {"gift": "lion"}, user=ALICE, guild=GUILD)
     assert field(embed_of(only_reply(replies)), "Coins spent") == "29,999"
     assert not any(r.method == "PATCH" or r.ephemeral for r in replies)
 
     monkeypatch.setattr(pictures, "MAX_WAITING", 0)  # a burst: pictures are already waiting
-    replies = await bot.command("gift value", {"gift": "yacht"}, user=ALICE, guild=GUILD)
+    replies = await offline.command("gift value", {"gift": "yacht"}, user=ALICE, guild=GUILD)
     assert field(embed_of(only_reply(replies)), "Coins spent") == "20,000"
     assert not any(r.method == "PATCH" for r in replies)

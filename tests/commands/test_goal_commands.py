@@ -9,6 +9,7 @@ from bot.offline import OfflineDiscord
 from economy.storage import as_utc
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import embed_of, field, only_reply, public_embed, refusal
+from tests.support.server_settings import use_settings
 
 
 async def goal(offline: OfflineDiscord, options, user=ALICE, path="tally goal set"):
@@ -44,10 +45,7 @@ async def test_a_diamond_goal_shows_in_show_and_is_announced_once(
 
 
 async def test_a_money_goal_in_the_servers_currency(offline: OfflineDiscord) -> None:
-    await offline.bot.storage.guild_settings.change_settings(
-        GUILD.id, {"currency": "BRL"}, MANAGER.id
-    )
-    offline.bot.profiles.forget(GUILD.id)
+    await use_settings(offline, {"currency": "BRL"})
     embed = public_embed(await goal(offline, {"amount": 100, "unit": "money"}))
     title = next(f["name"] for f in embed["fields"] if f["name"].startswith("Goal"))
     assert title.startswith("Goal: take home R$") and "100" in title

@@ -8,20 +8,22 @@ from decimal import Decimal
 import pytest
 
 from bot.offline import FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from economy.errors import NotFound
 from economy.limits import MAX_GROUPS_PER_CREATOR
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
 from tests.support.replies import (
     UPDATE_MESSAGE,
+    beside,
     buttons,
     embed_of,
     field,
+    money,
     only_reply,
     public_embed,
     public_notice,
 )
 from tests.support.replies import refusal as refusal_of
+from tests.support.server_settings import on_guides, use_settings
 
 
 async def group(offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD):
@@ -54,12 +56,6 @@ async def join_with_consent(
     assert "asks to join" in embed_of(asked)["description"]
     pressed = await offline.press(asked.message_id, "p:grq:", user=approver, guild=guild)
     return embed_of(only_reply(pressed))
-
-
-@pytest.fixture
-def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
-    return offline
 
 
 # -- lifecycle -------------------------------------------------------------------------------
@@ -282,27 +278,20 @@ async def test_list_pages_and_autocomplete_offers_at_most_25(offline: OfflineDis
 
 # -- payout ----------------------------------------------------------------------------------
 
-MONEY = re.compile(r"(?:\$|IDR|Rp)\s?([\d.,]+)")
-
-
-def amount(text: str) -> Decimal:
-    return Decimal(MONEY.search(text).group(1).replace(",", ""))
-
 
 def shares(embed: dict) -> dict[int, Decimal]:
     found = {}
     for line in embed["description"].splitlines():
         user_id = int(re.match(r"<@(\d+)>", line).group(1))
-        found[user_id] = amount(line.split("→")[1])
+        found[user_id] = money(line.split("→")[1])
     return found
 
 
 async def seed_crew(offline: OfflineDiscord, diamonds: dict[FakeUser, int]) -> None:
     """A group "Crew" whose members received `diamonds`, in a server on the creator guides'
     model (its 50% cut at cash-out leaves odd cents to split)."""
+    await on_guides(offline)
     storage = offline.bot.storage
-    await storage.guild_settings.change_settings(GUILD.id, {"preset": "guides"}, MANAGER.id)
-    offline.bot.profiles.forget(GUILD.id)
     await storage.groups.create_group(GUILD.id, "Crew", ALICE.id)
     for user, count in diamonds.items():
         await storage.groups.add_member(GUILD.id, "Crew", user.id)
@@ -328,7 +317,7 @@ async def test_payout_shares_add_up_exactly_to_the_net(offline: OfflineDiscord) 
         ALICE.id: Decimal("0.33"),
         BOB.id: Decimal("0.33"),
     }
-    assert sum(split.values()) == amount(field(embed, "Net to share"))
+    assert sum(split.values()) == money(field(embed, "Net to share"))
 
 
 async def test_payout_ties_go_to_the_earliest_account(offline: OfflineDiscord) -> None:
@@ -345,7 +334,7 @@ async def test_payout_with_an_agency_cut_and_a_period(offline: OfflineDiscord) -
     )
     assert embed["title"] == "Payout for Crew · this month"
     assert field(embed, "Agency cut (12.5%") == "$4.17"  # 12.5% of $33.335
-    net = amount(field(embed, "Net to share"))
+    net = money(field(embed, "Net to share"))
     assert net == Decimal("29.17")  # 33.335 - 4.166875 = 29.168125
     split = shares(embed)
     assert sum(split.values()) == net
@@ -354,26 +343,18 @@ async def test_payout_with_an_agency_cut_and_a_period(offline: OfflineDiscord) -
 
 
 async def test_payout_in_the_servers_currency_splits_whole_rupiah(offline) -> None:
-    await offline.bot.storage.guild_settings.change_settings(
-        GUILD.id, {"currency": "IDR"}, MANAGER.id
-    )
-    offline.bot.profiles.forget(GUILD.id)
+    await use_settings(offline, {"currency": "IDR"})
     await seed_crew(offline, {ALICE: 1_000, BOB: 1_000, MANAGER: 1_001})
     embed = public_embed(await group(offline, "payout", {"name": "Crew", "agency_cut": 10}))
     net_text = field(embed, "Net to share")
     assert "≈ $" in net_text
     split = shares(embed)
     assert all(share == share.to_integral_value() for share in split.values())
-    assert sum(split.values()) == amount(net_text)
+    assert sum(split.values()) == money(net_text)
     parts = [field(embed, name) for name in ("Gross", "Platform cut", "Agency cut", "Net")]
-    for column in (amount, beside):  # rupiah, and dollars beside: each adds up as shown
+    for column in (money, beside):  # rupiah, and dollars beside: each adds up as shown
         gross, platform, agency, net = (column(text) for text in parts)
         assert gross == platform + agency + net, (column.__name__, parts)
-
-
-def beside(text: str) -> Decimal:
-    """The USD amount shown beside a local one: `Rp1.234 (≈ $0.07)`."""
-    return amount(text.split("≈", 1)[1])
 
 
 @pytest.mark.parametrize("cut", [-1, 100.5, 1e9])
@@ -396,7 +377,7 @@ async def test_payout_of_a_big_group_is_paged_and_still_exact(offline: OfflineDi
     await seed_crew(offline, crew)
     reply = only_reply(await group(offline, "payout", {"name": "Crew"}))
     total = shares(embed_of(reply))
-    net = amount(field(embed_of(reply), "Net to share"))
+    net = money(field(embed_of(reply), "Net to share"))
     for _ in range(2):
         page = only_reply(
             await offline.press(reply.message_id, "pager:next", user=ALICE, guild=GUILD)
@@ -459,7 +440,7 @@ async def test_one_members_huge_total_never_breaks_the_groups_payout(unlimited) 
     embed = public_embed(await group(offline, "payout", {"name": "Crew"}, user=OUTSIDER))
     assert field(embed, "Diamonds") == "10,000,000,000,100"
     split = shares(embed)
-    assert sum(split.values()) == amount(field(embed, "Net to share"))
+    assert sum(split.values()) == money(field(embed, "Net to share"))
     capped = await offline.command(
         "tally add-diamonds", {"amount": 1}, user=BOB, guild=GUILD, members=MEMBERS
     )

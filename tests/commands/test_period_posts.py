@@ -7,34 +7,33 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from PIL import Image
 
 from bot.config import BotConfig
 from bot.offline import OfflineDiscord
 from commands._period_post import close_due_periods
-from economy.storage import Gifter, as_utc, period_end, period_key, period_start
+from economy.storage import Gifter, as_utc
 from tests.support.backends import Backend
 from tests.support.bots import offline_bot
-from tests.support.community import CANNOT_POST, LAYOUT, POSTS, people, seed
+from tests.support.community import (
+    CANNOT_POST,
+    LAYOUT,
+    POSTS,
+    people,
+    seed,
+    week_end,
+    week_start,
+    weekly_posts,
+)
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import embed_of, only_reply, public_notice, refusal
-
-
-def week_end(moment: datetime | None = None) -> datetime:
-    """A minute after the week in progress ends (the moment the bot's task next looks)."""
-    return period_end(period_key("week", moment or as_utc())) + timedelta(minutes=1)
+from tests.support.server_settings import use_settings
 
 
 def posts_in(offline: OfflineDiscord, channel_id: int = POSTS.id):
     return offline.rest.made("POST", f"/channels/{channel_id}/messages")
-
-
-async def weekly_posts(offline: OfflineDiscord, user=MANAGER, channel=POSTS):
-    return await offline.command(
-        "tally posts set", {"period": "weekly", "channel": channel}, user=user, guild=GUILD
-    )
 
 
 async def test_a_manager_picks_the_channel_and_the_week_is_posted_once(
@@ -109,12 +108,12 @@ async def test_after_downtime_only_the_latest_week_is_posted(offline: OfflineDis
     now = as_utc()
     ledger = offline.bot.storage.ledger
     for weeks in range(3):  # gifts this week and the next two
-        when = period_start(period_key("week", now + timedelta(weeks=weeks))) + timedelta(hours=1)
+        when = week_start(weeks, now=now) + timedelta(hours=1)
         await ledger.add_entry(
             GUILD.id, ALICE.id, BOB.id, gift_name="Rose", count=weeks + 1, coins=weeks + 1,
             diamonds=weeks + 1, now=max(when, now),
         )  # fmt: skip
-    back_up = week_end(now + timedelta(weeks=2))  # down for three week ends
+    back_up = week_end(2, now=now)  # down for three week ends
     assert await close_due_periods(offline.bot, back_up) == ["posted"]
     [post] = posts_in(offline)
     assert "3 diamonds received in 1 entry" in post.embeds[0]["description"]
@@ -132,10 +131,7 @@ async def test_no_post_while_the_server_has_leaderboards_off(offline: OfflineDis
     offline.cache_server(GUILD, LAYOUT)
     public_notice(await weekly_posts(offline))
     await seed(offline, people(2))
-    await offline.bot.storage.guild_settings.change_settings(
-        GUILD.id, {"leaderboard_enabled": "false"}, MANAGER.id
-    )
-    offline.bot.profiles.forget(GUILD.id)
+    await use_settings(offline, {"leaderboard_enabled": "false"})
     assert await close_due_periods(offline.bot, week_end()) == ["quiet"]
     assert posts_in(offline) == []
 

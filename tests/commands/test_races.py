@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.offline import OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from economy.limits import MAX_CUSTOM_GIFTS
 from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
 from tests.support.replies import embed_of, only_reply
 
 
+@pytest.mark.usefixtures("unlimited")
 async def test_concurrent_gift_adds_at_the_cap_store_exactly_the_cap(offline) -> None:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
     settings = offline.bot.storage.guild_settings
     for i in range(MAX_CUSTOM_GIFTS - 1):
         await settings.add_custom_gift(GUILD.id, f"Gift {i}", 10 + i, MANAGER.id)

@@ -6,16 +6,13 @@ from __future__ import annotations
 from bot.offline import OfflineDiscord
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import buttons, embed_of, field, only_reply, public_embed, refusal
+from tests.support.tally import ledger
 
 MODAL = 9
 
 
 async def open_form(offline: OfflineDiscord, target=BOB, user=MANAGER):
     return await offline.menu("Record a gift", target, user=user, guild=GUILD, members=MEMBERS)
-
-
-async def entries(offline: OfflineDiscord) -> list:
-    return [e async for e in offline.bot.storage.ledger.export_rows(GUILD.id)]
 
 
 async def test_the_form_records_like_tally_add(offline: OfflineDiscord) -> None:
@@ -31,7 +28,7 @@ async def test_the_form_records_like_tally_add(offline: OfflineDiscord) -> None:
     assert "**@Rosie\\_Fan** (TikTok)" in embed["description"]
     assert field(embed, "Diamonds added") == "+1,000,000"
     assert any(b.startswith("p:undo:") for b in buttons(only_reply(sent)))
-    [entry] = await entries(offline)
+    [entry] = await ledger(offline)
     assert (entry.recipient_id, entry.recorder_id, entry.count) == (BOB.id, MANAGER.id, 1000)
     assert entry.gifter is not None and entry.gifter.name == "@Rosie_Fan"
 
@@ -47,7 +44,7 @@ async def test_bad_input_is_refused_privately_and_nothing_is_written(
         ({"gift": "rose", "count": "1", "tiktok": "@"}, "Names are 1 to 32 characters"),
     ):
         assert said in refusal(await offline.submit(form, values, user=MANAGER, guild=GUILD))
-    assert await entries(offline) == []
+    assert await ledger(offline) == []
 
 
 async def test_the_menu_refuses_before_the_form_what_it_could_never_record(
@@ -66,5 +63,5 @@ async def test_the_form_says_which_gift_a_typo_was_taken_for(offline: OfflineDis
     sent = await offline.submit(form, {"gift": "galxy", "count": "1"}, user=MANAGER, guild=GUILD)
     embed = public_embed(sent)
     assert "No gift is called “galxy”; the closest match is **Galaxy**." in embed["description"]
-    [entry] = await entries(offline)
+    [entry] = await ledger(offline)
     assert entry.gift_name == "Galaxy"

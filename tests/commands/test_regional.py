@@ -7,12 +7,9 @@ from typing import Any
 import pytest
 
 from bot.offline import OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from economy.rates import default_presets
 from tests.support.people import ALICE, GUILD, MANAGER, OTHER_GUILD
-from tests.support.replies import embed_of, field, only_reply
-
-NBSP = "\xa0"
+from tests.support.replies import NBSP, embed_of, field, only_reply
 
 
 def embed(replies) -> dict[str, Any]:
@@ -78,8 +75,8 @@ async def test_a_missing_store_falls_back_to_us_and_says_so(offline: OfflineDisc
     assert "No web store prices for Indonesia yet, so United States prices are shown." in paid
 
 
+@pytest.mark.usefixtures("unlimited")
 async def test_default_region_follows_the_server_currency(offline: OfflineDiscord) -> None:
-    offline.bot.write_limiter = WriteLimiter(burst=1_000)
     await offline.command("settings currency", {"code": "BRL"}, user=MANAGER, guild=GUILD)
     here = embed(await offline.command("coins", {"amount": 300}, user=ALICE, guild=GUILD))
     assert "app store, Brazil" in field(here, "What they cost")

@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bot.offline import OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from commands._period_post import close_due_periods
-from economy.storage import Gifter, as_utc, period_end, period_key, period_start
+from economy.storage import Gifter, as_utc
 from tests.support.community import (
     ADMINS,
     INTEGRATION,
@@ -21,6 +22,9 @@ from tests.support.community import (
     TOP_RECEIVER,
     WHALE,
     role_path,
+    week_end,
+    week_start,
+    weekly_posts,
 )
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import (
@@ -38,15 +42,10 @@ async def top_roles(offline: OfflineDiscord, user=MANAGER, **roles):
     return await offline.command("tally roles top", options, user=user, guild=GUILD)
 
 
-def week_end(weeks: int = 0):
-    now = as_utc() + timedelta(weeks=weeks)
-    return period_end(period_key("week", now)) + timedelta(minutes=1)
-
-
 async def gift(offline: OfflineDiscord, to, gave, coins: int, weeks: int = 0) -> None:
     """`gave` gave `to` gifts worth `coins` in the week `weeks` from now."""
     now = as_utc()
-    when = max(now, period_start(period_key("week", now + timedelta(weeks=weeks))))
+    when = max(now, week_start(weeks, now=now))
     await offline.bot.storage.ledger.add_entry(
         GUILD.id, to.id, MANAGER.id, gifter=Gifter.member(gave.id, gave.name), gift_name="Rose",
         count=coins, coins=coins, diamonds=coins // 2, now=when + timedelta(minutes=1),
@@ -187,21 +186,13 @@ async def test_stopping_posts_or_top_roles_keeps_the_other_half(offline: Offline
 
     assert "no weekly post to stop" in refusal(await stop("tally posts stop"))
     assert "no weekly top roles to stop" in refusal(await stop("tally roles top"))
-    public_notice(
-        await offline.command(
-            "tally posts set", {"period": "weekly", "channel": POSTS}, user=MANAGER, guild=GUILD
-        )
-    )
+    public_notice(await weekly_posts(offline))
     public_notice(await top_roles(offline, gifter=TOP_GIFTER))
     assert public_notice(await stop("tally posts stop"))["title"] == "Weekly posts stopped"
     [kept] = await community.schedules(GUILD.id)
     assert (kept.channel_id, kept.gifter_role_id) == (None, TOP_GIFTER.id)  # roles rotate on
     assert "no weekly post to stop" in refusal(await stop("tally posts stop"))
-    public_notice(
-        await offline.command(
-            "tally posts set", {"period": "weekly", "channel": POSTS}, user=MANAGER, guild=GUILD
-        )
-    )
+    public_notice(await weekly_posts(offline))
     assert public_notice(await stop("tally roles top"))["title"] == "Weekly top roles stopped"
     [kept] = await community.schedules(GUILD.id)
     assert (kept.channel_id, kept.role_ids) == (POSTS.id, ())  # the posts go on
@@ -209,11 +200,11 @@ async def test_stopping_posts_or_top_roles_keeps_the_other_half(offline: Offline
     assert await community.schedules(GUILD.id) == []  # nothing left: no schedule
 
 
+@pytest.mark.usefixtures("unlimited")
 async def test_posts_and_top_roles_changed_at_the_same_moment_both_hold(
     offline: OfflineDiscord,
 ) -> None:
     offline.cache_server(GUILD, LAYOUT)
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
     weekly = {"period": "weekly"}
     posts = ("tally posts set", {**weekly, "channel": POSTS})
     both_roles = ("tally roles top", {**weekly, "gifter": TOP_GIFTER, "receiver": TOP_RECEIVER})

@@ -9,45 +9,39 @@ from typing import Any
 import pytest
 
 from bot.offline import FakeGuild, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from economy.storage import GuildSettings, fx_key, override_key
 from tests.support.people import ALICE, GUILD, MANAGER, OTHER_GUILD
 from tests.support.replies import CHANNEL_MESSAGE, embed_of, field, only_reply, refusal
 
-
-@pytest.fixture
-async def bot(offline: OfflineDiscord) -> OfflineDiscord:
-    """The offline bot with a write budget no test here runs out of."""
-    offline.bot.write_limiter = WriteLimiter(burst=1_000)
-    return offline
+pytestmark = pytest.mark.usefixtures("unlimited")  # more writes than a person may make
 
 
 async def change(
-    bot: OfflineDiscord, path: str, options: dict[str, Any], guild: FakeGuild = GUILD
+    offline: OfflineDiscord, path: str, options: dict[str, Any], guild: FakeGuild = GUILD
 ) -> dict[str, Any]:
     """A manager's successful change: answered once, publicly, with an embed."""
-    reply = only_reply(await bot.command(path, options, user=MANAGER, guild=guild))
+    reply = only_reply(await offline.command(path, options, user=MANAGER, guild=guild))
     assert reply.callback_type == CHANNEL_MESSAGE and not reply.ephemeral, reply.text()
     return embed_of(reply)
 
 
-async def show(bot: OfflineDiscord, guild: FakeGuild = GUILD, locale: str = "en-US") -> str:
+async def show(offline: OfflineDiscord, guild: FakeGuild = GUILD, locale: str = "en-US") -> str:
     reply = only_reply(
-        await bot.command("settings show", {}, user=MANAGER, guild=guild, locale=locale)
+        await offline.command("settings show", {}, user=MANAGER, guild=guild, locale=locale)
     )
     assert reply.ephemeral
     return reply.text()
 
 
-async def galaxy_x2(bot: OfflineDiscord, guild: FakeGuild | None) -> dict[str, Any]:
-    replies = await bot.command(
+async def galaxy_x2(offline: OfflineDiscord, guild: FakeGuild | None) -> dict[str, Any]:
+    replies = await offline.command(
         "gift value", {"gift": "galaxy", "count": 2}, user=ALICE, guild=guild
     )
     return embed_of(only_reply(replies))
 
 
-async def stored(bot: OfflineDiscord, guild: FakeGuild = GUILD) -> tuple[Any, ...]:
-    storage = bot.bot.storage
+async def stored(offline: OfflineDiscord, guild: FakeGuild = GUILD) -> tuple[Any, ...]:
+    storage = offline.bot.storage
     return (
         await storage.guild_settings.get_settings(guild.id),
         await storage.guild_settings.list_custom_gifts(guild.id),
@@ -55,21 +49,21 @@ async def stored(bot: OfflineDiscord, guild: FakeGuild = GUILD) -> tuple[Any, ..
     )
 
 
-async def test_one_server_on_guides_another_keeps_tiktok(bot: OfflineDiscord) -> None:
-    before = await galaxy_x2(bot, GUILD)  # cached under the default (tiktok) before the change
+async def test_one_server_on_guides_another_keeps_tiktok(offline: OfflineDiscord) -> None:
+    before = await galaxy_x2(offline, GUILD)  # cached under the default (tiktok) before the change
     assert field(before, "Diamonds to the creator") == "2,000"
 
-    embed = await change(bot, "settings preset", {"name": "guides"})
+    embed = await change(offline, "settings preset", {"name": "guides"})
     assert "TikTok's model → creator guides' model" in embed["description"]
     assert "creator guides' model" in embed["footer"]["text"]
 
-    mine = await galaxy_x2(bot, GUILD)
+    mine = await galaxy_x2(offline, GUILD)
     assert field(mine, "Diamonds to the creator") == "1,000"
     assert field(mine, "Creator's gross") == "$5.00"
     assert field(mine, "Creator's net") == "$2.50"
     assert "creator guides' model" in mine["footer"]["text"]
     for elsewhere in (OTHER_GUILD, None):
-        theirs = await galaxy_x2(bot, elsewhere)
+        theirs = await galaxy_x2(offline, elsewhere)
         assert field(theirs, "Diamonds to the creator") == "2,000"
         assert field(theirs, "Creator's gross") == "$10.00"
         assert field(theirs, "Creator's net") == "$10.00"
@@ -91,60 +85,60 @@ CHANGES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-async def test_members_without_manage_server_change_nothing(bot: OfflineDiscord) -> None:
-    await change(bot, "settings set", {"figure": "usd_per_diamond", "value": 0.004})
-    await change(bot, "settings fx", {"code": "BRL", "rate": 5})
-    await change(bot, "settings gift-add", {"name": "Taco", "coins": 77})
-    before_config, before_gifts, before_history = await stored(bot)
-    before_show = await show(bot)
+async def test_members_without_manage_server_change_nothing(offline: OfflineDiscord) -> None:
+    await change(offline, "settings set", {"figure": "usd_per_diamond", "value": 0.004})
+    await change(offline, "settings fx", {"code": "BRL", "rate": 5})
+    await change(offline, "settings gift-add", {"name": "Taco", "coins": 77})
+    before_config, before_gifts, before_history = await stored(offline)
+    before_show = await show(offline)
 
     for path, options in CHANGES:
-        message = refusal(await bot.command(path, options, user=ALICE, guild=GUILD))
+        message = refusal(await offline.command(path, options, user=ALICE, guild=GUILD))
         assert "Manage Server" in message, (path, message)
 
-    config, gifts, history = await stored(bot)
+    config, gifts, history = await stored(offline)
     assert (config, gifts, history) == (before_config, before_gifts, before_history)
-    assert await show(bot) == before_show
-    assert field(await galaxy_x2(bot, GUILD), "Creator's gross") == "$8.00"  # 2,000 x 0.004
+    assert await show(offline) == before_show
+    assert field(await galaxy_x2(offline, GUILD), "Creator's gross") == "$8.00"  # 2,000 x 0.004
 
 
-async def test_a_fresh_server_shows_the_preset_and_refuses_members(bot: OfflineDiscord) -> None:
+async def test_a_fresh_server_shows_the_preset_and_refuses_members(offline: OfflineDiscord) -> None:
     for path, options in CHANGES:
-        refusal(await bot.command(path, options, user=ALICE, guild=GUILD))
-    assert await stored(bot) == (GuildSettings(), [], [])
-    text = await show(bot)
+        refusal(await offline.command(path, options, user=ALICE, guild=GUILD))
+    assert await stored(offline) == (GuildSettings(), [], [])
+    text = await show(offline)
     assert "Cut at cash-out: **0%** · TikTok's model · Nov 25, 2026" in text
     assert "server override" not in text
     assert "Custom gifts: 0" in text
 
 
-async def test_an_override_shows_in_show_and_history(bot: OfflineDiscord) -> None:
-    embed = await change(bot, "settings set", {"figure": "cashout_cut", "value": 40})
+async def test_an_override_shows_in_show_and_history(offline: OfflineDiscord) -> None:
+    embed = await change(offline, "settings set", {"figure": "cashout_cut", "value": 40})
     assert "**Cut at cash-out**: 0% → 40%" in embed["description"]
     assert "next command" in embed["description"]
 
     today = datetime.now(UTC).date()
     on_the_day = f"{today:%b} {today.day}, {today.year}"  # the day in English: Nov 26, 2026
-    assert f"Cut at cash-out: **40%** · server override · {on_the_day}" in await show(bot)
-    config, _, _ = await stored(bot)
+    assert f"Cut at cash-out: **40%** · server override · {on_the_day}" in await show(offline)
+    config, _, _ = await stored(offline)
     assert config.overrides == {"cashout_cut": "0.4"}
 
-    history = only_reply(await bot.command("settings history", {}, user=MANAGER, guild=GUILD))
+    history = only_reply(await offline.command("settings history", {}, user=MANAGER, guild=GUILD))
     assert history.ephemeral
     line = embed_of(history)["description"].splitlines()[0]
     assert f"<@{MANAGER.id}>" in line and "Cut at cash-out: default → 40%" in line
     assert line.startswith("<t:")
 
     # The next command uses it: 1,000 diamonds = $5.00 gross, $3.00 after a 40% cut.
-    replies = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
+    replies = await offline.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
     assert field(embed_of(only_reply(replies)), "You take home") == "$3.00"
 
 
-async def test_history_is_newest_first_with_old_and_new(bot: OfflineDiscord) -> None:
-    await change(bot, "settings currency", {"code": "IDR"})
-    await change(bot, "settings currency", {"code": "BRL"})
-    await change(bot, "settings leaderboard", {"enabled": "off"})
-    history = only_reply(await bot.command("settings history", {}, user=MANAGER, guild=GUILD))
+async def test_history_is_newest_first_with_old_and_new(offline: OfflineDiscord) -> None:
+    await change(offline, "settings currency", {"code": "IDR"})
+    await change(offline, "settings currency", {"code": "BRL"})
+    await change(offline, "settings leaderboard", {"enabled": "off"})
+    history = only_reply(await offline.command("settings history", {}, user=MANAGER, guild=GUILD))
     lines = embed_of(history)["description"].splitlines()
     assert [line.split(" · ", 2)[2] for line in lines] == [
         "Leaderboard: default → off",
@@ -172,11 +166,11 @@ async def test_history_is_newest_first_with_old_and_new(bot: OfflineDiscord) -> 
     ],
 )
 async def test_bad_figures_are_refused_and_nothing_written(
-    bot: OfflineDiscord, options: dict[str, Any], expected: str
+    offline: OfflineDiscord, options: dict[str, Any], expected: str
 ) -> None:
-    message = refusal(await bot.command("settings set", options, user=MANAGER, guild=GUILD))
+    message = refusal(await offline.command("settings set", options, user=MANAGER, guild=GUILD))
     assert expected in message
-    assert await stored(bot) == (GuildSettings(), [], [])
+    assert await stored(offline) == (GuildSettings(), [], [])
 
 
 @pytest.mark.parametrize(
@@ -204,101 +198,105 @@ async def test_bad_figures_are_refused_and_nothing_written(
     ],
 )
 async def test_other_refusals_write_nothing(
-    bot: OfflineDiscord, path: str, options: dict[str, Any], expected: str
+    offline: OfflineDiscord, path: str, options: dict[str, Any], expected: str
 ) -> None:
-    message = refusal(await bot.command(path, options, user=MANAGER, guild=GUILD))
+    message = refusal(await offline.command(path, options, user=MANAGER, guild=GUILD))
     assert expected in message
-    assert await stored(bot) == (GuildSettings(), [], [])
+    assert await stored(offline) == (GuildSettings(), [], [])
 
 
-async def test_server_currency_shows_beside_usd(bot: OfflineDiscord) -> None:
-    embed = await change(bot, "settings currency", {"code": "IDR"})
+async def test_server_currency_shows_beside_usd(offline: OfflineDiscord) -> None:
+    embed = await change(offline, "settings currency", {"code": "IDR"})
     assert "USD → IDR" in embed["description"]
 
     def gross(replies) -> str:
         return field(embed_of(only_reply(replies)), "Gross")
 
-    here = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
+    here = await offline.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
     assert gross(here) == "$5.00 (≈ IDR89,204)"
-    in_id = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD, locale="id")
+    in_id = await offline.command(
+        "diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD, locale="id"
+    )
     assert field(embed_of(only_reply(in_id)), "Kotor") == "US$5,00 (≈ Rp89.204)"
-    there = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=OTHER_GUILD)
+    there = await offline.command("diamonds", {"amount": 1_000}, user=ALICE, guild=OTHER_GUILD)
     assert gross(there) == "$5.00"
 
-    await change(bot, "settings fx", {"code": "IDR", "rate": 16_000})
-    here = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
+    await change(offline, "settings fx", {"code": "IDR", "rate": 16_000})
+    here = await offline.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
     assert gross(here) == "$5.00 (≈ IDR80,000)"
     today = datetime.now(UTC).date()
     on_the_day = f"{today:%b} {today.day}, {today.year}"
-    assert f"IDR: **16,000** · server override · {on_the_day}" in await show(bot)
+    assert f"IDR: **16,000** · server override · {on_the_day}" in await show(offline)
 
-    embed = await change(bot, "settings fx", {"code": "IDR"})
+    embed = await change(offline, "settings fx", {"code": "IDR"})
     assert "16,000 → 17,840.8" in embed["description"]
-    here = await bot.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
+    here = await offline.command("diamonds", {"amount": 1_000}, user=ALICE, guild=GUILD)
     assert gross(here) == "$5.00 (≈ IDR89,204)"
 
 
-async def test_custom_gifts_belong_to_their_server(bot: OfflineDiscord) -> None:
-    embed = await change(bot, "settings gift-add", {"name": "Pizza Party", "coins": 500})
+async def test_custom_gifts_belong_to_their_server(offline: OfflineDiscord) -> None:
+    embed = await change(offline, "settings gift-add", {"name": "Pizza Party", "coins": 500})
     assert "**Pizza Party**: 500 coins = 500 diamonds, $2.50 gross" in embed["description"]
 
-    offered = await bot.autocomplete("gift value", "gift", "pizza", user=ALICE, guild=GUILD)
+    offered = await offline.autocomplete("gift value", "gift", "pizza", user=ALICE, guild=GUILD)
     assert offered and offered[0]["value"] == "Pizza Party"
-    elsewhere = await bot.autocomplete("gift value", "gift", "pizza", user=ALICE, guild=OTHER_GUILD)
+    elsewhere = await offline.autocomplete(
+        "gift value", "gift", "pizza", user=ALICE, guild=OTHER_GUILD
+    )
     assert all(choice["value"] != "Pizza Party" for choice in elsewhere)
-    in_dm = await bot.autocomplete("gift value", "gift", "pizza", user=ALICE)
+    in_dm = await offline.autocomplete("gift value", "gift", "pizza", user=ALICE)
     assert all(choice["value"] != "Pizza Party" for choice in in_dm)
 
-    replies = await bot.command(
+    replies = await offline.command(
         "gift value", {"gift": "Pizza Party", "count": 4}, user=ALICE, guild=GUILD
     )
     value = embed_of(only_reply(replies))
     assert field(value, "Diamonds to the creator") == "2,000"
     assert field(value, "Creator's gross") == "$10.00"
     refused = refusal(
-        await bot.command("gift value", {"gift": "Pizza Party"}, user=ALICE, guild=OTHER_GUILD)
+        await offline.command("gift value", {"gift": "Pizza Party"}, user=ALICE, guild=OTHER_GUILD)
     )
     assert "no gift called" in refused
 
-    removable = await bot.autocomplete(
+    removable = await offline.autocomplete(
         "settings gift-remove", "name", "piz", user=MANAGER, guild=GUILD
     )
     assert [choice["value"] for choice in removable] == ["Pizza Party"]
-    embed = await change(bot, "settings gift-remove", {"name": "pizza party"})
+    embed = await change(offline, "settings gift-remove", {"name": "pizza party"})
     assert "Pizza Party" in embed["description"] or "pizza party" in embed["description"]
     gone = refusal(
-        await bot.command("gift value", {"gift": "Pizza Party"}, user=ALICE, guild=GUILD)
+        await offline.command("gift value", {"gift": "Pizza Party"}, user=ALICE, guild=GUILD)
     )
     assert "no gift called" in gone
-    history = only_reply(await bot.command("settings history", {}, user=MANAGER, guild=GUILD))
+    history = only_reply(await offline.command("settings history", {}, user=MANAGER, guild=GUILD))
     lines = embed_of(history)["description"].splitlines()
     assert "Custom gift Pizza Party: 500 coins → default" in lines[0]
     assert "Custom gift Pizza Party: default → 500 coins" in lines[1]
 
 
-async def test_reset_one_figure_then_everything(bot: OfflineDiscord) -> None:
-    await change(bot, "settings set", {"figure": "cashout_cut", "value": 40})
-    await change(bot, "settings set", {"figure": "daily_cap_usd", "value": 500})
-    await change(bot, "settings fx", {"code": "BRL", "rate": 5})
+async def test_reset_one_figure_then_everything(offline: OfflineDiscord) -> None:
+    await change(offline, "settings set", {"figure": "cashout_cut", "value": 40})
+    await change(offline, "settings set", {"figure": "daily_cap_usd", "value": 500})
+    await change(offline, "settings fx", {"code": "BRL", "rate": 5})
 
-    embed = await change(bot, "settings reset", {"figure": "cashout_cut"})
+    embed = await change(offline, "settings reset", {"figure": "cashout_cut"})
     assert "**Cut at cash-out**: 40% → 0%" in embed["description"]
-    config, _, _ = await stored(bot)
+    config, _, _ = await stored(offline)
     assert config.overrides == {"daily_cap_usd": "500"} and config.fx_overrides == {"BRL": "5"}
 
-    embed = await change(bot, "settings reset", {})
+    embed = await change(offline, "settings reset", {})
     assert "1,000 USD" in embed["description"] and "5 → 4.96859" in embed["description"]
-    config, _, _ = await stored(bot)
+    config, _, _ = await stored(offline)
     assert config.overrides == {} and config.fx_overrides == {}
-    assert "server override" not in await show(bot)
+    assert "server override" not in await show(offline)
 
 
-async def test_view_ranges_can_be_moved_in_either_order(bot: OfflineDiscord) -> None:
+async def test_view_ranges_can_be_moved_in_either_order(offline: OfflineDiscord) -> None:
     # Both below the shipped low (0.02): the low bound must move first, and the stored pair
     # must still apply whatever order the profile applies them in.
-    await change(bot, "settings set", {"figure": "creator_fund_low", "value": 0.005})
-    await change(bot, "settings set", {"figure": "creator_fund_high", "value": 0.01})
-    replies = await bot.command(
+    await change(offline, "settings set", {"figure": "creator_fund_low", "value": 0.005})
+    await change(offline, "settings set", {"figure": "creator_fund_high", "value": 0.01})
+    replies = await offline.command(
         "payout views",
         {"views": 1_000_000, "program": "creator-fund"},
         user=ALICE,
@@ -306,66 +304,66 @@ async def test_view_ranges_can_be_moved_in_either_order(bot: OfflineDiscord) -> 
     )
     assert field(embed_of(only_reply(replies)), "Creator Fund").startswith("$5.00 to $10.00\n")
     message = refusal(
-        await bot.command(
+        await offline.command(
             "settings reset", {"figure": "creator_fund_low"}, user=MANAGER, guild=GUILD
         )
     )
     assert "Reset Creator Fund, high" in message
-    config, _, _ = await stored(bot)
+    config, _, _ = await stored(offline)
     assert set(config.overrides) == {"creator_fund_low", "creator_fund_high"}
 
 
-async def test_switches_and_show(bot: OfflineDiscord) -> None:
-    await change(bot, "settings tally-others", {"who": "everyone"})
-    await change(bot, "settings leaderboard", {"enabled": "off"})
-    config, _, _ = await stored(bot)
+async def test_switches_and_show(offline: OfflineDiscord) -> None:
+    await change(offline, "settings tally-others", {"who": "everyone"})
+    await change(offline, "settings leaderboard", {"enabled": "off"})
+    config, _, _ = await stored(offline)
     assert config.tally_others == "everyone" and config.leaderboard_enabled is False
-    text = await show(bot)
+    text = await show(offline)
     assert "Who may tally for others: everyone" in text and "Leaderboard: off" in text
-    await change(bot, "settings leaderboard", {"enabled": "on"})
-    assert "Leaderboard: on" in await show(bot)
+    await change(offline, "settings leaderboard", {"enabled": "on"})
+    assert "Leaderboard: on" in await show(offline)
 
 
-async def test_show_speaks_the_callers_language(bot: OfflineDiscord) -> None:
-    await change(bot, "settings currency", {"code": "BRL"})
-    text = await show(bot, locale="pt-BR")
+async def test_show_speaks_the_callers_language(offline: OfflineDiscord) -> None:
+    await change(offline, "settings currency", {"code": "BRL"})
+    text = await show(offline, locale="pt-BR")
     assert "Configurações deste servidor" in text
     assert "Taxa no saque: **0%** · modelo do TikTok · 25 de nov. de 2026" in text
     assert "BRL ao lado do USD · preços de moedas: Brasil" in text
     assert "BRL: **4,96859** · ECB · 6 de out. de 2026" in text
 
 
-async def test_settings_need_a_server(bot: OfflineDiscord) -> None:
+async def test_settings_need_a_server(offline: OfflineDiscord) -> None:
     for path, options in [("settings show", {}), ("settings currency", {"code": "IDR"})]:
-        message = refusal(await bot.command(path, options, user=MANAGER))
+        message = refusal(await offline.command(path, options, user=MANAGER))
         assert "works in a server" in message
 
 
-async def test_a_stale_stored_setting_does_not_break_the_server(bot: OfflineDiscord) -> None:
+async def test_a_stale_stored_setting_does_not_break_the_server(offline: OfflineDiscord) -> None:
     """A custom gift that a newer catalog now ships, or an override that no longer fits."""
-    storage = bot.bot.storage
+    storage = offline.bot.storage
     await storage.guild_settings.add_custom_gift(GUILD.id, "Rose", 5, actor_id=MANAGER.id)
     await storage.guild_settings.change_settings(
         GUILD.id, {override_key("cashout_cut"): "7"}, MANAGER.id
     )
     await storage.guild_settings.change_settings(GUILD.id, {fx_key("IDR"): "16000"}, MANAGER.id)
-    bot.bot.profiles.forget(GUILD.id)
+    offline.bot.profiles.forget(GUILD.id)
 
-    value = await galaxy_x2(bot, GUILD)
+    value = await galaxy_x2(offline, GUILD)
     assert field(value, "Creator's net") == "$10.00"  # the preset's (no) cut still applies
-    rose = await bot.command("gift value", {"gift": "rose"}, user=ALICE, guild=GUILD)
+    rose = await offline.command("gift value", {"gift": "rose"}, user=ALICE, guild=GUILD)
     assert field(embed_of(only_reply(rose)), "Coins spent") == "1"
-    text = await show(bot)
+    text = await show(offline)
     assert "not applied" in text and "Custom gift Rose" in text and "Cut at cash-out" in text
     assert "IDR: **16,000** · server override" in text
-    embed = await change(bot, "settings reset", {"figure": "cashout_cut"})
+    embed = await change(offline, "settings reset", {"figure": "cashout_cut"})
     assert "Cut at cash-out" in embed["description"]
 
 
 async def test_a_profile_built_while_settings_change_is_not_kept(
-    bot: OfflineDiscord, monkeypatch: pytest.MonkeyPatch
+    offline: OfflineDiscord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    profiles, store = bot.bot.profiles, bot.bot.storage.guild_settings
+    profiles, store = offline.bot.profiles, offline.bot.storage.guild_settings
     real = store.stored_settings
 
     async def change_midway(guild_id: int, dated: int = 100):

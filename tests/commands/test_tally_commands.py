@@ -10,7 +10,6 @@ import pytest
 
 from bot.i18n import catalogs, placeholders
 from bot.offline import FakeUser, OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from bot.translator import command_texts
 from economy.storage import Gifter
 from tests.support.people import A_BOT, ALICE, BOB, GUILD, MANAGER, MEMBERS, OTHER_GUILD, OUTSIDER
@@ -23,21 +22,8 @@ from tests.support.replies import (
     public_embed,
     refusal,
 )
-from tests.support.tally import ledger, on_guides, received, tally
-
-
-@pytest.fixture
-def unlimited(offline: OfflineDiscord) -> OfflineDiscord:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
-    return offline
-
-
-async def everyone_may_tally_others(offline: OfflineDiscord, guild=GUILD) -> None:
-    await offline.bot.storage.guild_settings.change_settings(
-        guild.id, {"tally_others": "everyone"}, MANAGER.id
-    )
-    offline.bot.profiles.forget(guild.id)
-
+from tests.support.server_settings import on_guides, use_settings
+from tests.support.tally import ledger, received, tally
 
 # -- add / undo ------------------------------------------------------------------------------
 
@@ -111,7 +97,7 @@ async def test_member_cannot_add_to_others_unless_the_server_allows_it(offline) 
         assert "Manage Server" in refusal(await tally(offline, path, options))
     assert await ledger(offline) == []
 
-    await everyone_may_tally_others(offline)
+    await use_settings(offline, {"tally_others": "everyone"})
     public_embed(await tally(offline, "tally add", {"gift": "galaxy", "member": BOB}))
     assert await received(offline, BOB) == 1_000
 
@@ -356,10 +342,7 @@ async def test_leaderboard_refuses_when_turned_off_and_bad_choices(offline) -> N
     assert "not a valid choice" in refusal(
         await tally(offline, "tally leaderboard", {"by": "'; DROP TABLE ledger;--"})
     )
-    await offline.bot.storage.guild_settings.change_settings(
-        GUILD.id, {"leaderboard_enabled": "false"}, 1
-    )
-    offline.bot.profiles.forget(GUILD.id)
+    await use_settings(offline, {"leaderboard_enabled": "false"})
     assert "turned off" in refusal(await tally(offline, "tally leaderboard"))
     public_embed(await tally(offline, "tally leaderboard", guild=OTHER_GUILD))
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.offline import FakeUser, OfflineDiscord
 from tests.support.people import GUILD
+from tests.support.server_settings import on_guides
 
 pytestmark = pytest.mark.slow  # a thousand concurrent interactions
 
@@ -22,8 +23,7 @@ async def test_a_thousand_concurrent_adds_keep_totals_equal_to_the_ledger(
     offline: OfflineDiscord,
 ) -> None:
     # The creator guides' model (0.5 diamond a coin): half diamonds must add up exactly too.
-    await offline.bot.storage.guild_settings.change_settings(GUILD.id, {"preset": "guides"}, 1)
-    offline.bot.profiles.forget(GUILD.id)
+    await on_guides(offline)
     started = time.perf_counter()
     calls = [
         offline.command("tally add", {"gift": gift, "count": count}, user=user, guild=GUILD)

@@ -14,6 +14,7 @@ from economy.storage import as_utc
 from tests.support.bots import offline_bot
 from tests.support.people import ALICE, BOB, GUILD, MANAGER, MEMBERS
 from tests.support.replies import UPDATE_MESSAGE, embed_of, field, only_reply, refusal
+from tests.support.server_settings import on_guides
 
 
 async def answers(driver: OfflineDiscord) -> list[dict]:
@@ -31,9 +32,7 @@ async def answers(driver: OfflineDiscord) -> list[dict]:
 
 async def test_a_new_bot_on_the_same_file_shows_the_same_tallies(config: BotConfig) -> None:
     async with offline_bot(config) as first:
-        guild_settings = first.bot.storage.guild_settings  # half diamonds must survive too
-        await guild_settings.change_settings(GUILD.id, {"preset": "guides"}, MANAGER.id)
-        first.bot.profiles.forget(GUILD.id)
+        await on_guides(first)  # half diamonds must survive too
         for options in (
             {"gift": "galaxy", "count": 7},
             {"gift": "lion", "member": ALICE},

@@ -8,21 +8,14 @@ from typing import Any
 import pytest
 
 from bot.offline import OfflineDiscord
-from bot.ratelimit import WriteLimiter
 from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
-from tests.support.replies import embed_of, field, only_reply, public_notice
+from tests.support.replies import NBSP, embed_of, field, only_reply, public_notice
 
-NBSP = "\xa0"
-
-
-@pytest.fixture
-def bot(offline: OfflineDiscord) -> OfflineDiscord:
-    offline.bot.write_limiter = WriteLimiter(burst=10**9)
-    return offline
+pytestmark = pytest.mark.usefixtures("unlimited")  # more writes than a person may make
 
 
-async def ask(bot: OfflineDiscord, path: str, options: dict[str, Any], locale: str, **kw: Any):
-    replies = await bot.command(path, options, user=ALICE, locale=locale, **kw)
+async def ask(offline: OfflineDiscord, path: str, options: dict[str, Any], locale: str, **kw: Any):
+    replies = await offline.command(path, options, user=ALICE, locale=locale, **kw)
     return embed_of(only_reply(replies))
 
 
@@ -34,17 +27,17 @@ async def ask(bot: OfflineDiscord, path: str, options: dict[str, Any], locale: s
         ("pt-BR", "1 diamante", "1.000.000 de diamantes"),
     ],
 )
-async def test_diamond_counts(bot: OfflineDiscord, locale: str, one: str, many: str) -> None:
-    assert (await ask(bot, "diamonds", {"amount": 1}, locale))["title"] == one
-    assert (await ask(bot, "diamonds", {"amount": 1_000_000}, locale))["title"] == many
+async def test_diamond_counts(offline: OfflineDiscord, locale: str, one: str, many: str) -> None:
+    assert (await ask(offline, "diamonds", {"amount": 1}, locale))["title"] == one
+    assert (await ask(offline, "diamonds", {"amount": 1_000_000}, locale))["title"] == many
 
 
 @pytest.mark.parametrize(
     ("locale", "title"),
     [("en", "Buying 1 coin"), ("id", "Membeli 1 koin"), ("pt-BR", "Comprando 1 moeda")],
 )
-async def test_one_coin(bot: OfflineDiscord, locale: str, title: str) -> None:
-    assert (await ask(bot, "coins", {"amount": 1}, locale))["title"] == title
+async def test_one_coin(offline: OfflineDiscord, locale: str, title: str) -> None:
+    assert (await ask(offline, "coins", {"amount": 1}, locale))["title"] == title
 
 
 @pytest.mark.parametrize(
@@ -55,12 +48,14 @@ async def test_one_coin(bot: OfflineDiscord, locale: str, title: str) -> None:
         ("pt-BR", "ou seja, 1 dia.", "ou seja, 2 dias."),
     ],
 )
-async def test_days_to_cash_out(bot: OfflineDiscord, locale: str, one_day: str, days: str) -> None:
+async def test_days_to_cash_out(
+    offline: OfflineDiscord, locale: str, one_day: str, days: str
+) -> None:
     def progress(embed: dict[str, Any]) -> str:
         return embed["fields"][-1]["value"]
 
-    assert progress(await ask(bot, "diamonds", {"amount": 20_000}, locale)).endswith(one_day)
-    assert progress(await ask(bot, "diamonds", {"amount": 400_000}, locale)).endswith(days)
+    assert progress(await ask(offline, "diamonds", {"amount": 20_000}, locale)).endswith(one_day)
+    assert progress(await ask(offline, "diamonds", {"amount": 400_000}, locale)).endswith(days)
 
 
 @pytest.mark.parametrize(
@@ -71,12 +66,12 @@ async def test_days_to_cash_out(bot: OfflineDiscord, locale: str, one_day: str, 
         ("pt-BR", "(1 registro)", "(2 registros)"),
     ],
 )
-async def test_history_entries(bot: OfflineDiscord, locale: str, one: str, two: str) -> None:
+async def test_history_entries(offline: OfflineDiscord, locale: str, one: str, two: str) -> None:
     where = {"guild": GUILD, "members": MEMBERS}
-    await bot.command("tally add", {"gift": "rose"}, user=ALICE, **where)
-    assert (await ask(bot, "tally history", {}, locale, **where))["title"].endswith(one)
-    await bot.command("tally add", {"gift": "rose"}, user=ALICE, **where)
-    assert (await ask(bot, "tally history", {}, locale, **where))["title"].endswith(two)
+    await offline.command("tally add", {"gift": "rose"}, user=ALICE, **where)
+    assert (await ask(offline, "tally history", {}, locale, **where))["title"].endswith(one)
+    await offline.command("tally add", {"gift": "rose"}, user=ALICE, **where)
+    assert (await ask(offline, "tally history", {}, locale, **where))["title"].endswith(two)
 
 
 @pytest.mark.parametrize(
@@ -97,8 +92,8 @@ async def test_history_entries(bot: OfflineDiscord, locale: str, one: str, two: 
         ),
     ],
 )
-async def test_dates_in_the_users_locale(bot, locale: str, rates, catalog, caveat) -> None:
-    embed = await ask(bot, "gift value", {"gift": "universe"}, locale)
+async def test_dates_in_the_users_locale(offline, locale: str, rates, catalog, caveat) -> None:
+    embed = await ask(offline, "gift value", {"gift": "universe"}, locale)
     footer = embed["footer"]["text"]
     assert rates in footer and catalog in footer
     assert "2026-" not in footer and "2023-" not in embed["description"]
@@ -109,23 +104,23 @@ async def test_dates_in_the_users_locale(bot, locale: str, rates, catalog, cavea
     ("locale", "exchange"),
     [("id", "kurs: ECB, 6 Okt 2026"), ("pt-BR", "câmbio: ECB, 6 de out. de 2026")],
 )
-async def test_the_exchange_rate_day_in_the_users_locale(bot, locale: str, exchange) -> None:
-    embed = await ask(bot, "gift value", {"gift": "galaxy"}, locale)  # a DM: IDR or BRL beside
+async def test_the_exchange_rate_day_in_the_users_locale(offline, locale: str, exchange) -> None:
+    embed = await ask(offline, "gift value", {"gift": "galaxy"}, locale)  # a DM: IDR or BRL beside
     assert exchange in embed["footer"]["text"]
 
 
-async def test_the_footer_is_only_on_answers_with_figures(bot: OfflineDiscord) -> None:
+async def test_the_footer_is_only_on_answers_with_figures(offline: OfflineDiscord) -> None:
     created = public_notice(
-        await bot.command("group create", {"name": "Crew"}, user=ALICE, guild=GUILD)
+        await offline.command("group create", {"name": "Crew"}, user=ALICE, guild=GUILD)
     )
     assert created["title"] == "Group created"
-    helped = embed_of(only_reply(await bot.command("help", {}, user=ALICE)))
+    helped = embed_of(only_reply(await offline.command("help", {}, user=ALICE)))
     assert "footer" not in helped
     switched = public_notice(
-        await bot.command("settings leaderboard", {"enabled": "off"}, user=MANAGER, guild=GUILD)
+        await offline.command("settings leaderboard", {"enabled": "off"}, user=MANAGER, guild=GUILD)
     )
     assert "Leaderboard" in switched["description"]
-    figures = await ask(bot, "diamonds", {"amount": 5}, "en")
+    figures = await ask(offline, "diamonds", {"amount": 5}, "en")
     assert figures["footer"]["text"].endswith("not affiliated with TikTok")
 
 
@@ -152,8 +147,8 @@ async def test_the_footer_is_only_on_answers_with_figures(bot: OfflineDiscord) -
         ),
     ],
 )
-async def test_about_explains_both_models(bot, locale: str, title, differ, amounts) -> None:
-    about = await ask(bot, "about", {}, locale)
+async def test_about_explains_both_models(offline, locale: str, title, differ, amounts) -> None:
+    about = await ask(offline, "about", {}, locale)
     names = [item["name"] for item in about["fields"]]
     assert title in names and differ in names
     assert amounts in field(about, differ).replace(NBSP, " ")

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from economy.catalog import Catalog, Gift, MatchKind, default_catalog
 from economy.errors import AlreadyExists, InvalidValue, UnknownGift
 from economy.text import normalise
+from tests.support.economy import names, plain_gift
 
 # The well-known gifts and prices from the research notes (domain-facts.md).
 WELL_KNOWN = {
@@ -49,19 +50,6 @@ WELL_KNOWN = {
     "Pegasus": 42_999,
     "TikTok Universe": 44_999,
 }
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return default_catalog()
-
-
-def custom_gift(name: str, coins: int = 777, aliases: tuple[str, ...] = ()) -> Gift:
-    return Gift(name=name, coins=coins, gift_id=None, aliases=aliases, streakable=False)
-
-
-def names(gifts: Any) -> list[str]:
-    return [g.name for g in gifts]
 
 
 # -- the well-known gifts ----------------------------------------------------------------------
@@ -338,7 +326,7 @@ def test_listing_rejects_bad_arguments(catalog: Catalog, kwargs: dict[str, Any])
 
 
 def test_custom_gifts_are_added_to_a_new_catalog(catalog: Catalog) -> None:
-    server = catalog.with_custom([custom_gift("Moonbeam Otter", aliases=("otter",))])
+    server = catalog.with_custom([plain_gift("Moonbeam Otter", aliases=("otter",))])
     assert len(server) == len(catalog) + 1
     match = server.resolve("OTTER")
     otter = match.gift
@@ -354,7 +342,7 @@ def test_custom_gifts_are_added_to_a_new_catalog(catalog: Catalog) -> None:
 
 
 def test_a_custom_name_elsewhere_is_never_silently_another_gift(catalog: Catalog) -> None:
-    server = catalog.with_custom([custom_gift("Pizza Party"), custom_gift("Galaxy Otter")])
+    server = catalog.with_custom([plain_gift("Pizza Party"), plain_gift("Galaxy Otter")])
     assert server.resolve("pizza party").how is MatchKind.NAME
     for typed in ("Pizza Party", "Galaxy Otter"):
         try:
@@ -367,7 +355,7 @@ def test_a_custom_name_elsewhere_is_never_silently_another_gift(catalog: Catalog
 
 def test_a_long_custom_name_is_found_exactly(catalog: Catalog) -> None:
     name = "The Extremely Long Custom Gift Name Our Server Voted For In 2025 Edition"
-    server = catalog.with_custom([custom_gift(name)])
+    server = catalog.with_custom([plain_gift(name)])
     assert server.get(name.upper()).name == name
     assert server.search(name)[0].name == name
 
@@ -375,13 +363,13 @@ def test_a_long_custom_name_is_found_exactly(catalog: Catalog) -> None:
 @pytest.mark.parametrize(
     "gifts",
     [
-        [custom_gift("ROSE")],
-        [custom_gift("Leon & Lion")],
-        [custom_gift("universe")],
-        [custom_gift("Mawar")],  # Rose's Indonesian name
-        [custom_gift("Gift Box")],  # TikTok's name for two gifts
-        [custom_gift("Moonbeam Otter", aliases=("donut",))],
-        [custom_gift("Moonbeam Otter"), custom_gift("moonbeam otter!")],
+        [plain_gift("ROSE")],
+        [plain_gift("Leon & Lion")],
+        [plain_gift("universe")],
+        [plain_gift("Mawar")],  # Rose's Indonesian name
+        [plain_gift("Gift Box")],  # TikTok's name for two gifts
+        [plain_gift("Moonbeam Otter", aliases=("donut",))],
+        [plain_gift("Moonbeam Otter"), plain_gift("moonbeam otter!")],
     ],
 )
 def test_custom_gifts_may_not_shadow_names(catalog: Catalog, gifts: list[Gift]) -> None:
@@ -391,11 +379,11 @@ def test_custom_gifts_may_not_shadow_names(catalog: Catalog, gifts: list[Gift]) 
 
 def test_a_server_keeps_its_custom_gifts_that_do_not_clash(catalog: Catalog) -> None:
     gifts = [
-        custom_gift("Moonbeam Otter"),
-        custom_gift("Mawar"),  # Rose's Indonesian name
-        custom_gift("moonbeam otter!"),  # the first custom gift's name
-        custom_gift("Pizza Party", aliases=("galaxy",)),
-        custom_gift("Star Fox"),
+        plain_gift("Moonbeam Otter"),
+        plain_gift("Mawar"),  # Rose's Indonesian name
+        plain_gift("moonbeam otter!"),  # the first custom gift's name
+        plain_gift("Pizza Party", aliases=("galaxy",)),
+        plain_gift("Star Fox"),
     ]
     kept, clashing = catalog.partition_custom(gifts)
     assert names(kept) == ["Moonbeam Otter", "Star Fox"]

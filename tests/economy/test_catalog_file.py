@@ -8,12 +8,9 @@ from typing import Any
 
 import pytest
 
-from economy.catalog import Catalog, Gift
+from economy.catalog import Catalog
 from economy.errors import AlreadyExists, DataFileError
-
-
-def names(gifts: Any) -> list[str]:
-    return [g.name for g in gifts]
+from tests.support.economy import names, plain_gift
 
 
 def entry(name: str, coins: int = 10, **extra: Any) -> dict[str, Any]:
@@ -92,7 +89,7 @@ def test_a_catalog_built_from_gifts_answers_as_the_loaded_file(tmp_path: Path) -
         assert built.search(query) == loaded.search(query), query
     assert built.resolve("posy") == loaded.resolve("posy")
     assert built.listing("name") == loaded.listing("name")
-    clashing = Gift(name="Flower", coins=3, gift_id=None, aliases=(), streakable=False)
+    clashing = plain_gift("Flower", 3)
     with pytest.raises(AlreadyExists):
         Catalog([*loaded, clashing], as_of=loaded.as_of, source=loaded.source)
 

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from economy.catalog import Gift
 from economy.conversions import (
     MAX_AMOUNT,
     MAX_COUNT,
@@ -31,23 +30,15 @@ from economy.conversions import (
 from economy.errors import InvalidValue, NotFound, OutOfRange
 from economy.money import format_money
 from economy.rates import RateCard, Store, default_presets
-
-
-def make_gift(name: str, coins: int) -> Gift:
-    return Gift(name=name, coins=coins, gift_id=None, aliases=(), streakable=False)
-
+from tests.support.economy import plain_gift
 
 TODAY = date(2026, 11, 22)
 GUIDES = default_presets()["guides"]
 TIKTOK = default_presets()["tiktok"]
-GALAXY = make_gift("Galaxy", 1000)
-LION = make_gift("Lion", 29_999)
-ROSE = make_gift("Rose", 1)
+GALAXY = plain_gift("Galaxy", 1000)
+LION = plain_gift("Lion", 29_999)
+ROSE = plain_gift("Rose", 1)
 STORES = {store.key: store for store in GUIDES.stores}
-
-
-def bundles_of(purchase: Purchase) -> list[tuple[int, int]]:
-    return [(bundle.coins, quantity) for bundle, quantity in purchase.bundles]
 
 
 # --- the seed documents' numbers ----------------------------------------------------------
@@ -156,7 +147,7 @@ def test_two_galaxies_under_one_to_one() -> None:
 def test_more_gifts_never_cost_or_earn_less(
     coins: int, count: int, key: str, rates: RateCard
 ) -> None:
-    gift = make_gift("Some gift", coins)
+    gift = plain_gift("Some gift", coins)
     one, more = (gift_value(gift, c, rates, STORES[key]) for c in (count, count + 1))
     assert more.coins > one.coins
     assert more.diamonds >= one.diamonds
@@ -190,7 +181,7 @@ def test_goal_round_trips_to_the_fewest_diamonds_and_coins(
     cents: int, rates: RateCard, gift_coins: int | None
 ) -> None:
     target = Decimal(cents) / 100
-    gift = make_gift("Some gift", gift_coins) if gift_coins else None
+    gift = plain_gift("Some gift", gift_coins) if gift_coins else None
     result = goal(target, rates, gift)
     assert payout(result.diamonds, rates).net_usd >= target
     assert payout(result.diamonds - 1, rates).net_usd < target
@@ -223,7 +214,7 @@ def test_convert_through_usd() -> None:
     assert convert(Decimal("12.34"), "EUR", "EUR", rates) == Decimal("12.34")
     assert convert(0, "USD", "IDR", rates) == 0
     # the rupiah price of the largest gift order still converts (it is above 10^12)
-    order = gift_value(make_gift("TikTok Universe", 44_999), MAX_COUNT, rates, STORES["app/ID"])
+    order = gift_value(plain_gift("TikTok Universe", 44_999), MAX_COUNT, rates, STORES["app/ID"])
     assert isinstance(order.plan, Purchase) and order.plan.price > MAX_AMOUNT
     assert convert(order.plan.price, "IDR", "USD", rates) > 0
     with pytest.raises(NotFound):
@@ -247,7 +238,7 @@ def test_counts_at_the_edges_and_of_the_wrong_type() -> None:
     for bad in (1.5, True, "3", None):
         with pytest.raises(InvalidValue):
             check_count(bad)
-    biggest = gift_value(make_gift("TikTok Universe", 44_999), MAX_COUNT, GUIDES, STORES["app/US"])
+    biggest = gift_value(plain_gift("TikTok Universe", 44_999), MAX_COUNT, GUIDES, STORES["app/US"])
     assert biggest.coins == 44_999_000_000
 
 

@@ -13,17 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from economy.catalog import DEFAULT_PATH, Catalog, Gift, MatchKind, default_catalog
+from economy.catalog import DEFAULT_PATH, Catalog, Gift, MatchKind
 from economy.text import normalise
 from tools.build_gifts import build_document, main, render
 from tools.gift_sources import ROWS_FILE, SOURCES_DIR, SourceTexts
 
 US_SOURCES = ("s2e_us_gemtok", "s2e_us_hoellpwn")
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return default_catalog()
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from economy.catalog import Gift, default_catalog
+from economy.catalog import default_catalog
 from economy.conversions import MAX_AMOUNT, diamonds_for, payout
 from economy.errors import InvalidValue, Money, OutOfRange
 from economy.goals import GoalOutOfRange, goal_gifts, goal_limits, goal_usd
 from economy.rates import default_presets
+from tests.support.economy import plain_gift
 
 GUIDES = default_presets()["guides"]
 TIKTOK = default_presets()["tiktok"]
 FEATURED = default_catalog().featured
 D = Decimal
-
-
-def gift(name: str, coins: int) -> Gift:
-    return Gift(name=name, coins=coins, gift_id=None, aliases=(), streakable=False)
 
 
 def nets(coins: int) -> Decimal:
@@ -50,7 +47,7 @@ def test_every_route_reaches_the_goal_and_one_gift_fewer_does_not(
     cents: int, sizes: list[int]
 ) -> None:
     target = D(cents) / 100
-    candidates = [gift(f"Gift {coins}", coins) for coins in sizes]
+    candidates = [plain_gift(f"Gift {coins}", coins) for coins in sizes]
     result = goal_gifts(target, GUIDES, candidates)
     for route in result.routes:
         assert route.net_usd == nets(route.coins) >= target
@@ -67,10 +64,10 @@ def test_every_route_reaches_the_goal_and_one_gift_fewer_does_not(
 
 
 def test_a_gift_worth_exactly_the_goal_is_a_route() -> None:
-    result = goal_gifts(D("2.50"), GUIDES, [gift("Galaxy", 1000), gift("Double", 2000)])
+    result = goal_gifts(D("2.50"), GUIDES, [plain_gift("Galaxy", 1000), plain_gift("Double", 2000)])
     assert [(r.gift.name, r.count) for r in result.routes] == [("Double", 1), ("Galaxy", 2)]
     assert result.bigger is None
-    repeated = goal_gifts(D(1), TIKTOK, [gift("Rose", 1), gift("Rose", 1)])
+    repeated = goal_gifts(D(1), TIKTOK, [plain_gift("Rose", 1), plain_gift("Rose", 1)])
     assert [(r.gift.name, r.count) for r in repeated.routes] == [("Rose", 200)]
 
 

@@ -26,15 +26,12 @@ from economy.purchase import (
     prepare_stores,
 )
 from economy.rates import Bundle, CoinPrice, Store, default_presets
+from tests.support.economy import bundles_of
 
 TODAY = date(2026, 11, 25)
 STORES = {store.key: store for store in default_presets()["guides"].stores}
 US = STORES["app/US"]
 Key = tuple[Fraction, int, int]  # (price + lambda x purchases, purchases, coins over)
-
-
-def bundles_of(purchase: Purchase) -> list[tuple[int, int]]:
-    return [(bundle.coins, quantity) for bundle, quantity in purchase.bundles]
 
 
 @cache

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -22,10 +20,11 @@ from economy.storage import (
 )
 from economy.storage.sqlite.migrations import load_migrations, split_statements
 from tests.support.disk import cap_file_size
+from tests.support.processes import REPO, start_script
+from tests.support.sqlite_files import run_sql, user_version
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's files, PRAGMAs and writer thread
 
-REPO = Path(__file__).resolve().parents[2]
 G = 5
 
 
@@ -38,21 +37,12 @@ def packaged_migrations(folder: Path) -> Path:
     return folder
 
 
-def user_version(path: Path) -> int:
-    with sqlite3.connect(path) as db:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-    db.close()
-    return int(version)
-
-
 async def test_open_creates_folders_uses_wal_and_records_schema(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "bot.sqlite"
     async with await SqliteStorage.open(path) as storage:
         await storage.ledger.add_entry(G, 1, 2, gift_name="Rose", count=1, coins=1, diamonds=1)
     assert path.exists()
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    db.close()
+    assert run_sql(path, "PRAGMA journal_mode") == [("wal",)]
     assert user_version(path) == len(load_migrations()) >= 1
 
 
@@ -155,9 +145,7 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
     async with await SqliteStorage.open(path):
         pass
     known = user_version(path)
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA user_version = 99")
-    db.close()
+    run_sql(path, "PRAGMA user_version = 99")
     with pytest.raises(StorageVersionError) as caught:
         await SqliteStorage.open(path)
     message = str(caught.value)
@@ -176,15 +164,8 @@ async def test_badly_numbered_migrations_are_refused(tmp_path: Path) -> None:
 
 async def test_crash_mid_storm_loses_no_committed_entry(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite"
-    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    writer = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(REPO / "tests" / "storage" / "storage_crash_writer.py"),
-        str(path),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=REPO,
-        env=env,
+    writer = await start_script(
+        REPO / "tests" / "storage" / "storage_crash_writer.py", str(path), cwd=REPO
     )
     assert writer.stdout is not None
     printed: list[int] = []
@@ -202,9 +183,7 @@ async def test_crash_mid_storm_loses_no_committed_entry(tmp_path: Path) -> None:
     printed += [int(line) for line in rest.split()]
     assert await writer.wait() == -signal.SIGKILL
 
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    db.close()
+    assert run_sql(path, "PRAGMA integrity_check") == [("ok",)]
     async with await SqliteStorage.open(path) as storage:
         stored = {e.id async for e in storage.ledger.export_rows(1)}
         assert set(printed) <= stored

@@ -1,12 +1,12 @@
 """A server's tallies as the community tests (and the README's screenshots) see them: people
-with names and avatars as Discord shows them, gifts they received and gave, and readers of
-the pictures the bot answers with."""
+with names and avatars as Discord shows them, gifts they received and gave, readers of the
+pictures the bot answers with, and the week ends at which the bot posts and moves roles."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 from PIL import Image
@@ -20,7 +20,7 @@ from bot.offline import (
     OfflineDiscord,
     ServerLayout,
 )
-from economy.storage import Gifter, Seen
+from economy.storage import Gifter, Seen, as_utc, period_end, period_key, period_start
 from tests.support.people import GUILD, MANAGER
 
 BASE_ID = 820_000_000_000_000_000
@@ -129,3 +129,27 @@ CANNOT_POST = replace(
 
 def role_path(user: FakeUser, role: FakeRole, guild=GUILD) -> str:
     return f"/guilds/{guild.id}/members/{user.id}/roles/{role.id}"
+
+
+# -- periods the bot closes, and the weekly posts a manager sets up ----------------------------
+
+
+def week_start(weeks: int = 0, *, now: datetime | None = None) -> datetime:
+    """When the week `weeks` after the one in progress at `now` (default: now) starts."""
+    return period_start(period_key("week", (now or as_utc()) + timedelta(weeks=weeks)))
+
+
+def week_end(weeks: int = 0, *, now: datetime | None = None) -> datetime:
+    """A minute after the week `weeks` after the one in progress at `now` (default: now)
+    ends: the moment the bot's task next looks."""
+    week = period_key("week", (now or as_utc()) + timedelta(weeks=weeks))
+    return period_end(week) + timedelta(minutes=1)
+
+
+async def weekly_posts(
+    offline: OfflineDiscord, user: FakeUser = MANAGER, channel: FakeChannel = POSTS
+) -> list[CapturedRequest]:
+    """`user` asks for the weekly posts in `channel` (/tally posts set)."""
+    return await offline.command(
+        "tally posts set", {"period": "weekly", "channel": channel}, user=user, guild=GUILD
+    )

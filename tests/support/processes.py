@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -31,4 +32,18 @@ def run_cli(
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+async def start_script(script: Path, *args: str, cwd: Path) -> asyncio.subprocess.Process:
+    """`python SCRIPT ARGS` started in `cwd` with `child_env()`, its stdout and stderr piped;
+    the caller reads them and stops it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(script),
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=cwd,
+        env=child_env(),
     )

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from bot.offline import CapturedRequest
 
 CHANNEL_MESSAGE = 4
+DEFERRED = 5  # "thinking": the answer follows as a follow-up message
 UPDATE_MESSAGE = 7
+DISCORD_DEADLINE_S = 3.0  # Discord fails an interaction not answered within this
 FOOTER = "not affiliated with TikTok"
 VIEW_ID = re.compile(r":[0-9a-f]{16}$")
+NBSP = "\xa0"  # between a currency and its amount in some locales ("R$\xa010,00")
+AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)")
 
 
 def only_reply(replies: list[CapturedRequest]) -> CapturedRequest:
@@ -32,6 +37,19 @@ def field(embed: dict[str, Any], name_start: str) -> str:
             return item["value"]
     names = [item["name"] for item in embed.get("fields", [])]
     raise AssertionError(f"no field starting {name_start!r} in {names}")
+
+
+def money(text: str) -> Decimal:
+    """The first amount in a text as shown in English: `$0.015` -> 0.015, `IDR89,204` ->
+    89204."""
+    found = AMOUNT.search(text.replace(NBSP, " "))
+    assert found, text
+    return Decimal(found.group(1).replace(",", ""))
+
+
+def beside(text: str) -> Decimal:
+    """The converted amount shown beside another: `$5.00 (≈ IDR89,204)` -> 89204."""
+    return money(text.split("≈", 1)[1])
 
 
 def refusal(replies: list[CapturedRequest]) -> str:

@@ -1,5 +1,5 @@
 """Reading a bot's tally in tests: its ledger, a member's total, a /tally command as a
-member of the test server, the server on the creator guides' model."""
+member of the test server."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bot.offline import CapturedRequest, FakeUser, OfflineDiscord
 from economy.storage import Entry
-from tests.support.people import ALICE, GUILD, MANAGER, MEMBERS
+from tests.support.people import ALICE, GUILD, MEMBERS
 
 
 async def ledger(offline: OfflineDiscord, guild=GUILD) -> list[Entry]:
@@ -23,12 +23,3 @@ async def tally(
     offline: OfflineDiscord, path: str, options=None, *, user=ALICE, guild=GUILD
 ) -> list[CapturedRequest]:
     return await offline.command(path, options or {}, user=user, guild=guild, members=MEMBERS)
-
-
-async def on_guides(offline: OfflineDiscord, guild=GUILD) -> None:
-    """The server uses the creator guides' model: 0.5 diamond a coin, so single Roses are
-    worth half a diamond, and 50% goes at cash-out."""
-    await offline.bot.storage.guild_settings.change_settings(
-        guild.id, {"preset": "guides"}, MANAGER.id
-    )
-    offline.bot.profiles.forget(guild.id)
