@@ -76,11 +76,13 @@ def _total(db: sqlite3.Connection, guild_id: int, user_id: int) -> Decimal:
 
 
 def _note_names(db: sqlite3.Connection, guild_id: int, seen: Sequence[Seen], now: str) -> None:
-    """Upsert the names seen at this write (bounded: longer names are cut)."""
+    """Upsert the names seen at this write (bounded: longer names are cut); a name and avatar
+    already stored are not written again (`seen_at`: when they were first seen so)."""
     db.executemany(
         "INSERT INTO member_names (guild_id, user_id, name, avatar, seen_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-        " name = excluded.name, avatar = excluded.avatar, seen_at = excluded.seen_at",
+        " name = excluded.name, avatar = excluded.avatar, seen_at = excluded.seen_at"
+        " WHERE name IS NOT excluded.name OR avatar IS NOT excluded.avatar",
         [(guild_id, s.user_id, stored_text(s.name, 100), (s.avatar or None), now) for s in seen],
     )
 

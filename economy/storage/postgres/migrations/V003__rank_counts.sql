@@ -138,6 +138,38 @@ BEGIN
       AND gift_name = e.gift_name;
 END $$;
 
+-- Unchanged in what it returns; a name and avatar already stored are no longer written again
+-- (each /tally add rewrote up to three member_names rows; `seen_at` is now when a name and
+-- avatar were first seen so).
+CREATE OR REPLACE FUNCTION tally_add(
+    p_guild_id BIGINT, p_recipient_id BIGINT, p_gifter_key TEXT, p_gifter_name TEXT,
+    p_recorder_id BIGINT, p_gift_name TEXT, p_count INTEGER, p_coins BIGINT,
+    p_diamonds_milli BIGINT, p_created_at TIMESTAMPTZ, p_month_key TEXT, p_week_key TEXT,
+    p_seen_ids BIGINT[], p_seen_names TEXT[], p_seen_avatars TEXT[]
+) RETURNS TABLE (entry_id BIGINT, recipient_total BIGINT) LANGUAGE plpgsql AS $$
+DECLARE
+    new_id BIGINT;
+BEGIN
+    INSERT INTO ledger (guild_id, recipient_id, gifter_key, gifter_name, recorder_id,
+                        gift_name, count, coins, diamonds_milli, created_at, month_key,
+                        week_key)
+    VALUES (p_guild_id, p_recipient_id, p_gifter_key, p_gifter_name, p_recorder_id,
+            p_gift_name, p_count, p_coins, p_diamonds_milli, p_created_at, p_month_key,
+            p_week_key)
+    RETURNING id INTO new_id;
+    IF cardinality(p_seen_ids) > 0 THEN
+        INSERT INTO member_names AS n (guild_id, user_id, name, avatar, seen_at)
+        SELECT p_guild_id, s.user_id, s.name, s.avatar, p_created_at
+        FROM unnest(p_seen_ids, p_seen_names, p_seen_avatars) AS s (user_id, name, avatar)
+        ORDER BY s.user_id
+        ON CONFLICT (guild_id, user_id) DO UPDATE SET
+            name = excluded.name, avatar = excluded.avatar, seen_at = excluded.seen_at
+        WHERE (n.name, n.avatar) IS DISTINCT FROM (excluded.name, excluded.avatar);
+    END IF;
+    RETURN QUERY SELECT new_id, (SELECT t.diamonds_milli FROM received_totals t
+        WHERE t.guild_id = p_guild_id AND t.user_id = p_recipient_id AND t.period_key = 'all');
+END $$;
+
 INSERT INTO rank_counts (guild_id, board, period_key, bucket, stripe, members)
 SELECT guild_id, 'received', period_key, rank_bucket(diamonds_milli), (user_id % 8)::smallint,
        COUNT(*)
