@@ -4,7 +4,6 @@ about half a minute with its PostgreSQL section)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,22 +11,17 @@ from pathlib import Path
 import pytest
 
 from tests.support.postgres import find_bindir
+from tests.support.processes import child_env
 
 pytestmark = pytest.mark.slow  # child processes
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_quick_benchmark_writes_a_complete_report(tmp_path: Path) -> None:
     output = tmp_path / "results.json"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-    }
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--output", str(output)],
         cwd=tmp_path,
-        env=env,
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=120,
