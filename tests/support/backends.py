@@ -8,7 +8,6 @@ failure planted in a write) in that backend's own dialect.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import asyncpg
 from bot.config import BotConfig
 from economy.storage import SqliteStorage, Storage
 from economy.storage.postgres import PostgresStorage
+from tests.support.sqlite_files import run_sql
 
 BACKENDS = ("sqlite", "postgres")
 _PG_FAIL = """
@@ -63,10 +63,8 @@ class Backend:
                 return await conn.fetchval(sql)
             finally:
                 await conn.close()
-        with sqlite3.connect(self.sqlite_path) as db:
-            row = db.execute(sql).fetchone()
-        db.close()
-        return row[0] if row else None
+        rows = run_sql(self.sqlite_path, sql)
+        return rows[0][0] if rows else None
 
     async def execute(self, sql: str) -> None:
         """Run one statement outside the storage (committed), e.g. to plant a damaged row."""
@@ -77,7 +75,7 @@ class Backend:
             finally:
                 await conn.close()
             return
-        self._sqlite(sql)
+        run_sql(self.sqlite_path, sql)
 
     async def plant_failure(self, name: str, table: str, event: str, when: str = "true") -> None:
         """A trigger that makes any write doing `event` ("INSERT", "UPDATE OF col") on
@@ -93,9 +91,10 @@ class Backend:
             finally:
                 await conn.close()
             return
-        self._sqlite(
+        run_sql(
+            self.sqlite_path,
             f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN {when}"
-            " BEGIN SELECT RAISE(ABORT, 'boom'); END"
+            " BEGIN SELECT RAISE(ABORT, 'boom'); END",
         )
 
     async def remove_failure(self, name: str, table: str) -> None:
@@ -106,9 +105,4 @@ class Backend:
             finally:
                 await conn.close()
             return
-        self._sqlite(f"DROP TRIGGER {name}")
-
-    def _sqlite(self, sql: str) -> None:
-        with sqlite3.connect(self.sqlite_path) as db:
-            db.execute(sql)
-        db.close()
+        run_sql(self.sqlite_path, f"DROP TRIGGER {name}")
