@@ -60,7 +60,7 @@ Type a slash command as in Discord, options as name:value:
   /tally roles threshold role:@Whale diamonds:10000
 Tab completes commands, options and their values; Up and Down go through past lines.
 Console commands:
-  :as NAME [member|manager]   act as another person (default: you, a manager)
+  :as NAME [member|manager]   act as another person (default: tester, a manager)
   :dm | :server               ask in a direct message or in the console server
   :locale CODE                reply language, e.g. :locale id, :locale pt-BR
   :complete /gift value gift:gal   show the autocomplete choices
@@ -96,9 +96,13 @@ def parse_command(line: str) -> tuple[str, dict[str, str]]:
     return " ".join(words), options
 
 
+# Who types at the console unless told otherwise (answers name them: "tester's tally").
+DEFAULT_PERSON = "tester"
+
+
 def user_named(name: str, *, manager: bool = False) -> FakeUser:
     """A stable fake user for a name, so tallies persist across console sessions."""
-    clean = name.strip().lstrip("@").casefold() or "you"
+    clean = name.strip().lstrip("@").casefold() or DEFAULT_PERSON
     user_id = 1_500_000_000_000_000_000 + zlib.crc32(clean.encode())
     permissions = ALL_PERMISSIONS if manager else MEMBER_PERMISSIONS
     return FakeUser(user_id, clean, permissions=permissions)
@@ -109,7 +113,7 @@ class ConsoleSession:
     """Who is typing, where, in which language; and the last reply's buttons."""
 
     discord: OfflineDiscord
-    user: FakeUser = field(default_factory=lambda: user_named("you", manager=True))
+    user: FakeUser = field(default_factory=lambda: user_named(DEFAULT_PERSON, manager=True))
     in_dm: bool = False
     locale: str = "en-US"
     members: dict[int, FakeUser] = field(default_factory=dict)
@@ -180,7 +184,7 @@ class ConsoleSession:
             return HELP
         if verb == "as":
             name, _, role = rest.partition(" ")
-            self.user = user_named(name or "you", manager=role.strip() != "member")
+            self.user = user_named(name or DEFAULT_PERSON, manager=role.strip() != "member")
             self.members[self.user.id] = self.user
             kind = "a member" if role.strip() == "member" else "a manager"
             return f"Now acting as {self.user.name} ({kind})."

@@ -36,6 +36,7 @@ async def test_console_answers_like_the_bot(session: ConsoleSession) -> None:
     text = await session.handle("/gift value gift:galaxy")
     assert "== Galaxy × 1 ==" in text
     assert "Creator's gross: $5.00" in text and "Creator's net: $5.00" in text
+    assert (await session.handle("/tally show style:text")).startswith("== Tester's tally ==")
 
 
 async def test_console_bad_input_gets_the_bots_messages(session: ConsoleSession) -> None:
