@@ -1,8 +1,9 @@
 """Tally writes/s, 100 in flight: the group-committing storage against raw aiosqlite loops.
 
 Every contender runs the identical statements per write on the bot's own schema (triggers
-included): the storage's `INSERT_ENTRY` (... RETURNING id), its `FOLLOW_UPS` and
-`RECIPIENT_TOTAL` reads, then a commit. Only how commits are made differs:
+included): the storage's `INSERT_ENTRY` (... RETURNING id), its `CLAIM_THRESHOLDS` (the
+threshold roles the total reaches), `OPEN_GOALS_EXIST` and `RECIPIENT_TOTAL` reads, then a
+commit. Only how commits are made differs:
 
 * raw, NORMAL: one aiosqlite connection, one transaction and one commit per write, under an
   asyncio.Lock, ``synchronous=NORMAL`` (a power cut may lose the last commits);
@@ -29,7 +30,7 @@ from economy.conversions import diamonds_for
 from economy.rates import default_presets
 from economy.storage import Gifter, SqliteStorage, period_keys
 from economy.storage.ledger import to_milli
-from economy.storage.queries import FOLLOW_UPS
+from economy.storage.queries import CLAIM_THRESHOLDS, OPEN_GOALS_EXIST
 from economy.storage.sqlite.ledger import INSERT_ENTRY, RECIPIENT_TOTAL
 from economy.storage.sqlite.migrations import load_migrations
 
@@ -121,7 +122,9 @@ async def raw_writes(path: Path, plan: list[Write], synchronous: str) -> Result:
             async with lock:
                 await db.execute("BEGIN IMMEDIATE")
                 await db.execute_fetchall(INSERT_ENTRY, params)
-                await db.execute_fetchall(FOLLOW_UPS, (GUILD, GUILD))
+                claim = (item[0], params[9], GUILD, GUILD, item[0])
+                await db.execute_fetchall(CLAIM_THRESHOLDS, claim)
+                await db.execute_fetchall(OPEN_GOALS_EXIST, (GUILD,))
                 await db.execute_fetchall(RECIPIENT_TOTAL, (GUILD, item[0]))
                 await db.execute("COMMIT")
 

@@ -117,8 +117,8 @@ async def after_recording(
         embed.add_field(name=ask.t("goal.reached_field"), value="\n".join(lines), inline=False)
     entry = recorded.entry
     granted = (
-        await grant_threshold_roles(bot, entry.guild_id, entry.recipient_id)
-        if recorded.threshold_roles
+        await grant_threshold_roles(bot, entry.guild_id, entry.recipient_id, recorded.roles_reached)
+        if recorded.roles_reached
         else Granted()
     )
     if granted.given:

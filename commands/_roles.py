@@ -16,7 +16,7 @@ import discord
 
 from bot.access import UNKNOWN_MEMBER, Problem, encode, refused, role_problems
 from bot.client import GiftBot
-from economy.storage import PeriodReport
+from economy.storage import PeriodReport, RoleReached
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +51,14 @@ class Granted:
     failed: list[tuple[int, list[Problem]]] = field(default_factory=list)
 
 
-async def grant_threshold_roles(bot: GiftBot, guild_id: int, user_id: int) -> Granted:
-    """Give the threshold roles the member's total now reaches (each claimed once); a role
-    that cannot be given is marked failed with the reason."""
+async def grant_threshold_roles(
+    bot: GiftBot, guild_id: int, user_id: int, reached: Sequence[RoleReached]
+) -> Granted:
+    """Give the threshold roles an entry's write claimed for the member (each claimed once);
+    a role that cannot be given is marked failed with the reason."""
     result = Granted()
     community = bot.storage.community
-    for role in await community.claim_threshold_roles(guild_id, user_id):
+    for role in reached:
         why = f"{role.diamonds} diamonds reached"
         problems = await change_role(bot, guild_id, user_id, role.role_id, add=True, why=why)
         if problems:

@@ -244,18 +244,11 @@ class CommunityStore(Protocol):
         """Stop giving a role at a threshold (those who have it keep it)."""
         ...
 
-    async def claim_threshold_roles(
-        self, guild_id: int, user_id: int, now: datetime | None = None
-    ) -> list[ThresholdRole]:
-        """The active threshold roles the member's all-time diamonds now reach and that were
-        never given to them: each is marked given in this write (give them now). A write:
-        call it after an entry whose `Recorded.threshold_roles` says the server has some."""
-        ...
-
     async def settle_threshold_role(
         self, guild_id: int, role_id: int, user_id: int, failure: str
     ) -> None:
-        """A claimed role could not be given: forget the grant and mark the role failed."""
+        """A role an entry's write claimed (`Recorded.roles_reached`) could not be given: forget
+        the grant and mark the role failed."""
         ...
 
     async def set_goal(

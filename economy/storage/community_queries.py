@@ -141,14 +141,6 @@ REMOVE_THRESHOLD = (
 )
 # The grants the member's all-time diamonds now reach (params: user, now, guild, guild, user);
 # a grant already made is a conflict, so each role is given once.
-CLAIM_THRESHOLDS = (
-    "INSERT INTO threshold_grants (guild_id, role_id, user_id, granted_at)"
-    " SELECT t.guild_id, t.role_id, ?, ? FROM threshold_roles t"
-    " WHERE t.guild_id = ? AND t.status = 'active' AND t.diamonds_milli <= COALESCE("
-    "  (SELECT diamonds_milli FROM received_totals WHERE guild_id = ? AND user_id = ?"
-    "   AND period_key = 'all'), 0)"
-    " ON CONFLICT DO NOTHING RETURNING role_id"
-)
 DROP_GRANT = "DELETE FROM threshold_grants WHERE guild_id = ? AND role_id = ? AND user_id = ?"
 FAIL_THRESHOLD = (
     "UPDATE threshold_roles SET status = 'failed', failure = ? WHERE guild_id = ? AND role_id = ?"

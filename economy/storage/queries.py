@@ -24,6 +24,7 @@ from economy.storage.records import (
     GiftCount,
     Gifter,
     LeaderboardRow,
+    RoleReached,
     UserSummary,
 )
 from economy.storage.reference_rates import StoredReferenceRates
@@ -91,11 +92,18 @@ RECEIVED = (
     f" CASE WHEN r.diamonds_milli > 0 THEN {_RANK_OF_R} END"
     f" FROM received_totals r WHERE r.guild_id = ? AND r.user_id = ? AND r.period_key = ?"
 )
-# What a new entry may set off in its server (params: guild, guild): threshold roles to give,
-# goals to announce. Read in the entry's own write, so a reply needs no second trip.
-FOLLOW_UPS = (
-    "SELECT EXISTS (SELECT 1 FROM threshold_roles WHERE guild_id = ? AND status = 'active'),"
-    " EXISTS (SELECT 1 FROM goals WHERE guild_id = ? AND reached_at IS NULL)"
+# Whether a new entry's server has goals to announce (params: guild). Read in the entry's own
+# write, so a reply needs no second trip.
+OPEN_GOALS_EXIST = "SELECT EXISTS (SELECT 1 FROM goals WHERE guild_id = ? AND reached_at IS NULL)"
+# The threshold roles a member's all-time total reaches and nobody gave them yet, claimed
+# (params: user, now, guild, guild, user); RETURNING the role ids. Run by the entry's write.
+CLAIM_THRESHOLDS = (
+    "INSERT INTO threshold_grants (guild_id, role_id, user_id, granted_at)"
+    " SELECT t.guild_id, t.role_id, ?, ? FROM threshold_roles t"
+    " WHERE t.guild_id = ? AND t.status = 'active' AND t.diamonds_milli <= COALESCE("
+    "  (SELECT diamonds_milli FROM received_totals WHERE guild_id = ? AND user_id = ?"
+    "   AND period_key = 'all'), 0)"
+    " ON CONFLICT DO NOTHING RETURNING role_id"
 )
 # A member's RECEIVED rows of all time, a month and a week in one statement (params: guild,
 # user, month key, week key): ranked all-time only, the one rank /tally show shows.
@@ -293,6 +301,11 @@ def leaderboard_row(by: By, row: Row) -> LeaderboardRow:
 
 def viewer_key(by: By, viewer_id: int) -> int | str:
     return viewer_id if by == "received" else member_key(viewer_id)
+
+
+def roles_reached(rows: Iterable[Row]) -> tuple[RoleReached, ...]:
+    """RoleReached from (role id, threshold in thousandths) rows."""
+    return tuple(RoleReached(int(role), from_milli(int(milli))) for role, milli in rows)
 
 
 def summary_from(received: Row | None, given: Row | None) -> UserSummary:

@@ -176,14 +176,23 @@ class CustomGift:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleReached:
+    """A threshold role the recipient's new total reached, claimed for them by the entry's own
+    write (so no other write gives it again): `diamonds` is its threshold."""
+
+    role_id: int
+    diamonds: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Recorded:
-    """A new tally entry and the recipient's all-time diamonds with it counted; whether the
-    server, as the write saw it, has active threshold roles and goals not yet reached (when
-    neither, nothing after the write needs to look for a role to give or a goal reached)."""
+    """A new tally entry and the recipient's all-time diamonds with it counted; the threshold
+    roles it made them reach (claimed in the same write), and whether the server, as the write
+    saw it, has goals not yet reached (if not, nothing after the write looks for one)."""
 
     entry: Entry
     recipient_total: Decimal
-    threshold_roles: bool = True
+    roles_reached: tuple[RoleReached, ...] = ()
     open_goals: bool = True
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from bench.bulk import Loader
 from economy.fx import ReferenceRates
-from economy.storage import Gifter, GoalTarget, Seen, SqliteStorage, Storage
+from economy.storage import Gifter, GoalTarget, RoleReached, Seen, SqliteStorage, Storage
 from economy.storage.postgres import PostgresStorage
 from economy.storage.sqlite.migrations import load_migrations as sqlite_migrations
 from tests.support.processes import child_env
@@ -99,8 +99,8 @@ async def fill_community(storage: Storage) -> None:
     await community.claim_period(G, "month", "M2026-10", NOW)  # its process died
     await community.save_threshold_role(G, 700, 10, 5, now=SET_AT)
     await community.save_threshold_role(G, 701, 10**6, 5, now=SET_AT)
-    await community.claim_threshold_roles(G, 10, now=NOW)
-    await community.claim_threshold_roles(G, 13, now=NOW)
+    for member in (10, 13):  # each entry's write claims role 700 for its recipient
+        await raw_diamonds(storage, member, 10)
     await community.settle_threshold_role(G, 700, 13, "missing: Manage Roles")
     [group], _ = await storage.groups.list_groups(G)
     await community.set_goal(
@@ -138,8 +138,15 @@ async def community_answers(storage: Storage) -> list[object]:
     shown.append(await community.claim_period(G, "week", "W2026-46", later))  # posted already
     shown.append(await community.claim_period(G, "month", "M2026-10", later))
     shown.append(await community.claim_period(G, "week", "W2026-47", later + timedelta(days=5)))
-    shown.append(await community.claim_threshold_roles(G, 12, now=later))
     return shown
+
+
+async def raw_diamonds(storage: Storage, member: int, diamonds: int) -> tuple[RoleReached, ...]:
+    """Record `diamonds` for `member` (by member 5); the threshold roles the entry reached."""
+    recorded = await storage.ledger.add_entry(
+        G, member, 5, gift_name=None, count=1, coins=0, diamonds=diamonds, now=NOW
+    )
+    return recorded.roles_reached
 
 
 async def answers(storage: Storage) -> list[object]:
@@ -165,17 +172,21 @@ async def test_a_copy_answers_everything_as_the_original(tmp_path: Path, postgre
     done = db_copy(tmp_path, str(source), DATABASE_URL=postgres_dsn)
     assert done.returncode == 0, done.stderr
     assert "Verified: every table's row count and every total match" in done.stdout
-    assert "32 ledger" in done.stdout and "Traceback" not in done.stderr
+    assert "34 ledger" in done.stdout and "Traceback" not in done.stderr
     async with await SqliteStorage.open(source) as original:
         expected = await answers(original)
+        # the next entries claim what the grants and roles' states leave: 702 (700 failed)
+        claims = [await raw_diamonds(original, member, 1) for member in (10, 12)]
+    assert [[r.role_id for r in reached] for reached in claims] == [[702], [702]]
     async with await PostgresStorage.open(postgres_dsn) as copy:
         assert await answers(copy) == expected
         assert await copy.verify() == []
+        assert [await raw_diamonds(copy, member, 1) for member in (10, 12)] == claims
         await copy.ledger.restore_member(G, 11)  # the archive came along
         added = await copy.ledger.add_entry(
             G, 10, 20, gift_name="Rose", count=1, coins=1, diamonds=1
         )
-        assert added.entry.id == 33  # numbering goes on after the copied ids
+        assert added.entry.id == 37  # numbering goes on after the copied ids
         group = await copy.groups.create_group(G, "Beta", 10)
         assert group.id == 2
         goal = await copy.community.set_goal(G, GoalTarget.member(20), Decimal(1), None, None, 5)

@@ -304,19 +304,30 @@ async def test_managers_changing_posts_and_roles_at_once_keep_both_changes(
 # -- threshold roles -------------------------------------------------------------------------
 
 
-async def test_threshold_roles_are_given_once_when_reached(storage: Storage) -> None:
+async def reached(storage: Storage, recipient: int, diamonds: int, guild: int = G1) -> list[int]:
+    """Record `diamonds` for `recipient`: the threshold roles that entry's write claimed."""
+    recorded = await storage.ledger.add_entry(
+        guild, recipient, MANAGER, gift_name="Rose", count=1, coins=diamonds * 2,
+        diamonds=diamonds, now=WEEK_47,
+    )  # fmt: skip
+    return [role.role_id for role in recorded.roles_reached]
+
+
+async def test_threshold_roles_are_claimed_once_by_the_entry_that_reaches_them(
+    storage: Storage,
+) -> None:
     community = storage.community
     await community.save_threshold_role(G1, 700, 1000, MANAGER)
     await community.save_threshold_role(G1, 701, 5000, MANAGER)
-    await add(storage, 1, 999)
-    assert await community.claim_threshold_roles(G1, 1) == []
-    await add(storage, 1, 1)
-    assert [r.role_id for r in await community.claim_threshold_roles(G1, 1)] == [700]
-    assert await community.claim_threshold_roles(G1, 1) == []  # given already
-    await add(storage, 1, 10_000)
-    both = await asyncio.gather(*(community.claim_threshold_roles(G1, 1) for _ in range(4)))
-    assert sorted(r.role_id for claimed in both for r in claimed) == [701]
-    assert await community.claim_threshold_roles(G2, 1) == []  # another server
+    assert await reached(storage, 1, 999) == []
+    recorded = await storage.ledger.add_entry(
+        G1, 1, MANAGER, gift_name="Rose", count=1, coins=2, diamonds=1, now=WEEK_47
+    )
+    assert [(r.role_id, r.diamonds) for r in recorded.roles_reached] == [(700, 1000)]
+    assert await reached(storage, 1, 1) == []  # given already
+    both = await asyncio.gather(*(reached(storage, 1, 10_000) for _ in range(4)))
+    assert sorted(role for claimed in both for role in claimed) == [701]  # once
+    assert await reached(storage, 1, 20_000, guild=G2) == []  # another server's roles
 
 
 async def test_a_role_that_could_not_be_given_fails_until_set_again(
@@ -324,14 +335,13 @@ async def test_a_role_that_could_not_be_given_fails_until_set_again(
 ) -> None:
     community = storage.community
     await community.save_threshold_role(G1, 700, 10, MANAGER)
-    await add(storage, 1, 10)
-    [role] = await community.claim_threshold_roles(G1, 1)
-    await community.settle_threshold_role(G1, role.role_id, 1, "missing: Manage Roles")
+    assert await reached(storage, 1, 10) == [700]
+    await community.settle_threshold_role(G1, 700, 1, "missing: Manage Roles")
     [failed] = await community.threshold_roles(G1)
     assert (failed.status, failed.failure) == ("failed", "missing: Manage Roles")
-    assert await community.claim_threshold_roles(G1, 1) == []  # not retried
+    assert await reached(storage, 1, 1) == []  # not retried
     await community.save_threshold_role(G1, 700, 10, MANAGER)
-    assert [r.role_id for r in await community.claim_threshold_roles(G1, 1)] == [700]
+    assert await reached(storage, 1, 1) == [700]
 
 
 async def test_threshold_roles_are_capped_per_server(storage: Storage) -> None:
@@ -432,23 +442,17 @@ async def test_goals_refuse_nonsense(storage: Storage) -> None:
         await storage.community.set_goal(G1, GoalTarget.group(other.id), Decimal(5), None, None, 1)
 
 
-async def test_an_entry_says_whether_roles_or_goals_may_follow(storage: Storage) -> None:
-    async def follow_ups() -> tuple[bool, bool]:
+async def test_an_entry_says_whether_goals_may_follow(storage: Storage) -> None:
+    async def open_goals(guild: int = G1) -> bool:
         recorded = await storage.ledger.add_entry(
-            G1, 1, MANAGER, gift_name="Rose", count=1, coins=2, diamonds=1, now=WEEK_47
+            guild, 1, MANAGER, gift_name="Rose", count=1, coins=2, diamonds=1, now=WEEK_47
         )
-        return recorded.threshold_roles, recorded.open_goals
+        return recorded.open_goals
 
-    assert await follow_ups() == (False, False)  # most servers: nothing to look for after
-    await storage.community.save_threshold_role(G1, GIFTER_ROLE, 1000, MANAGER)
-    assert await follow_ups() == (True, False)
+    assert await open_goals() is False  # most servers: nothing to look for after
     goal = await storage.community.set_goal(G1, GoalTarget.member(2), Decimal(5), None, None, 1)
-    assert await follow_ups() == (True, True)
-    await storage.community.remove_threshold_role(G1, GIFTER_ROLE)
+    assert await open_goals() is True
     assert await storage.community.claim_goal_reached(goal.id)
-    assert await follow_ups() == (False, False)  # the only goal is reached
+    assert await open_goals() is False  # the only goal is reached
     await storage.community.set_goal(G1, GoalTarget.member(3), Decimal(5), None, None, 1)
-    other = await storage.ledger.add_entry(
-        G2, 1, MANAGER, gift_name="Rose", count=1, coins=2, diamonds=1, now=WEEK_47
-    )
-    assert (other.threshold_roles, other.open_goals) == (False, False)  # another server's
+    assert await open_goals(G2) is False  # another server's

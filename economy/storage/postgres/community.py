@@ -202,21 +202,6 @@ class PostgresCommunity(cq.CommunityReads):
         row = await self._write_row(cq.REMOVE_THRESHOLD, (guild_id, role_id))
         return cq.threshold_from(row) if row else None
 
-    async def claim_threshold_roles(
-        self, guild_id: int, user_id: int, now: datetime | None = None
-    ) -> list[ThresholdRole]:
-        stamp = as_utc(now)
-
-        async def write(conn: Connection) -> list[Record]:
-            params = (user_id, stamp, guild_id, guild_id, user_id)
-            claimed = {row[0] for row in await conn.fetch(numbered(cq.CLAIM_THRESHOLDS), *params)}
-            if not claimed:
-                return []
-            rows = await conn.fetch(numbered(cq.THRESHOLDS), guild_id)
-            return [row for row in rows if row[1] in claimed]
-
-        return [cq.threshold_from(row) for row in await self._db.write(write)]
-
     async def settle_threshold_role(
         self, guild_id: int, role_id: int, user_id: int, failure: str
     ) -> None:

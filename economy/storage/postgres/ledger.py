@@ -22,11 +22,11 @@ from economy.storage.queries import (
     ENTRY_COLUMNS,
     EXPORT,
     EXPORT_CHUNK,
-    FOLLOW_UPS,
     GIVEN,
     GIVEN_PERIODS,
     HISTORY,
     HISTORY_COUNT,
+    OPEN_GOALS_EXIST,
     RECEIVED,
     RECEIVED_PERIODS,
     RECIPIENT_TOTAL,
@@ -42,6 +42,7 @@ from economy.storage.queries import (
     numbered,
     period_summaries,
     rank_sql,
+    roles_reached,
     summary_from,
     viewer_key,
 )
@@ -59,10 +60,22 @@ from economy.storage.records import (
 )
 
 ARCHIVE_STEP = 2000  # entries archived or restored per transaction
-# The entry, the total, and what it may set off (FOLLOW_UPS), in one statement.
-TALLY_ADD = "SELECT t.entry_id, t.recipient_total, f.* FROM tally_add({}) t, ({}) f".format(
-    ", ".join(f"${n}" for n in range(1, 16)), FOLLOW_UPS.replace("?", "$1")
-)
+# The entry, its recipient's new total, the threshold roles that total reached (claimed here,
+# as CLAIM_THRESHOLDS does on SQLite: from the total tally_add returns, which this statement's
+# own reads could not see yet), their thresholds, and whether goals may follow: one statement.
+TALLY_ADD = (
+    "WITH added AS (SELECT * FROM tally_add({args})),"
+    " claimed AS (INSERT INTO threshold_grants (guild_id, role_id, user_id, granted_at)"
+    "  SELECT t.guild_id, t.role_id, $2, $10 FROM threshold_roles t, added a"
+    "  WHERE t.guild_id = $1 AND t.status = 'active'"
+    "  AND t.diamonds_milli <= COALESCE(a.recipient_total, 0)"
+    "  ON CONFLICT DO NOTHING RETURNING role_id)"
+    " SELECT a.entry_id, a.recipient_total,"
+    " ARRAY(SELECT c.role_id FROM claimed c ORDER BY c.role_id),"
+    " ARRAY(SELECT t.diamonds_milli FROM claimed c JOIN threshold_roles t"
+    "  ON t.guild_id = $1 AND t.role_id = c.role_id ORDER BY c.role_id),"
+    " ({goals}) FROM added a"
+).format(args=", ".join(f"${n}" for n in range(1, 16)), goals=numbered(OPEN_GOALS_EXIST))
 
 
 def tally_add_params(
@@ -119,13 +132,14 @@ class PostgresLedger:
             guild_id, recipient_id, gifter, recorder_id, gift_name, (count, coins, milli),
             moment, seen,
         )  # fmt: skip
-        entry_id, total_milli, roles, goals = await self._db.write_one(TALLY_ADD, params)
-        total = from_milli(total_milli or 0)
+        row = await self._db.write_one(TALLY_ADD, params)
+        entry_id, total_milli, role_ids, thresholds, goals = row
         entry = Entry(
             entry_id, guild_id, recipient_id, gifter, recorder_id, gift_name, count, coins,
             from_milli(milli), moment, False, None,
         )  # fmt: skip
-        return Recorded(entry, total, roles, goals)
+        reached = roles_reached(zip(role_ids, thresholds, strict=True))
+        return Recorded(entry, from_milli(total_milli or 0), reached, goals)
 
     async def undo_last(self, guild_id: int, recorder_id: int) -> Entry | None:
         """Mark the recorder's latest active entry undone (totals follow in the statement)."""

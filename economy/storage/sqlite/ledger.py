@@ -19,15 +19,16 @@ from economy.storage.ledger import ResetPreview, from_milli
 from economy.storage.periods import Period, as_utc, period_keys, resolve_period_key
 from economy.storage.queries import (
     ACTIVE,
+    CLAIM_THRESHOLDS,
     ENTRY_COLUMNS,
     EXPORT,
     EXPORT_CHUNK,
-    FOLLOW_UPS,
     GIVEN,
     GIVEN_PERIODS,
     HISTORY,
     HISTORY_COUNT,
     INSERT_ENTRY,
+    OPEN_GOALS_EXIST,
     RECEIVED,
     RECEIVED_PERIODS,
     RECIPIENT_TOTAL,
@@ -42,6 +43,7 @@ from economy.storage.queries import (
     member_key,
     period_summaries,
     rank_sql,
+    roles_reached,
     summary_from,
     viewer_key,
 )
@@ -87,6 +89,20 @@ def _note_names(db: sqlite3.Connection, guild_id: int, seen: Sequence[Seen], now
     )
 
 
+def _claim_thresholds(db: sqlite3.Connection, guild_id: int, user_id: int, now: str) -> list[Row]:
+    """Claim the threshold roles the member's total now reaches: (role, threshold) rows."""
+    params = (user_id, now, guild_id, guild_id, user_id)
+    claimed = [role for (role,) in db.execute(CLAIM_THRESHOLDS, params)]
+    if not claimed:
+        return []
+    marks = ", ".join("?" for _ in claimed)
+    return db.execute(
+        f"SELECT role_id, diamonds_milli FROM threshold_roles"
+        f" WHERE guild_id = ? AND role_id IN ({marks}) ORDER BY role_id",
+        (guild_id, *claimed),
+    ).fetchall()
+
+
 class SqliteLedger:
     """The `LedgerStore` protocol on SQLite."""
 
@@ -115,22 +131,23 @@ class SqliteLedger:
         gifter_key = stored_text(gifter.key) if gifter else None
         gifter_name = stored_text(gifter.name, 64) if gifter else None
 
-        def write(db: sqlite3.Connection) -> tuple[int, Decimal, Row]:
+        def write(db: sqlite3.Connection) -> tuple[int, Decimal, list[Row], bool]:
             (entry_id,) = db.execute(
                 INSERT_ENTRY,
                 (guild_id, recipient_id, gifter_key, gifter_name, recorder_id, gift_name,
                  count, coins, milli, stamp, month, week),
             ).fetchone()  # fmt: skip
             _note_names(db, guild_id, seen, stamp)
-            follow_ups = tuple(db.execute(FOLLOW_UPS, (guild_id, guild_id)).fetchone())
-            return entry_id, _total(db, guild_id, recipient_id), follow_ups
+            reached = _claim_thresholds(db, guild_id, recipient_id, stamp)
+            (goals,) = db.execute(OPEN_GOALS_EXIST, (guild_id,)).fetchone()
+            return entry_id, _total(db, guild_id, recipient_id), reached, bool(goals)
 
-        entry_id, total, (roles, goals) = await self._db.write(write)
+        entry_id, total, reached, goals = await self._db.write(write)
         entry = Entry(
             entry_id, guild_id, recipient_id, gifter, recorder_id, gift_name, count, coins,
             from_milli(milli), moment, False, None,
         )  # fmt: skip
-        return Recorded(entry, total, bool(roles), bool(goals))
+        return Recorded(entry, total, roles_reached(reached), goals)
 
     async def undo_last(self, guild_id: int, recorder_id: int) -> Entry | None:
         """Mark the recorder's latest active entry undone (totals follow in the statement)."""
