@@ -4,11 +4,13 @@ Schedules, period claims, threshold roles and goals are read and written with th
 statements on SQLite and, numbered, on PostgreSQL, so orders, ties and every "once" are the
 same. Parameters differ only in type: SQLite takes timestamps and dates as ISO text,
 PostgreSQL as datetimes and dates; rows come back either way and the readers take both. The
-reads are written once (`CommunityReads`); each backend adds only its writes.
+reads are written once (`CommunityReads`), and so are the schedule-half writes' parameters
+(`ScheduleHalves`); each backend adds its transactions.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -274,6 +276,63 @@ def iso_text(moment: datetime) -> str:
 def as_datetime(moment: datetime) -> datetime:
     """A moment as a parameter on PostgreSQL, whose columns are TIMESTAMPTZ."""
     return moment
+
+
+# -- the schedule halves -----------------------------------------------------------------------
+
+
+class ScheduleHalves(ABC):
+    """`CommunityStore`'s four schedule-half writes, the same on both backends: each checks and
+    builds its parameters and hands them to the backend's `_set_half` / `_stop_half`, which
+    run them in one transaction of its own."""
+
+    @abstractmethod
+    async def _set_half(
+        self, sql: str, params: tuple[Any, ...], now: datetime | None
+    ) -> Schedule: ...
+
+    @abstractmethod
+    async def _stop_half(
+        self, statements: tuple[str, str], guild_id: int, kind: PeriodKind, now: datetime | None
+    ) -> bool: ...
+
+    async def set_schedule_posts(
+        self,
+        guild_id: int,
+        kind: PeriodKind,
+        manager_id: int,
+        *,
+        channel_id: int,
+        locale: str = "en",
+        now: datetime | None = None,
+    ) -> Schedule:
+        params = half_params(guild_id, kind, (channel_id,), manager_id, locale)
+        return await self._set_half(SET_SCHEDULE_POSTS, params, now)
+
+    async def stop_schedule_posts(
+        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
+    ) -> bool:
+        return await self._stop_half(STOP_SCHEDULE_POSTS, guild_id, kind, now)
+
+    async def set_schedule_roles(
+        self,
+        guild_id: int,
+        kind: PeriodKind,
+        manager_id: int,
+        *,
+        gifter_role_id: int | None,
+        receiver_role_id: int | None,
+        locale: str = "en",
+        now: datetime | None = None,
+    ) -> Schedule:
+        roles = (gifter_role_id, receiver_role_id)
+        params = half_params(guild_id, kind, roles, manager_id, locale)
+        return await self._set_half(SET_SCHEDULE_ROLES, params, now)
+
+    async def stop_schedule_roles(
+        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
+    ) -> bool:
+        return await self._stop_half(STOP_SCHEDULE_ROLES, guild_id, kind, now)
 
 
 # -- the reads ---------------------------------------------------------------------------------

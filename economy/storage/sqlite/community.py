@@ -40,8 +40,9 @@ def read_report(db: sqlite3.Connection, schedule: Schedule, key: str) -> PeriodR
     return report_from(schedule, key, rows)
 
 
-class SqliteCommunity(cq.CommunityReads):
-    """The `CommunityStore` protocol on SQLite: the shared reads, and the writes."""
+class SqliteCommunity(cq.CommunityReads, cq.ScheduleHalves):
+    """The `CommunityStore` protocol on SQLite: the shared reads and schedule-half
+    writes, and its transactions."""
 
     def __init__(self, db: Database) -> None:
         super().__init__(db)
@@ -57,44 +58,6 @@ class SqliteCommunity(cq.CommunityReads):
         return await self._db.write(write)
 
     # -- schedules ---------------------------------------------------------------------------
-
-    async def set_schedule_posts(
-        self,
-        guild_id: int,
-        kind: PeriodKind,
-        manager_id: int,
-        *,
-        channel_id: int,
-        locale: str = "en",
-        now: datetime | None = None,
-    ) -> Schedule:
-        params = cq.half_params(guild_id, kind, (channel_id,), manager_id, locale)
-        return await self._set_half(cq.SET_SCHEDULE_POSTS, params, now)
-
-    async def stop_schedule_posts(
-        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
-    ) -> bool:
-        return await self._stop_half(cq.STOP_SCHEDULE_POSTS, guild_id, kind, now)
-
-    async def set_schedule_roles(
-        self,
-        guild_id: int,
-        kind: PeriodKind,
-        manager_id: int,
-        *,
-        gifter_role_id: int | None,
-        receiver_role_id: int | None,
-        locale: str = "en",
-        now: datetime | None = None,
-    ) -> Schedule:
-        roles = (gifter_role_id, receiver_role_id)
-        params = cq.half_params(guild_id, kind, roles, manager_id, locale)
-        return await self._set_half(cq.SET_SCHEDULE_ROLES, params, now)
-
-    async def stop_schedule_roles(
-        self, guild_id: int, kind: PeriodKind, now: datetime | None = None
-    ) -> bool:
-        return await self._stop_half(cq.STOP_SCHEDULE_ROLES, guild_id, kind, now)
 
     async def _set_half(self, sql: str, params: tuple[Any, ...], now: datetime | None) -> Schedule:
         """One upsert of one half: the other half's columns are not in it."""
