@@ -15,7 +15,7 @@ from bot.permissions import is_manager, require_member
 from bot.respond import reply
 from bot.text import safe
 from commands._goal_render import goal_title
-from commands._roles import Granted, grant_threshold_roles
+from commands._roles import grant_threshold_roles
 from commands._tally_render import added_embed, mention, require_person
 from commands._tally_undo import undo_view
 from economy.errors import NotFound
@@ -116,10 +116,8 @@ async def after_recording(
     if lines:
         embed.add_field(name=ask.t("goal.reached_field"), value="\n".join(lines), inline=False)
     entry = recorded.entry
-    granted = (
-        await grant_threshold_roles(bot, entry.guild_id, entry.recipient_id, recorded.roles_reached)
-        if recorded.roles_reached
-        else Granted()
+    granted = await grant_threshold_roles(
+        bot, entry.guild_id, entry.recipient_id, recorded.roles_reached
     )
     if granted.given:
         roles = ", ".join(role_mention(role) for role in granted.given)
